@@ -1,0 +1,576 @@
+"""The vendor-neutral device model and the findings rules return.
+
+Everything here is a frozen dataclass: platform parsers build it once, rules only read it.
+Every element keeps the source line numbers it came from (``lines``), so that a finding can cite
+the configuration that decided it.
+
+No secret value is ever stored here. A parser turns each password, key or community into a
+:class:`Secret`: how it is stored, its length and weakness when the value is recoverable, and a
+salted fingerprint for comparing secrets across devices (AUTH-05). Source text is kept only in
+masked form (:class:`SourceText`), so nothing built from the model can print a secret.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Literal
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Lines = tuple[int, ...]
+
+
+class Status(enum.StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    MANUAL = "manual"
+
+
+class Severity(enum.StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {
+    Severity.INFO: 0,
+    Severity.LOW: 1,
+    Severity.MEDIUM: 2,
+    Severity.HIGH: 3,
+    Severity.CRITICAL: 4,
+}
+
+
+class SecretStorage(enum.StrEnum):
+    """How a secret is stored in the configuration."""
+
+    PLAINTEXT = "plaintext"  # readable as written (Cisco type 0, Wi-Fi ascii keys)
+    REVERSIBLE = "reversible"  # obfuscated, trivially decoded (Cisco type 7)
+    ENCRYPTED = "encrypted"  # encrypted with a device key (Cisco type 6): not readable, not a hash
+    WEAK_HASH = "weak_hash"  # an irreversible but crackable hash (Cisco type 5 MD5, type 4)
+    STRONG_HASH = "strong_hash"  # PBKDF2 / scrypt (Cisco type 8 / 9), Yamaha `encrypted`
+    EMPTY = "empty"  # no password at all (`nopassword`, empty string)
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A password, key or community, described without its value.
+
+    ``length`` and ``weak`` are known only when the value is recoverable (plaintext or reversible);
+    they are ``None`` otherwise. ``fingerprint`` is a salted HMAC of the value (or of the stored
+    hash, so two configs that copy the same hash also match); the salt lives only in the process.
+    """
+
+    kind: str  # "enable", "user", "line", "ike_psk", "snmp_community", "wifi_psk", ...
+    storage: SecretStorage
+    fingerprint: str
+    length: int | None
+    weak: bool | None  # a factory default or well-known value
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """The configuration as parsed: file name and masked lines (1-based numbering via ``text``)."""
+
+    file: str
+    lines: tuple[str, ...]
+    encoding: str
+
+    def text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+
+# --- interfaces and addressing -------------------------------------------------------------------
+
+
+class InterfaceKind(enum.StrEnum):
+    PHYSICAL = "physical"
+    SUBINTERFACE = "subinterface"
+    VLAN = "vlan"
+    DIALER = "dialer"  # PPPoE / PPP dialer
+    TUNNEL = "tunnel"
+    VIRTUAL_TEMPLATE = "virtual_template"
+    LOOPBACK = "loopback"
+    BRIDGE = "bridge"  # BVI
+    WIRELESS = "wireless"  # radio interfaces
+    NULL = "null"
+    OTHER = "other"
+
+
+class NatRole(enum.StrEnum):
+    INSIDE = "inside"
+    OUTSIDE = "outside"
+
+
+@dataclass(frozen=True, slots=True)
+class TunnelConfig:
+    mode: str  # "gre", "ipsec", "gre_multipoint", "l2tpv3", "other"
+    source: str | None  # interface name or address
+    destination: str | None
+    protection_profile: str | None  # IPsec profile protecting the tunnel, if any
+    vrf: str | None  # transport VRF (tunnel vrf)
+    lines: Lines
+
+
+@dataclass(frozen=True, slots=True)
+class Interface:
+    name: str
+    kind: InterfaceKind
+    description: str
+    shutdown: bool
+    vrf: str | None
+    ipv4: tuple[ipaddress.IPv4Interface, ...]
+    ipv4_dhcp: bool
+    ipv4_negotiated: bool  # PPP / IPCP assigned
+    ipv6: tuple[ipaddress.IPv6Interface, ...]
+    ipv6_enabled: bool  # any IPv6 processing (address, autoconfig, dhcp, `ipv6 enable`)
+    ipv6_autoconfig: bool
+    acl_in: str | None
+    acl_out: str | None
+    ipv6_acl_in: str | None
+    ipv6_acl_out: str | None
+    nat: NatRole | None
+    zone: str | None
+    crypto_map: str | None
+    dialer_pool: int | None  # a Dialer interface's pool, or a physical's pool membership
+    pppoe_client: bool
+    cdp_enabled: bool | None  # None: platform default
+    vlan_id: int | None
+    tunnel: TunnelConfig | None
+    urpf: bool
+    lines: Lines
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PortMatch:
+    """Inclusive port ranges; an empty tuple matches every port."""
+
+    ranges: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def any(self) -> bool:
+        return not self.ranges
+
+
+ANY_PORT = PortMatch()
+
+
+@dataclass(frozen=True, slots=True)
+class AddressMatch:
+    """A set of networks; an empty tuple with ``any_=True`` matches every address of the family."""
+
+    networks: tuple[IPNetwork, ...] = ()
+    any_: bool = False
+
+
+ANY_ADDRESS = AddressMatch(any_=True)
+
+
+@dataclass(frozen=True, slots=True)
+class AclEntry:
+    action: Literal["permit", "deny"]
+    protocol: str  # "ip", "ipv6", "tcp", "udp", "icmp", "esp", "ahp", "gre", or a number
+    source: AddressMatch
+    source_ports: PortMatch
+    destination: AddressMatch
+    destination_ports: PortMatch
+    established: bool
+    icmp_type: int | None
+    icmp_code: int | None
+    line: int
+    # The entry also matches on something the model does not represent (DSCP, time-range, TCP
+    # flags, fragments): reachability must treat it conservatively, not as a plain 5-tuple match.
+    qualified: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Acl:
+    name: str
+    family: Literal[4, 6]
+    kind: Literal["standard", "extended"]
+    entries: tuple[AclEntry, ...]
+    line: int
+    # Entries that could not be modelled; an ACL with any is not exactly known.
+    unparsed_lines: Lines = ()
+
+
+# --- routing and NAT -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StaticRoute:
+    vrf: str | None
+    prefix: IPNetwork
+    next_hop: IPAddress | None
+    interface: str | None
+    distance: int
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class NatRule:
+    """One NAT statement.
+
+    ``kind`` is "dynamic" (overload/pool from an ACL), "static" (one-to-one) or "port_forward"
+    (static with protocol and ports). ``direction`` tells which side's addresses are translated.
+    """
+
+    kind: Literal["dynamic", "static", "port_forward"]
+    direction: Literal["inside", "outside"]
+    inside_address: IPAddress | None
+    inside_port: int | None
+    outside_address: IPAddress | None
+    outside_interface: str | None
+    outside_port: int | None
+    protocol: str | None
+    acl: str | None
+    vrf: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    name: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneAction:
+    class_name: str
+    action: Literal["inspect", "pass", "drop"]
+    match_any: bool  # the class matches every packet (`match any`, class-default, ...)
+    acls: tuple[str, ...]  # ACLs the class matches on
+    protocols: tuple[str, ...]  # protocols the class matches on (`match protocol tcp`)
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ZonePair:
+    name: str
+    source: str
+    destination: str
+    policy: str | None
+    actions: tuple[ZoneAction, ...]
+    line: int
+
+
+# --- crypto --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IkeProposal:
+    """An IKE policy (IKEv1) or proposal (IKEv2): the algorithm choices offered."""
+
+    name: str
+    version: Literal[1, 2]
+    encryption: tuple[str, ...]
+    integrity: tuple[str, ...]
+    groups: tuple[int, ...]
+    authentication: str | None  # "pre-share", "rsa-sig", ... (IKEv1)
+    defaults_used: tuple[str, ...]  # attributes taken from the platform default (not written)
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class IkePeerKey:
+    """A pre-shared key bound to a peer (``any_peer`` for a wildcard address)."""
+
+    peer: str
+    any_peer: bool
+    secret: Secret
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class TransformSet:
+    name: str
+    encryption: str | None
+    integrity: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class IpsecPolicy:
+    """A crypto map entry or IPsec profile: what protects traffic, with which peers."""
+
+    name: str
+    kind: Literal["crypto_map", "dynamic_map", "profile"]
+    manual_keys: bool
+    peers: tuple[str, ...]
+    transform_sets: tuple[str, ...]
+    pfs_group: int | None
+    match_acl: str | None
+    ike_version: Literal[1, 2] | None
+    ike_profile: str | None
+    line: int
+    lines: Lines
+
+
+@dataclass(frozen=True, slots=True)
+class Crypto:
+    ike_proposals: tuple[IkeProposal, ...] = ()
+    peer_keys: tuple[IkePeerKey, ...] = ()
+    transform_sets: tuple[TransformSet, ...] = ()
+    policies: tuple[IpsecPolicy, ...] = ()
+    dpd_lines: Lines = ()  # keepalive / DPD statements
+    aggressive_mode_lines: Lines = ()  # IKEv1 aggressive mode with a pre-shared key, explicitly
+    aggressive_mode_refused: bool = False  # the responder refuses aggressive mode (not the default)
+    certificate_auth_lines: Lines = ()  # peers authenticated by certificates (rsa-sig, trustpoints)
+    default_ike_proposal: bool = False  # IKEv2 in use with no proposal: platform smart defaults
+
+
+class VpnKind(enum.StrEnum):
+    IPSEC = "ipsec"  # IPsec with IKE (crypto map, VTI, IPsec-protected GRE)
+    IPSEC_MANUAL = "ipsec_manual"  # IPsec with manual keys
+    GRE = "gre"  # GRE (or mGRE/DMVPN) without IPsec protection
+    L2TP = "l2tp"  # L2TP remote access listener
+    L2TPV3 = "l2tpv3"  # L2TPv3 pseudowire
+    PPTP = "pptp"
+    SSL_VPN = "ssl_vpn"
+
+
+@dataclass(frozen=True, slots=True)
+class VpnEndpoint:
+    """A tunnel or remote-access listener found on the device (for VPN-02 and VPN-07)."""
+
+    kind: VpnKind
+    name: str
+    peers: tuple[str, ...]  # addresses or names; empty for a listener that accepts anyone
+    any_peer: bool
+    encrypted: bool
+    lines: Lines
+
+
+# --- management, accounts, logging, wireless -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalLine:
+    """A console or vty line block (remote login access)."""
+
+    name: str  # "vty 0 4", "con 0", "telnetd", "sshd"
+    remote: bool
+    transport_input: tuple[str, ...] | None  # None: platform default
+    transport_default: tuple[str, ...] | None  # the platform default; None when it is not known
+    access_class_v4: str | None
+    access_class_v6: str | None
+    exec_timeout_seconds: int | None  # None: platform default
+    default_timeout_seconds: int
+    has_login: bool
+    line: int
+    lines: Lines
+
+    @property
+    def effective_transport(self) -> tuple[str, ...] | None:
+        return self.transport_input if self.transport_input is not None else self.transport_default
+
+    @property
+    def effective_timeout(self) -> int:
+        if self.exec_timeout_seconds is None:
+            return self.default_timeout_seconds
+        return self.exec_timeout_seconds
+
+
+@dataclass(frozen=True, slots=True)
+class SnmpCommunity:
+    secret: Secret
+    write: bool
+    acl: str | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class SnmpV3Group:
+    name: str
+    level: Literal["noauth", "auth", "priv"]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """A device service that MGMT-05 judges (HTTP server, CDP, source routing, small servers ...)."""
+
+    name: str
+    enabled: bool
+    from_default: bool  # state implied by the platform default, not written
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class WebManagement:
+    http: bool
+    https: bool
+    tls_versions: tuple[str, ...] | None  # None: platform default
+    tls_default_ok: bool | None  # whether the platform default is TLS 1.2+; None: unknown
+    access_class: str | None
+    lines: Lines
+
+
+@dataclass(frozen=True, slots=True)
+class Management:
+    terminal_lines: tuple[TerminalLine, ...] = ()
+    ssh_version: int | None = None  # 2, or None for "1.99" (v1 and v2 accepted)
+    ssh_lines: Lines = ()
+    web: WebManagement | None = None
+    snmp_communities: tuple[SnmpCommunity, ...] = ()
+    snmp_v3_groups: tuple[SnmpV3Group, ...] = ()
+    login_throttle_lines: Lines = ()
+    services: tuple[Service, ...] = ()
+    usb_disabled_lines: Lines = ()
+    usb_control_supported: bool | None = None  # whether the platform can disable USB in config
+    upnp_supported: bool = True  # whether the platform implements UPnP at all
+    upnp_lines: Lines = ()  # lines that enable UPnP
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    name: str
+    privilege: int | None
+    secret: Secret
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Accounts:
+    users: tuple[Account, ...] = ()
+    enable: tuple[Account, ...] = ()
+    line_passwords: tuple[Account, ...] = ()
+    central_auth_lines: Lines = ()  # AAA via RADIUS/TACACS+ for logins
+
+
+@dataclass(frozen=True, slots=True)
+class Logging:
+    ntp_servers: tuple[str, ...] = ()
+    ntp_lines: Lines = ()
+    syslog_hosts: tuple[str, ...] = ()
+    syslog_lines: Lines = ()
+    timestamp_lines: Lines = ()
+    login_log_lines: Lines = ()
+    config_change_log_lines: Lines = ()
+
+
+class WifiSecurity(enum.StrEnum):
+    OPEN = "open"
+    WEP = "wep"
+    WPA = "wpa"
+    WPA2 = "wpa2"
+    WPA3 = "wpa3"
+
+
+@dataclass(frozen=True, slots=True)
+class Ssid:
+    name: str
+    security: WifiSecurity
+    ciphers: tuple[str, ...]  # "aes-ccm", "tkip", "wep40", ...
+    key_management: tuple[str, ...]  # "psk", "dot1x", "sae"
+    psk: Secret | None
+    broadcast: bool
+    mac_filter: bool
+    vlan: int | None
+    lines: Lines
+
+
+# --- the device ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unrecognized:
+    line: int
+    text: str  # masked
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    """One parsed configuration."""
+
+    hostname: str | None
+    platform: str
+    os_version: str | None
+    os_version_line: int | None
+    source: SourceText
+    interfaces: tuple[Interface, ...] = ()
+    vrfs: tuple[str, ...] = ()
+    acls: tuple[Acl, ...] = ()
+    object_groups: tuple[str, ...] = ()
+    static_routes: tuple[StaticRoute, ...] = ()
+    dynamic_routing_lines: Lines = ()
+    nat: tuple[NatRule, ...] = ()
+    zones: tuple[Zone, ...] = ()
+    zone_pairs: tuple[ZonePair, ...] = ()
+    crypto: Crypto = field(default_factory=Crypto)
+    vpns: tuple[VpnEndpoint, ...] = ()
+    management: Management = field(default_factory=Management)
+    accounts: Accounts = field(default_factory=Accounts)
+    logging: Logging = field(default_factory=Logging)
+    ssids: tuple[Ssid, ...] = ()
+    secrets: tuple[Secret, ...] = ()
+    unrecognized: tuple[Unrecognized, ...] = ()
+
+    def acl(self, name: str | None) -> Acl | None:
+        if name is None:
+            return None
+        for acl in self.acls:
+            if acl.name == name:
+                return acl
+        return None
+
+    def interface(self, name: str) -> Interface | None:
+        for interface in self.interfaces:
+            if interface.name.lower() == name.lower():
+                return interface
+        return None
+
+
+# --- findings ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    file: str
+    line: int
+    text: str  # masked
+
+
+@dataclass(frozen=True, slots=True)
+class ExamplePacket:
+    src: str
+    dst: str
+    protocol: str
+    src_port: int | None
+    dst_port: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A finding's message in both report languages."""
+
+    ja: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    status: Status
+    host: str
+    facility: str | None
+    message: Message
+    evidence: tuple[Evidence, ...] = ()
+    references: tuple[str, ...] = ()
+    remediation: tuple[str, ...] = ()
+    example_packet: ExamplePacket | None = None

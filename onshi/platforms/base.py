@@ -1,0 +1,37 @@
+"""What every platform driver provides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol
+
+from onshi.model import Device
+
+
+class PlatformDriver(Protocol):
+    """A platform's vendor knowledge: parsing, masking and remediation commands."""
+
+    @property
+    def name(self) -> str:
+        """The platform name (netmiko device type)."""
+        ...
+
+    @property
+    def netmiko_device_type(self) -> str: ...
+
+    @property
+    def collect_commands(self) -> tuple[str, ...]:
+        """Commands whose output is the configuration (first) and device facts (the rest)."""
+        ...
+
+    def parse(self, text: str, file: str, encoding: str = "utf-8") -> Device:
+        """Parse configuration text into the neutral model. Never raises on odd input lines."""
+        ...
+
+    def mask(self, line: str) -> str:
+        """The line with every secret replaced by a mask."""
+        ...
+
+    def remediation(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
+        """Commands that carry out a neutral remediation action; () when none can be generated."""
+        ...

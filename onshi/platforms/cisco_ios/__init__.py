@@ -1,0 +1,32 @@
+"""Cisco IOS / IOS-XE: ISR, CSR/Catalyst 8000 edge routers, embedded and autonomous Aironet APs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from onshi.model import Device
+from onshi.platforms.cisco_ios.parser import parse
+from onshi.platforms.cisco_ios.secrets import mask_line
+from onshi.platforms.remediation import RemediationTemplates
+
+_REMEDIATION = RemediationTemplates("cisco_ios")
+
+
+@dataclass(frozen=True)
+class CiscoIosDriver:
+    name: str = "cisco_ios"
+    netmiko_device_type: str = "cisco_ios"
+    collect_commands: tuple[str, ...] = ("show running-config", "show version")
+
+    def parse(self, text: str, file: str, encoding: str = "utf-8") -> Device:
+        return parse(text, file, encoding)
+
+    def mask(self, line: str) -> str:
+        return mask_line(line)
+
+    def remediation(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
+        return _REMEDIATION.render(action, params)
+
+
+DRIVER = CiscoIosDriver()

@@ -1,0 +1,157 @@
+"""Cisco IOS secrets: masking lines, decoding type 7, classifying password types."""
+
+from __future__ import annotations
+
+import re
+
+from onshi.model import Secret, SecretStorage
+from onshi.secrets import MASK, describe_secret
+
+# Words after which the next value (possibly after an encryption-type digit) is a secret.
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "secret",
+        "key",
+        "key-string",
+        "community",
+        "pre-shared-key",
+        "ascii",
+        "hex",
+        "authentication-key",
+        "server-key",
+        "psk",
+    }
+)
+_PREFILTER = re.compile(
+    r"password|secret|key|community|ascii|hex|snmp-server|md5|sha|encryption|psk", re.IGNORECASE
+)
+_TYPE_DIGIT = re.compile(r"^\d{1,2}$")
+_XLAT = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
+_SNMP_HOST_SKIP = frozenset({"traps", "informs", "version", "1", "2c", "3", "auth", "noauth", "priv"})
+_SNMP_USER_AUTH = frozenset({"md5", "sha", "sha256", "sha384", "sha512"})
+_SNMP_USER_PRIV = frozenset({"des", "3des", "aes", "des56"})
+_PRIV_SIZES = frozenset({"128", "192", "256"})
+
+
+def mask_line(line: str) -> str:
+    """Replace every secret on an IOS line by ``<masked>``; other text is unchanged."""
+    if not _PREFILTER.search(line):
+        return line
+    tokens = line.split(" ")
+    words = [token.lower() for token in tokens]
+    positions = _secret_positions(words)
+    for position in positions:
+        tokens[position] = MASK
+    return " ".join(tokens)
+
+
+def _secret_positions(words: list[str]) -> set[int]:
+    """Token positions holding secrets (tokens split on single spaces, so indentation is kept)."""
+    significant = [index for index, word in enumerate(words) if word]
+    sig_words = [words[index] for index in significant]
+    found: set[int] = set()
+    if sig_words[:2] == ["snmp-server", "host"]:
+        found.update(_snmp_host_secret(sig_words))
+    elif sig_words[:2] == ["snmp-server", "user"]:
+        found.update(_snmp_user_secrets(sig_words))
+    elif "encryption" in sig_words and "size" in sig_words:
+        found.update(_wep_key_secret(sig_words))
+    for index, word in enumerate(sig_words):
+        if word in _SECRET_WORDS or (word in ("md5", "sha") and sig_words[:1] != ["snmp-server"]):
+            found.update(_value_after(sig_words, index))
+    return {significant[index] for index in found if index < len(significant)}
+
+
+def _value_after(words: list[str], index: int) -> list[int]:
+    """The value following a secret keyword, skipping an encryption-type digit and qualifiers."""
+    position = index + 1
+    while position < len(words) and words[position] in ("local", "remote", "0", "6", "7", "ascii", "hex"):
+        nxt = position + 1
+        if words[position] in ("0", "6", "7") and nxt >= len(words):
+            break  # the digit is the value itself
+        position = nxt
+    if words[index] == "key" and position < len(words) and words[position] in ("chain", "config-key"):
+        return []
+    if position < len(words) and _TYPE_DIGIT.match(words[position]) and position + 1 < len(words):
+        if words[index] in ("password", "secret", "key", "key-string", "authentication-key"):
+            position += 1
+    return [position] if position < len(words) else []
+
+
+def _snmp_host_secret(words: list[str]) -> list[int]:
+    position = 3  # snmp-server host <address> ...
+    while position < len(words) and words[position] in _SNMP_HOST_SKIP:
+        position += 1
+    if position < len(words) and words[position] == "vrf":
+        position += 2
+    return [position] if position < len(words) else []
+
+
+def _snmp_user_secrets(words: list[str]) -> list[int]:
+    found = []
+    for index, word in enumerate(words):
+        if word in _SNMP_USER_AUTH and index > 0 and words[index - 1] == "auth":
+            found.append(index + 1)
+        if word in _SNMP_USER_PRIV and index > 0 and words[index - 1] == "priv":
+            value = index + 1
+            if value < len(words) and words[value] in _PRIV_SIZES:
+                value += 1
+            found.append(value)
+    return found
+
+
+def _wep_key_secret(words: list[str]) -> list[int]:
+    index = words.index("size") + 2
+    if index < len(words) and words[index] in ("0", "7"):
+        index += 1
+    return [index]
+
+
+def decode_type7(encoded: str) -> str | None:
+    """Decode a Cisco type 7 string; None when it is not valid type 7."""
+    if len(encoded) < 4 or len(encoded) % 2 or not encoded[:2].isdigit():
+        return None
+    try:
+        seed = int(encoded[:2])
+        pairs = [int(encoded[i : i + 2], 16) for i in range(2, len(encoded), 2)]
+    except ValueError:
+        return None
+    return "".join(chr(value ^ ord(_XLAT[(seed + i) % len(_XLAT)])) for i, value in enumerate(pairs))
+
+
+_HASH_STORAGE = {
+    "4": SecretStorage.WEAK_HASH,
+    "5": SecretStorage.WEAK_HASH,
+    "8": SecretStorage.STRONG_HASH,
+    "9": SecretStorage.STRONG_HASH,
+    "6": SecretStorage.ENCRYPTED,
+}
+
+
+def typed_secret(kind: str, type_digit: str | None, value: str, line: int, *, hashed: bool) -> Secret:
+    """Describe a secret written as ``[TYPE] VALUE``.
+
+    ``hashed`` is True for ``secret`` keywords, whose untyped value IOS hashes (as type 5) itself:
+    a running-config always shows the stored type, so an untyped ``secret`` only appears in
+    hand-written configs, where it will be stored as a hash.
+    """
+    if type_digit in (None, "0"):
+        if hashed and type_digit is None:
+            return describe_secret(kind, SecretStorage.WEAK_HASH, value, line)
+        return describe_secret(kind, SecretStorage.PLAINTEXT, value, line)
+    if type_digit == "7":
+        decoded = decode_type7(value)
+        if decoded is None:
+            return describe_secret(kind, SecretStorage.ENCRYPTED, value, line)
+        return describe_secret(kind, SecretStorage.REVERSIBLE, decoded, line)
+    return describe_secret(kind, _HASH_STORAGE.get(type_digit, SecretStorage.ENCRYPTED), value, line)
+
+
+def split_typed(tokens: list[str], index: int) -> tuple[str | None, str] | None:
+    """At ``tokens[index]``: ``TYPE VALUE`` or ``VALUE``; None when nothing is there."""
+    if index >= len(tokens):
+        return None
+    if _TYPE_DIGIT.match(tokens[index]) and index + 1 < len(tokens):
+        return tokens[index], tokens[index + 1]
+    return None, tokens[index]

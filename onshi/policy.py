@@ -1,0 +1,175 @@
+"""The facility policy and host data: validated input at the inventory boundary (pydantic).
+
+A Nornir group is a facility; its ``data.facility`` is a :class:`FacilityPolicy`. A host's
+``data`` is a :class:`HostData`. Inside onshi the validated policy is used read-only.
+
+Zones in flows are the facility's segment names, its VPN names, ``internet`` and ``device`` (the
+network device itself).
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+INTERNET = "internet"
+DEVICE = "device"
+RESERVED_ZONES = frozenset({INTERNET, DEVICE})
+
+_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class SegmentKind(enum.StrEnum):
+    ONSHI = "onshi"  # online eligibility / claims terminals, receipt computer (レセコン)
+    EMR = "emr"  # electronic medical records
+    OFFICE = "office"
+    MEDICAL = "medical"  # medical devices
+    SERVER = "server"
+    STAFF_WIFI = "staff_wifi"
+    GUEST_WIFI = "guest_wifi"
+    MANAGEMENT = "management"
+    OTHER = "other"
+
+
+class VpnPurpose(enum.StrEnum):
+    CLAIMS_NETWORK = "claims_network"  # オンライン請求ネットワーク (IP-VPN or IPsec+IKE)
+    REMOTE_MAINTENANCE = "remote_maintenance"  # a vendor's maintenance VPN
+    REGIONAL_NETWORK = "regional_network"  # 地域医療連携ネットワーク
+    OTHER_SITE = "other_site"  # another site of the same group
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Segment(Strict):
+    name: Annotated[str, Field(pattern=_NAME, description="Unique segment name, used in flows.")]
+    kind: SegmentKind
+    level: Literal["high", "medium", "low"] = Field(description="Security level of the systems in it.")
+    ipv4: list[ipaddress.IPv4Network] = Field(default_factory=list)
+    ipv6: list[ipaddress.IPv6Network] = Field(default_factory=list)
+    ssids: list[str] = Field(default_factory=list, description="Wi-Fi SSIDs whose users belong here.")
+    description: str = ""
+
+    @property
+    def prefixes(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [*self.ipv4, *self.ipv6]
+
+
+class Vpn(Strict):
+    name: Annotated[str, Field(pattern=_NAME)]
+    kind: VpnPurpose
+    owner: str = Field(min_length=1, description="Who operates the far end (e.g. the maintenance vendor).")
+    peers: list[ipaddress.IPv4Address | ipaddress.IPv6Address | str] = Field(
+        default_factory=list, description="Peer gateway addresses or names the device may talk to."
+    )
+    remote_prefixes: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = Field(default_factory=list)
+    local_segments: list[str] = Field(
+        default_factory=list, description="Segments whose traffic this VPN may carry."
+    )
+
+
+class Flow(Strict):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    source: str = Field(alias="from")
+    destination: str = Field(alias="to")
+    protocol: Literal["ip", "tcp", "udp", "icmp"] = "ip"
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+    description: str = ""
+
+
+class FacilityPolicy(Strict):
+    name: str = Field(min_length=1, description="Facility name (施設名).")
+    code: Annotated[str, Field(pattern=r"^\d{10}$", description="保険医療機関コード / 薬局コード (10 digits).")]
+    kind: Literal["clinic", "hospital", "pharmacy", "visiting_nurse"] = "clinic"
+    connection: Literal["ip_vpn", "ipsec_ike"]
+    segments: list[Segment] = Field(min_length=1)
+    vpns: list[Vpn] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    management_sources: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = Field(default_factory=list)
+    ntp_servers: list[str] = Field(default_factory=list)
+    syslog_servers: list[str] = Field(default_factory=list)
+    min_os_versions: dict[str, str] = Field(
+        default_factory=dict, description="Minimum OS version per platform (e.g. cisco_ios: '15.7')."
+    )
+    session_timeout_minutes: int = Field(default=15, ge=1, le=120)
+
+    @field_validator("min_os_versions")
+    @classmethod
+    def _versions_are_numeric(cls, value: dict[str, str]) -> dict[str, str]:
+        for platform, version in value.items():
+            if not re.match(r"^\d+(\.\d+)*", str(version)):
+                raise ValueError(f"{platform}: version {version!r} does not start with a number")
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> FacilityPolicy:
+        problems: list[str] = []
+        segment_names = [segment.name for segment in self.segments]
+        vpn_names = [vpn.name for vpn in self.vpns]
+        names = segment_names + vpn_names
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            problems.append(f"zone name {name!r} is declared more than once")
+        for name in sorted(set(names) & RESERVED_ZONES):
+            problems.append(f"zone name {name!r} is reserved")
+        zones = set(names) | RESERVED_ZONES
+        for index, flow in enumerate(self.flows):
+            for end, zone in (("from", flow.source), ("to", flow.destination)):
+                if zone not in zones:
+                    problems.append(f"flows[{index}].{end}: unknown zone {zone!r} (known: {sorted(zones)})")
+        for vpn in self.vpns:
+            for segment in vpn.local_segments:
+                if segment not in segment_names:
+                    problems.append(f"vpns[{vpn.name}].local_segments: unknown segment {segment!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def segment(self, name: str) -> Segment | None:
+        return next((segment for segment in self.segments if segment.name == name), None)
+
+    def segments_of_kind(self, *kinds: SegmentKind) -> list[Segment]:
+        return [segment for segment in self.segments if segment.kind in kinds]
+
+    def segment_of_ssid(self, ssid: str) -> Segment | None:
+        return next((segment for segment in self.segments if ssid in segment.ssids), None)
+
+
+class Role(enum.StrEnum):
+    EDGE_ROUTER = "edge_router"
+    FIREWALL = "firewall"
+    WIRELESS = "wireless"
+
+
+class HostData(BaseModel):
+    """A host's own data. Unknown keys are kept for later features and ignored here."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    role: Role
+    location: str = ""
+    model: str | None = None
+    serial: str | None = None
+    internet_interfaces: list[str] | None = Field(
+        default=None,
+        description="Interfaces that face the internet; overrides onshi's inference when given.",
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema for editors: the facility policy (group data) and host data."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "onshi inventory data",
+        "description": "groups.yaml: <group>.data.facility is a FacilityPolicy; "
+        "hosts.yaml: <host>.data is a HostData.",
+        "$defs": {
+            "FacilityPolicy": FacilityPolicy.model_json_schema(by_alias=True),
+            "HostData": HostData.model_json_schema(by_alias=True),
+        },
+    }

@@ -1,0 +1,100 @@
+"""Secrets: describe them without keeping them.
+
+Platform parsers call :func:`describe_secret` with a value they read, and keep only the returned
+:class:`~onshi.model.Secret`. The fingerprint is an HMAC keyed with a random key made once per
+process, so fingerprints can be compared across every device of one audit run (AUTH-05) but are
+useless outside it and are never printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+
+from onshi.model import Secret, SecretStorage
+
+MASK = "<masked>"
+
+_RUN_KEY = os.urandom(32)
+
+# Factory defaults and values seen in the incidents and in vendor manuals. Compared lower-cased.
+WELL_KNOWN_SECRETS = frozenset(
+    {
+        "",
+        "admin",
+        "administrator",
+        "cisco",
+        "cisco123",
+        "cisco1",
+        "class",
+        "enable",
+        "password",
+        "password1",
+        "passw0rd",
+        "pass",
+        "secret",
+        "default",
+        "public",
+        "private",
+        "manager",
+        "root",
+        "router",
+        "fortinet",
+        "yamaha",
+        "1234",
+        "12345",
+        "123456",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "0000",
+        "00000000",
+        "11111111",
+        "qwerty",
+        "abc123",
+        "test",
+        "guest",
+        "user",
+        "letmein",
+        "changeme",
+        "sanfran",
+        "ciscociscocisco",
+        "presharedkey",
+        "sharedkey",
+        "vpnkey",
+        "mykey",
+        "key",
+        "wifipass",
+    }
+)
+
+# A value is also weak when it is one character repeated or a run of digits only this short.
+_TRIVIAL = re.compile(r"^(.)\1*$")
+
+
+def is_weak_value(value: str) -> bool:
+    lowered = value.lower()
+    return lowered in WELL_KNOWN_SECRETS or bool(_TRIVIAL.match(value))
+
+
+def fingerprint(value: str) -> str:
+    return hmac.new(_RUN_KEY, value.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+
+def describe_secret(kind: str, storage: SecretStorage, value: str, line: int) -> Secret:
+    """Describe a secret read from a config.
+
+    ``value`` is the readable value for PLAINTEXT and REVERSIBLE storage (already decoded), and the
+    stored form (hash, ciphertext) otherwise.
+    """
+    readable = storage in (SecretStorage.PLAINTEXT, SecretStorage.REVERSIBLE, SecretStorage.EMPTY)
+    return Secret(
+        kind=kind,
+        storage=storage,
+        fingerprint=fingerprint(value),
+        length=len(value) if readable else None,
+        weak=is_weak_value(value) if readable else None,
+        line=line,
+    )
