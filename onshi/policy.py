@@ -71,6 +71,10 @@ class Vpn(Strict):
     local_segments: list[str] = Field(
         default_factory=list, description="Segments whose traffic this VPN may carry."
     )
+    listener: Literal["ssl_vpn", "l2tp", "pptp"] | None = Field(
+        default=None,
+        description="A remote-access listener on the device that this VPN is (the owner's remote access).",
+    )
 
 
 class Flow(Strict):

@@ -1,0 +1,1 @@
+"""Analysis over the neutral model: internet exposure, address sets, (later) exact reachability."""

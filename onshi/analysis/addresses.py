@@ -1,0 +1,119 @@
+"""Exact sets of source addresses, as sorted disjoint integer intervals per IP family.
+
+Enough for the one-dimensional questions of the foundation rules (which sources may reach the
+vty lines, the web server, SNMP) with first-match ACL semantics. The multi-dimensional packet
+sets of the reachability engine build on the same idea.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from onshi.model import Acl, AclEntry, AddressMatch, IPNetwork
+
+_FAMILY_MAX = {4: (1 << 32) - 1, 6: (1 << 128) - 1}
+
+
+@dataclass(frozen=True, slots=True)
+class AddressSet:
+    family: int
+    intervals: tuple[tuple[int, int], ...]  # inclusive, sorted, disjoint, not adjacent
+
+    @classmethod
+    def empty(cls, family: int) -> AddressSet:
+        return cls(family, ())
+
+    @classmethod
+    def everything(cls, family: int) -> AddressSet:
+        return cls(family, ((0, _FAMILY_MAX[family]),))
+
+    @classmethod
+    def of(cls, family: int, networks: Iterable[IPNetwork]) -> AddressSet:
+        spans = [
+            (int(network.network_address), int(network.broadcast_address))
+            for network in networks
+            if network.version == family
+        ]
+        return cls(family, _normalise(spans))
+
+    @classmethod
+    def of_match(cls, family: int, match: AddressMatch) -> AddressSet:
+        return cls.everything(family) if match.any_ else cls.of(family, match.networks)
+
+    def union(self, other: AddressSet) -> AddressSet:
+        return AddressSet(self.family, _normalise([*self.intervals, *other.intervals]))
+
+    def difference(self, other: AddressSet) -> AddressSet:
+        result = list(self.intervals)
+        for low, high in other.intervals:
+            next_result = []
+            for a, b in result:
+                if high < a or low > b:
+                    next_result.append((a, b))
+                    continue
+                if a < low:
+                    next_result.append((a, low - 1))
+                if b > high:
+                    next_result.append((high + 1, b))
+            result = next_result
+        return AddressSet(self.family, tuple(result))
+
+    def intersection(self, other: AddressSet) -> AddressSet:
+        return self.difference(self.difference(other))
+
+    def is_empty(self) -> bool:
+        return not self.intervals
+
+    def is_everything(self) -> bool:
+        return self.intervals == ((0, _FAMILY_MAX[self.family]),)
+
+    def issubset(self, other: AddressSet) -> bool:
+        return self.difference(other).is_empty()
+
+    def example(self) -> str | None:
+        """One address of the set (the first), for messages."""
+        if not self.intervals:
+            return None
+        return str(ipaddress.ip_address(self.intervals[0][0]) if self.family == 4 else
+                   ipaddress.IPv6Address(self.intervals[0][0]))  # fmt: skip
+
+
+def _normalise(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return tuple(merged)
+
+
+def permitted_sources(acl: Acl, family: int) -> AddressSet | None:
+    """Sources an ACL permits for some packet, by first match; None when the ACL is not exactly
+    known (unparsed entries). Entries that match only some packets of a source (ports, protocols,
+    destinations) can permit it but never deny it for every packet, so they only widen the set:
+    the answer is exact for source-only ACLs and a safe over-approximation otherwise."""
+    if acl.unparsed_lines:
+        return None
+    remaining = AddressSet.everything(family)
+    permitted = AddressSet.empty(family)
+    for entry in acl.entries:
+        matched = remaining.intersection(AddressSet.of_match(family, entry.source))
+        if entry.action == "permit":
+            permitted = permitted.union(matched)
+        elif _matches_every_packet(entry):
+            remaining = remaining.difference(matched)
+    return permitted
+
+
+def _matches_every_packet(entry: AclEntry) -> bool:
+    return (
+        entry.protocol == "ip"
+        and entry.destination.any_
+        and entry.source_ports.any
+        and entry.destination_ports.any
+        and not entry.established
+        and not entry.qualified
+    )

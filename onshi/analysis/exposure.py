@@ -1,0 +1,96 @@
+"""Which interfaces face the internet.
+
+Inferred from the model (NAT outside, PPPoE dialer, DHCP client, default-route egress, a public
+address, an outside firewall zone); the host's inventory data may override the inference with an
+explicit list. Tunnels, loopbacks and templates are never internet-facing themselves: a VPN is its
+own zone.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from onshi.model import Device, Interface, InterfaceKind, Lines, NatRole
+
+_NOT_EDGE = frozenset(
+    {InterfaceKind.TUNNEL, InterfaceKind.LOOPBACK, InterfaceKind.VIRTUAL_TEMPLATE, InterfaceKind.NULL}
+)
+_OUTSIDE_ZONE = re.compile(r"out|internet|wan|untrust|inet|public|isp", re.IGNORECASE)
+_SHARED_SPACE = ipaddress.IPv4Network("100.64.0.0/10")
+
+
+@dataclass(frozen=True, slots=True)
+class InternetInterface:
+    name: str
+    reasons: tuple[str, ...]  # "declared", "nat_outside", "pppoe", "dhcp_client", ...
+    lines: Lines
+
+
+class UnknownInterfaceError(ValueError):
+    """The inventory names an internet interface the configuration does not have."""
+
+
+def internet_interfaces(device: Device, declared: list[str] | None = None) -> tuple[InternetInterface, ...]:
+    if declared is not None:
+        return tuple(_declared(device, name) for name in declared)
+    default_egress = _default_route_interfaces(device)
+    found = []
+    for interface in device.interfaces:
+        if interface.kind in _NOT_EDGE or interface.shutdown:
+            continue
+        reasons = _reasons(interface, default_egress)
+        if reasons:
+            found.append(InternetInterface(interface.name, tuple(reasons), interface.lines[:1]))
+    return tuple(found)
+
+
+def _declared(device: Device, name: str) -> InternetInterface:
+    interface = device.interface(name)
+    if interface is None:
+        known = ", ".join(i.name for i in device.interfaces)
+        raise UnknownInterfaceError(f"internet_interfaces names {name!r}, not in the config (has: {known})")
+    return InternetInterface(interface.name, ("declared",), interface.lines[:1])
+
+
+def _reasons(interface: Interface, default_egress: set[str]) -> list[str]:
+    reasons = []
+    if interface.nat is NatRole.OUTSIDE:
+        reasons.append("nat_outside")
+    if interface.kind is InterfaceKind.DIALER or interface.pppoe_client and interface.ipv4_negotiated:
+        reasons.append("pppoe")
+    if interface.ipv4_dhcp:
+        reasons.append("dhcp_client")
+    if interface.name.lower() in default_egress:
+        reasons.append("default_route")
+    if any(_public(address.ip) for address in interface.ipv4):
+        reasons.append("public_address")
+    if interface.zone is not None and _OUTSIDE_ZONE.search(interface.zone):
+        reasons.append("outside_zone")
+    return reasons
+
+
+def _public(address: ipaddress.IPv4Address) -> bool:
+    return address.is_global and address not in _SHARED_SPACE
+
+
+def _default_route_interfaces(device: Device) -> set[str]:
+    names: set[str] = set()
+    for route in device.static_routes:
+        if route.prefix.prefixlen != 0 or route.vrf is not None:
+            continue
+        if route.interface is not None:
+            names.add(route.interface.lower())
+        elif route.next_hop is not None:
+            names.update(_connected_to(device, route.next_hop))
+    return names
+
+
+def _connected_to(device: Device, next_hop: ipaddress.IPv4Address | ipaddress.IPv6Address) -> set[str]:
+    names = set()
+    for interface in device.interfaces:
+        for address in (*interface.ipv4, *interface.ipv6):
+            if address.version == next_hop.version and next_hop in address.network:
+                names.add(interface.name.lower())
+    return names

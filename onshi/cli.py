@@ -1,0 +1,164 @@
+"""The ``onshi`` command."""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from onshi.files import write_atomic
+from onshi.inventory import InventoryError, load_inventory
+from onshi.model import Severity, Status
+from onshi.pipeline import AuditReport, DeviceJob, audit
+from onshi.platforms import UnknownPlatformError, resolve_platform
+from onshi.policy import json_schema
+from onshi.report.json_report import to_json
+from onshi.report.table import render_table
+from onshi.sources import SnapshotSource, SourceError, read_config_file
+from onshi.tasks.audit import audit_inventory
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    # A traceback with local variables could print configuration text: never show locals.
+    pretty_exceptions_show_locals=False,
+    help="Audit the edge network of medical facilities connected to オンライン資格確認 / オンライン請求.",
+)
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class OutputFormat(enum.StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+class Language(enum.StrEnum):
+    JA = "ja"
+    EN = "en"
+
+
+class FailOn(enum.StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")]
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of the table report.")]
+FailOnOption = Annotated[
+    FailOn, typer.Option("--fail-on", help="Exit 1 when a finding fails at or above this severity.")
+]
+
+
+def _error(message: str) -> None:
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+
+
+def _emit(report: AuditReport, output_format: OutputFormat, output: Path | None, language: Language) -> None:
+    if output_format is OutputFormat.JSON:
+        text = to_json(report)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text)
+        return
+    if output is None:
+        render_table(report, language.value)
+        return
+    console = Console(record=True, width=160, file=io.StringIO())
+    render_table(report, language.value, console)
+    write_atomic(output, console.export_text())
+
+
+def exit_code(report: AuditReport, fail_on: FailOn) -> int:
+    threshold = Severity(fail_on.value).rank
+    if any(device.error for device in report.devices):
+        return EXIT_INPUT
+    failing = any(f.status is Status.FAIL and f.severity.rank >= threshold for f in report.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+@app.command("audit")
+def audit_command(
+    inventory: Annotated[Path, typer.Option(help="Inventory folder (hosts.yaml, groups.yaml, defaults.yaml).")] = Path(
+        "inventory"
+    ),
+    configs: Annotated[Path | None, typer.Option(help="Snapshot folder of <host>.cfg [default: INVENTORY/configs].")] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = None,
+    lang: LangOption = Language.JA,
+    fail_on: FailOnOption = FailOn.HIGH,
+    workers: Annotated[int, typer.Option(min=1, max=200, help="Concurrent hosts.")] = 10,
+) -> None:
+    """Audit every device of the inventory from saved configuration snapshots."""
+    try:
+        loaded = load_inventory(inventory)
+    except InventoryError as error:
+        for problem in error.problems:
+            _error(str(problem))
+        raise typer.Exit(EXIT_INPUT) from None
+    snapshots = configs if configs is not None else inventory / "configs"
+    if not snapshots.is_dir():
+        _error(f"{snapshots}: snapshot folder not found")
+        raise typer.Exit(EXIT_INPUT)
+    report = audit_inventory(loaded, SnapshotSource(snapshots), workers)
+    _emit(report, output_format, output, lang)
+    raise typer.Exit(exit_code(report, fail_on))
+
+
+@app.command("audit-file")
+def audit_file_command(
+    files: Annotated[list[Path], typer.Argument(help="Configuration files.", show_default=False)],
+    platform: Annotated[str, typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios.")],
+    output_format: FormatOption = OutputFormat.TABLE,
+    output: OutputOption = None,
+    lang: LangOption = Language.JA,
+    fail_on: FailOnOption = FailOn.HIGH,
+) -> None:
+    """Audit bare configuration files without an inventory (policy-dependent rules report manual)."""
+    try:
+        resolve_platform(platform)
+    except UnknownPlatformError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_INPUT) from None
+    report = audit(_file_jobs(files, platform))
+    _emit(report, output_format, output, lang)
+    raise typer.Exit(exit_code(report, fail_on))
+
+
+def _file_jobs(files: list[Path], platform: str) -> list[DeviceJob]:
+    jobs = []
+    seen: dict[str, int] = {}
+    for path in files:
+        name = path.stem
+        seen[name] = seen.get(name, 0) + 1
+        host = name if seen[name] == 1 else f"{name}#{seen[name]}"
+        try:
+            jobs.append(DeviceJob(host, platform, read_config_file(path)))
+        except SourceError as error:
+            jobs.append(DeviceJob(host, platform, None, error=str(error)))
+    return jobs
+
+
+@app.command("schema")
+def schema_command(output: OutputOption = None) -> None:
+    """Print the JSON Schema of the inventory data (facility policy and host data)."""
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

@@ -1,0 +1,195 @@
+"""The Nornir SimpleInventory, validated before Nornir sees it.
+
+Every problem is reported at once, each naming the file, the host or group, and the field. Hosts
+carry a ``platform`` (netmiko device type, inheritable from groups and defaults) and ``data`` (a
+:class:`~onshi.policy.HostData`); a host belongs to exactly one facility: a group, or a parent
+group, whose ``data.facility`` is a :class:`~onshi.policy.FacilityPolicy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from onshi.platforms import UnknownPlatformError, resolve_platform
+from onshi.policy import FacilityPolicy, HostData
+
+HOSTS_FILE = "hosts.yaml"
+GROUPS_FILE = "groups.yaml"
+DEFAULTS_FILE = "defaults.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryProblem:
+    file: str
+    where: str  # "host clinic-rtr1", "group clinic_sakura", "" for the whole file
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        place = ", ".join(part for part in (self.where, f"field {self.field}" if self.field else "") if part)
+        return f"{self.file}: {place}: {self.message}" if place else f"{self.file}: {self.message}"
+
+
+class InventoryError(Exception):
+    def __init__(self, problems: list[InventoryProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class HostEntry:
+    name: str
+    platform: str
+    facility: str
+    policy: FacilityPolicy
+    data: HostData
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    directory: Path
+    hosts: tuple[HostEntry, ...]
+    facilities: dict[str, FacilityPolicy]
+
+    def host(self, name: str) -> HostEntry:
+        return next(host for host in self.hosts if host.name == name)
+
+
+def _load_yaml(path: Path, problems: list[InventoryProblem], *, required: bool) -> dict[str, Any]:
+    if not path.exists():
+        if required:
+            problems.append(InventoryProblem(str(path), "", "", "file not found"))
+        return {}
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problems.append(InventoryProblem(str(path), where, "", f"invalid YAML: {getattr(error, 'problem', error)}"))
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(InventoryProblem(str(path), "", "", f"cannot read: {error}"))
+        return {}
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        problems.append(InventoryProblem(str(path), "", "", "must be a mapping of names to entries"))
+        return {}
+    return loaded
+
+
+def _pydantic_problems(file: str, where: str, prefix: str, error: ValidationError) -> list[InventoryProblem]:
+    problems = []
+    for item in error.errors():
+        location = ".".join(str(part) for part in (prefix, *item["loc"]) if part != "")
+        problems.append(InventoryProblem(file, where, location, item["msg"]))
+    return problems
+
+
+def load_inventory(directory: Path) -> Inventory:
+    problems: list[InventoryProblem] = []
+    hosts_path, groups_path = directory / HOSTS_FILE, directory / GROUPS_FILE
+    hosts = _load_yaml(hosts_path, problems, required=True)
+    groups = _load_yaml(groups_path, problems, required=False)
+    defaults = _load_yaml(directory / DEFAULTS_FILE, problems, required=False)
+    facilities = _facilities(groups, str(groups_path), problems)
+    entries = []
+    for name, raw in hosts.items():
+        entry = _host(str(name), raw, groups, defaults, facilities, str(hosts_path), problems)
+        if entry is not None:
+            entries.append(entry)
+    if not hosts and not problems:
+        problems.append(InventoryProblem(str(hosts_path), "", "", "no hosts"))
+    if problems:
+        raise InventoryError(problems)
+    return Inventory(directory, tuple(entries), facilities)
+
+
+def _facilities(groups: dict[str, Any], file: str, problems: list[InventoryProblem]) -> dict[str, FacilityPolicy]:
+    facilities = {}
+    for name, raw in groups.items():
+        data = (raw or {}).get("data") if isinstance(raw, dict) else None
+        if not isinstance(data, dict) or "facility" not in data:
+            continue
+        try:
+            facilities[str(name)] = FacilityPolicy.model_validate(data["facility"])
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(file, f"group {name}", "data.facility", error))
+    return facilities
+
+
+def _group_chain(names: list[str], groups: dict[str, Any]) -> list[str]:
+    """The host's groups and their parent groups, nearest first (Nornir's inheritance order)."""
+    ordered: list[str] = []
+    pending = list(names)
+    while pending:
+        name = pending.pop(0)
+        if name in ordered:
+            continue
+        ordered.append(name)
+        raw = groups.get(name)
+        if isinstance(raw, dict):
+            pending.extend(str(parent) for parent in raw.get("groups") or [])
+    return ordered
+
+
+def _host(
+    name: str,
+    raw: Any,
+    groups: dict[str, Any],
+    defaults: dict[str, Any],
+    facilities: dict[str, FacilityPolicy],
+    file: str,
+    problems: list[InventoryProblem],
+) -> HostEntry | None:
+    where = f"host {name}"
+    if not isinstance(raw, dict):
+        problems.append(InventoryProblem(file, where, "", "must be a mapping"))
+        return None
+    member_of = [str(group) for group in raw.get("groups") or []]
+    unknown = [group for group in member_of if group not in groups]
+    for group in unknown:
+        problems.append(InventoryProblem(file, where, "groups", f"unknown group {group!r}"))
+    chain = _group_chain([g for g in member_of if g not in unknown], groups)
+    platform = _platform(raw, chain, groups, defaults)
+    start = len(problems)
+    if platform is None:
+        problems.append(InventoryProblem(file, where, "platform", "missing (set it on the host, a group or defaults)"))
+    else:
+        try:
+            resolve_platform(platform)
+        except UnknownPlatformError as error:
+            problems.append(InventoryProblem(file, where, "platform", str(error)))
+    in_facilities = [group for group in chain if group in facilities]
+    has_facility_data = [g for g in chain if isinstance(groups.get(g), dict) and "facility" in (groups[g].get("data") or {})]
+    if not has_facility_data:
+        problems.append(
+            InventoryProblem(file, where, "groups", "belongs to no facility (a group whose data has `facility`)")
+        )
+    elif len(has_facility_data) > 1:
+        problems.append(InventoryProblem(file, where, "groups", f"belongs to several facilities: {has_facility_data}"))
+    try:
+        data = HostData.model_validate(raw.get("data") or {})
+    except ValidationError as error:
+        problems.extend(_pydantic_problems(file, where, "data", error))
+        return None
+    if len(problems) > start or platform is None or len(in_facilities) != 1:
+        return None
+    facility = in_facilities[0]
+    return HostEntry(name, platform, facility, facilities[facility], data)
+
+
+def _platform(raw: dict[str, Any], chain: list[str], groups: dict[str, Any], defaults: dict[str, Any]) -> str | None:
+    if raw.get("platform"):
+        return str(raw["platform"])
+    for group in chain:
+        value = groups[group].get("platform") if isinstance(groups.get(group), dict) else None
+        if value:
+            return str(value)
+    value = defaults.get("platform")
+    return str(value) if value else None

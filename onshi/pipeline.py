@@ -1,0 +1,113 @@
+"""The audit as pure functions: configuration text in, device reports and findings out.
+
+Nornir (``onshi.tasks``) only fetches text; everything here is plain code over frozen data, so the
+same path serves ``onshi audit`` (inventory), ``onshi audit-file`` (bare files) and the benchmarks.
+A device that cannot be read or parsed becomes an error row; the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from onshi.analysis.exposure import UnknownInterfaceError, internet_interfaces
+from onshi.model import Finding, Unrecognized
+from onshi.platforms import UnknownPlatformError, get_driver
+from onshi.policy import FacilityPolicy, HostData
+from onshi.sources import ConfigText
+from onshi.validators.base import Facts, RuleInput
+from onshi.validators.engine import evaluate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceReport:
+    host: str
+    facility: str | None
+    platform: str
+    file: str | None
+    lines: int
+    unrecognized: tuple[Unrecognized, ...]
+    error: str | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    devices: tuple[DeviceReport, ...]
+    findings: tuple[Finding, ...]
+    generated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceJob:
+    """One device to audit: its text (or why there is none) and its inventory context."""
+
+    host: str
+    platform: str
+    config: ConfigText | None
+    error: str | None = None
+    facility: str | None = None
+    policy: FacilityPolicy | None = None
+    host_data: HostData | None = None
+    facts: Facts = Facts()
+
+
+def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
+    """Parse one device; an unreadable or unparsable device yields an error row and no input."""
+    if job.config is None:
+        return _error_row(job, job.error or "no configuration"), None
+    try:
+        driver = get_driver(job.platform)
+    except UnknownPlatformError as error:
+        return _error_row(job, str(error)), None
+    try:
+        device = driver.parse(job.config.text, job.config.file, job.config.encoding)
+    except Exception as error:  # a parser defect on one file must not lose the fleet's results
+        # Only the type: an exception's text may quote a raw (unmasked) configuration line.
+        log.error("parsing %s failed: %s", job.config.file, type(error).__name__)
+        return _error_row(job, f"{job.config.file}: parser error ({type(error).__name__})"), None
+    declared = job.host_data.internet_interfaces if job.host_data else None
+    try:
+        internet = internet_interfaces(device, declared)
+    except UnknownInterfaceError as error:
+        return _error_row(job, f"host {job.host}: {error}"), None
+    report = DeviceReport(
+        host=job.host,
+        facility=job.facility,
+        platform=job.platform,
+        file=job.config.file,
+        lines=len(device.source.lines),
+        unrecognized=device.unrecognized,
+        encoding=job.config.encoding,
+    )
+    rule_input = RuleInput(
+        host=job.host,
+        device=device,
+        facility_name=job.policy.name if job.policy else job.facility,
+        policy=job.policy,
+        host_data=job.host_data,
+        internet=internet,
+        facts=job.facts,
+    )
+    return report, rule_input
+
+
+def _error_row(job: DeviceJob, error: str) -> DeviceReport:
+    file = job.config.file if job.config else None
+    return DeviceReport(job.host, job.facility, job.platform, file, 0, (), error=error)
+
+
+def audit(jobs: Iterable[DeviceJob]) -> AuditReport:
+    reports = []
+    inputs = []
+    for job in jobs:
+        report, rule_input = prepare(job)
+        reports.append(report)
+        if rule_input is not None:
+            inputs.append(rule_input)
+    findings = evaluate(inputs)
+    return AuditReport(tuple(reports), tuple(findings), datetime.now(UTC).isoformat(timespec="seconds"))

@@ -1,0 +1,1 @@
+"""Reports: message catalogues (ja, en) and renderers (table, JSON)."""

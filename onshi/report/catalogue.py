@@ -1,0 +1,59 @@
+"""Message catalogues: one YAML file per language, ``RULE: {title: ..., key: ...}``.
+
+A finding's message is looked up by rule id and key and formatted with the outcome's parameters.
+A missing key or parameter is an error (tests run every rule over the fixtures and the corpus, so
+a gap in either language fails loudly rather than printing a blank).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from onshi.model import Message
+
+LANGUAGES = ("ja", "en")
+
+
+class CatalogueError(KeyError):
+    pass
+
+
+class Catalogue:
+    def __init__(self, texts: Mapping[str, Mapping[str, Mapping[str, str]]]) -> None:
+        self.texts = texts
+
+    def text(self, language: str, rule_id: str, key: str) -> str:
+        try:
+            return self.texts[language][rule_id][key]
+        except KeyError as error:
+            raise CatalogueError(f"no {language} message for {rule_id}.{key}") from error
+
+    def message(self, rule_id: str, key: str, params: Mapping[str, Any]) -> Message:
+        section = "_engine" if key.startswith("_") else rule_id
+        key = key.removeprefix("_")
+        texts = {}
+        for language in LANGUAGES:
+            template = self.text(language, section, key)
+            try:
+                texts[language] = template.format_map(params)
+            except KeyError as error:
+                raise CatalogueError(f"{language} message {section}.{key} needs parameter {error}") from error
+        return Message(ja=texts["ja"], en=texts["en"])
+
+    def title(self, rule_id: str, language: str) -> str:
+        return self.text(language, rule_id, "title")
+
+
+@cache
+def default_catalogue() -> Catalogue:
+    package = resources.files("onshi.report").joinpath("messages")
+    texts = {
+        language: yaml.safe_load(package.joinpath(f"{language}.yaml").read_text(encoding="utf-8"))
+        for language in LANGUAGES
+    }
+    return Catalogue(texts)

@@ -1,0 +1,64 @@
+"""The JSON report. Field names are a stable interface: add fields, never rename."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from onshi.model import Finding, Status
+from onshi.pipeline import AuditReport, DeviceReport
+
+
+def summary(report: AuditReport) -> dict[str, Any]:
+    statuses = Counter(finding.status.value for finding in report.findings)
+    failing = Counter(f.severity.value for f in report.findings if f.status is Status.FAIL)
+    return {
+        "generated_at": report.generated_at,
+        "devices": len(report.devices),
+        "device_errors": sum(1 for device in report.devices if device.error),
+        "findings": len(report.findings),
+        "by_status": {status.value: statuses.get(status.value, 0) for status in Status},
+        "fail_by_severity": dict(sorted(failing.items())),
+    }
+
+
+def _device(device: DeviceReport) -> dict[str, Any]:
+    return {
+        "host": device.host,
+        "facility": device.facility,
+        "platform": device.platform,
+        "file": device.file,
+        "encoding": device.encoding,
+        "parse": {
+            "lines": device.lines,
+            "unrecognized": len(device.unrecognized),
+            "unrecognized_lines": [{"line": u.line, "text": u.text} for u in device.unrecognized],
+        },
+        "error": device.error,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "host": finding.host,
+        "facility": finding.facility,
+        "rule": finding.rule,
+        "severity": finding.severity.value,
+        "status": finding.status.value,
+        "message": {"ja": finding.message.ja, "en": finding.message.en},
+        "evidence": [asdict(evidence) for evidence in finding.evidence],
+        "references": list(finding.references),
+        "remediation": list(finding.remediation),
+        "example_packet": asdict(finding.example_packet) if finding.example_packet else None,
+    }
+
+
+def to_json(report: AuditReport) -> str:
+    document = {
+        "summary": summary(report),
+        "devices": [_device(device) for device in report.devices],
+        "findings": [_finding(finding) for finding in report.findings],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

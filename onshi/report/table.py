@@ -1,0 +1,78 @@
+"""The terminal report (rich): findings grouped by facility and device, then totals."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from onshi.model import Finding, Status
+from onshi.pipeline import AuditReport, DeviceReport
+
+_STATUS_ORDER = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
+_STATUS_STYLE = {Status.FAIL: "bold red", Status.MANUAL: "yellow", Status.PASS: "green", Status.NOT_APPLICABLE: "dim"}
+_LABELS = {
+    "ja": {"facility": "施設", "device": "機器", "status": "結果", "severity": "重要度", "rule": "ルール",
+           "message": "内容", "evidence": "根拠行", "totals": "合計", "parse": "解析", "unrecognized": "未解釈行",
+           "error": "エラー", "none": "（施設なし）"},
+    "en": {"facility": "Facility", "device": "Device", "status": "Status", "severity": "Severity", "rule": "Rule",
+           "message": "Message", "evidence": "Evidence", "totals": "Totals", "parse": "parse",
+           "unrecognized": "unrecognized lines", "error": "error", "none": "(no facility)"},
+}  # fmt: skip
+
+
+def _sort_key(finding: Finding) -> tuple[int, int, str]:
+    return _STATUS_ORDER[finding.status], -finding.severity.rank, finding.rule
+
+
+def _evidence(finding: Finding) -> str:
+    lines = sorted({evidence.line for evidence in finding.evidence})
+    return ", ".join(str(line) for line in lines[:8]) + (" …" if len(lines) > 8 else "")
+
+
+def _device_table(device: DeviceReport, findings: list[Finding], language: str) -> Table:
+    labels = _LABELS[language]
+    title = f"{labels['device']}: {device.host} ({device.platform})"
+    if device.error:
+        title += f" — {labels['error']}: {device.error}"
+    else:
+        title += f" — {labels['parse']}: {device.lines} lines, {labels['unrecognized']}: {len(device.unrecognized)}"
+    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+    table.add_column(labels["status"], no_wrap=True)
+    table.add_column(labels["severity"], no_wrap=True)
+    table.add_column(labels["rule"], no_wrap=True)
+    table.add_column(labels["message"], ratio=1)
+    table.add_column(labels["evidence"], no_wrap=True)
+    for finding in sorted(findings, key=_sort_key):
+        message = finding.message.ja if language == "ja" else finding.message.en
+        if finding.example_packet is not None:
+            packet = finding.example_packet
+            message += f"\n  e.g. {packet.protocol} {packet.src}:{packet.src_port} → {packet.dst}:{packet.dst_port}"
+        table.add_row(
+            Text(finding.status.value, style=_STATUS_STYLE[finding.status]),
+            finding.severity.value,
+            finding.rule,
+            Text(message),
+            _evidence(finding),
+        )
+    return table
+
+
+def render_table(report: AuditReport, language: str = "ja", console: Console | None = None) -> None:
+    console = console or Console()
+    labels = _LABELS[language]
+    by_host: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        by_host[finding.host].append(finding)
+    by_facility: dict[str, list[DeviceReport]] = defaultdict(list)
+    for device in report.devices:
+        by_facility[device.facility or labels["none"]].append(device)
+    for facility, devices in by_facility.items():
+        console.rule(f"{labels['facility']}: {facility}")
+        console.print(Group(*(_device_table(d, by_host[d.host], language) for d in devices)))
+    counts = Counter(finding.status for finding in report.findings)
+    totals = "  ".join(f"{status.value}: {counts.get(status, 0)}" for status in _STATUS_ORDER)
+    errors = sum(1 for device in report.devices if device.error)
+    console.print(f"{labels['totals']}: {totals}  device errors: {errors}")

@@ -1,0 +1,74 @@
+"""Where configuration text comes from: the :class:`ConfigSource` seam.
+
+:class:`SnapshotSource` reads saved snapshots (``<dir>/<host>.cfg``); :class:`MemorySource` is the
+first-class fake that serves text from a mapping (tests, and callers that already hold the text).
+Live collection over SSH is another implementation of the same protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+# Japanese descriptions arrive in any of these; CP932 (Windows-31J) extends Shift_JIS with NEC and
+# IBM characters (①, ㈱ ...), so Shift_JIS is tried first to report the narrower name when it fits.
+ENCODINGS = ("utf-8", "shift_jis", "cp932")
+
+
+class SourceError(Exception):
+    """A host's configuration could not be obtained; the message names the host and the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigText:
+    text: str
+    file: str
+    encoding: str
+
+
+def decode(data: bytes, file: str) -> ConfigText:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    errors = []
+    for encoding in ENCODINGS:
+        try:
+            return ConfigText(data.decode(encoding), file, encoding)
+        except UnicodeDecodeError as error:
+            errors.append(f"{encoding}: byte {error.start}")
+    raise SourceError(f"{file}: not valid UTF-8, Shift_JIS or CP932 ({'; '.join(errors)})")
+
+
+def read_config_file(path: Path) -> ConfigText:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise SourceError(f"{path}: no such snapshot file") from error
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read ({error.strerror})") from error
+    return decode(data, str(path))
+
+
+class ConfigSource(Protocol):
+    def fetch(self, host: str) -> ConfigText:
+        """The host's configuration; raises :class:`SourceError`."""
+        ...
+
+
+@dataclass(frozen=True)
+class SnapshotSource:
+    directory: Path
+
+    def fetch(self, host: str) -> ConfigText:
+        return read_config_file(self.directory / f"{host}.cfg")
+
+
+@dataclass(frozen=True)
+class MemorySource:
+    texts: Mapping[str, str]
+
+    def fetch(self, host: str) -> ConfigText:
+        if host not in self.texts:
+            raise SourceError(f"{host}: no configuration")
+        return ConfigText(self.texts[host], f"{host}.cfg", "utf-8")

@@ -1,0 +1,1 @@
+"""Nornir tasks: thin wrappers that fetch text; the work is in :mod:`onshi.pipeline`."""

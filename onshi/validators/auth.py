@@ -1,0 +1,149 @@
+"""Accounts and authentication (AUTH-01..06)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+
+from onshi.model import Account, SecretStorage, Severity
+from onshi.policy import VpnPurpose
+from onshi.validators.base import Action, Outcome, RuleInput, failed, names, not_applicable, passed
+from onshi.validators.registry import fleet_rule, rule
+
+REFS_AUTH = ("MHLW6 システム運用編 8 ⑤, 10 ⑤⑥", "CHECKLIST 技術的 1-9", "REG-EX 別表 1")
+_GENERIC_NAMES = frozenset(
+    {"admin", "administrator", "cisco", "root", "user", "manager", "support", "operator", "maint",
+     "maintenance", "guest", "test", "network", "netadmin", "super", "superuser", "vendor"}
+)  # fmt: skip
+_STORAGE_LABEL = {
+    SecretStorage.PLAINTEXT: "plaintext",
+    SecretStorage.REVERSIBLE: "reversible (type 7)",
+    SecretStorage.ENCRYPTED: "encrypted, reversible with the device key",
+    SecretStorage.WEAK_HASH: "MD5-based hash (type 4/5), crackable",
+}
+
+
+def _login_secrets(inp: RuleInput) -> list[Account]:
+    accounts = inp.device.accounts
+    return [*accounts.users, *accounts.enable, *accounts.line_passwords]
+
+
+@rule("AUTH-01", Severity.CRITICAL, *REFS_AUTH)
+def no_default_passwords(inp: RuleInput) -> Iterator[Outcome]:
+    accounts = inp.device.accounts
+    logins = _login_secrets(inp)
+    problems = False
+    for account in logins:
+        if account.secret.storage is SecretStorage.EMPTY:
+            problems = True
+            yield failed("empty", [account.line], account=account.name)
+        elif account.secret.weak:
+            problems = True
+            yield failed("well_known", [account.line], account=account.name)
+    for terminal in inp.device.management.terminal_lines:
+        if terminal.remote and not terminal.has_login and terminal.effective_transport != ():
+            problems = True
+            yield failed("no_login", [terminal.line], line=terminal.name)
+    privileged = [a for a in accounts.users if (a.privilege or 1) >= 15]
+    if not accounts.enable and not privileged and not accounts.central_auth_lines:
+        problems = True
+        yield failed("no_enable", [], actions=[Action("set_enable_secret", {})])
+    if not problems:
+        hashed = sum(1 for a in logins if a.secret.length is None)
+        yield passed("ok", [a.line for a in logins], hashed=hashed)
+
+
+@rule("AUTH-02", Severity.HIGH, *REFS_AUTH, "CHECKLIST 技術的 7")
+def irreversible_storage(inp: RuleInput) -> Iterator[Outcome]:
+    logins = [a for a in _login_secrets(inp) if a.secret.storage is not SecretStorage.EMPTY]
+    if not logins:
+        yield not_applicable("no_passwords")
+        return
+    weak = [a for a in logins if a.secret.storage in _STORAGE_LABEL]
+    for account in weak:
+        yield failed(
+            "reversible",
+            [account.line],
+            actions=[Action("rehash_secret", {"account": account.name})],
+            account=account.name,
+            storage=_STORAGE_LABEL[account.secret.storage],
+        )
+    if not weak:
+        yield passed("hashed", [a.line for a in logins])
+
+
+@rule("AUTH-03", Severity.MEDIUM, *REFS_AUTH)
+def named_accounts(inp: RuleInput) -> Iterator[Outcome]:
+    accounts = inp.device.accounts
+    if accounts.central_auth_lines:
+        yield passed("central", accounts.central_auth_lines)
+        return
+    named = [a for a in accounts.users if a.name.lower() not in _GENERIC_NAMES]
+    if not accounts.users:
+        yield failed("no_users", [a.line for a in accounts.line_passwords])
+    elif not named:
+        yield failed("generic_only", [a.line for a in accounts.users], users=names(a.name for a in accounts.users))
+    elif _has_maintenance_vpn(inp) and len(named) < 2:
+        yield failed("maintenance", [a.line for a in named])
+    else:
+        yield passed("named", [a.line for a in named], users=names(a.name for a in named))
+
+
+def _has_maintenance_vpn(inp: RuleInput) -> bool:
+    return inp.policy is not None and any(v.kind is VpnPurpose.REMOTE_MAINTENANCE for v in inp.policy.vpns)
+
+
+@rule("AUTH-04", Severity.LOW, *REFS_AUTH, "CHECKLIST 技術的 4")
+def idle_timeout(inp: RuleInput) -> Iterator[Outcome]:
+    limit = (inp.policy.session_timeout_minutes if inp.policy else 15) * 60
+    terminals = inp.device.management.terminal_lines
+    if not terminals:
+        yield not_applicable("no_lines")
+        return
+    problems = False
+    for terminal in terminals:
+        timeout = terminal.effective_timeout
+        if timeout == 0 or timeout > limit:
+            problems = True
+            yield failed(
+                "too_long",
+                [terminal.line, *terminal.lines[1:]],
+                actions=[Action("exec_timeout", {"line": terminal.name, "minutes": limit // 60})],
+                line=terminal.name,
+                minutes="∞" if timeout == 0 else timeout // 60,
+                limit=limit // 60,
+            )
+    if not problems:
+        yield passed("ok", [t.line for t in terminals], limit=limit // 60)
+
+
+@rule("AUTH-06", Severity.MEDIUM, *REFS_AUTH)
+def login_throttling(inp: RuleInput) -> Iterator[Outcome]:
+    lines = inp.device.management.login_throttle_lines
+    if lines:
+        yield passed("on", lines)
+    else:
+        yield failed("off", [], actions=[Action("login_block", {})])
+
+
+@fleet_rule("AUTH-05", Severity.HIGH, *REFS_AUTH, "MHLW6 システム運用編 8 ⑤")
+def no_secret_reuse(inputs: list[RuleInput]) -> Mapping[str, list[Outcome]]:
+    """Secrets compared by salted fingerprint across every audited device (never by value)."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for inp in inputs:
+        for secret in inp.device.secrets:
+            if secret.storage is not SecretStorage.EMPTY:
+                holders[secret.fingerprint].add(inp.host)
+    results: dict[str, list[Outcome]] = {}
+    for inp in inputs:
+        outcomes = []
+        for secret in inp.device.secrets:
+            others = sorted(holders.get(secret.fingerprint, set()) - {inp.host})
+            if others and secret.storage is not SecretStorage.EMPTY:
+                outcomes.append(failed("reused", [secret.line], kind=secret.kind, hosts=names(others)))
+        if not inp.device.secrets:
+            outcomes.append(not_applicable("no_secrets"))
+        elif not outcomes:
+            outcomes.append(passed("unique", [s.line for s in inp.device.secrets], devices=len(inputs)))
+        results[inp.host] = outcomes
+    return results

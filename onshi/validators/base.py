@@ -1,0 +1,117 @@
+"""What a rule is, what it sees, and what it returns.
+
+A rule is a pure function of a :class:`RuleInput` (one device with its facility policy) returning
+:class:`Outcome` values: a status, a message key with parameters, the lines that decided it, and
+neutral remediation actions. :mod:`onshi.validators.engine` turns outcomes into findings: it looks
+up the Japanese and English message, masks and cites the evidence lines, and renders remediation
+commands through the device's platform driver. Rules never see vendor syntax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from onshi.analysis.exposure import InternetInterface
+from onshi.model import Device, ExamplePacket, Severity, Status
+from onshi.policy import FacilityPolicy, HostData
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Device facts from the inventory or from collection (model, serial ...)."""
+
+    model: str | None = None
+    serial: str | None = None
+    os_version: str | None = None
+    collected_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInput:
+    host: str
+    device: Device
+    facility_name: str | None
+    policy: FacilityPolicy | None
+    host_data: HostData | None
+    internet: tuple[InternetInterface, ...]
+    facts: Facts = field(default_factory=Facts)
+
+    @property
+    def internet_names(self) -> frozenset[str]:
+        return frozenset(interface.name.lower() for interface in self.internet)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A neutral remediation step; the platform driver turns it into commands."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: Status
+    key: str  # message key under the rule id in the catalogues
+    params: Mapping[str, Any] = field(default_factory=dict)
+    lines: tuple[int, ...] = ()
+    severity: Severity | None = None  # None: the rule's own severity
+    actions: tuple[Action, ...] = ()
+    example_packet: ExamplePacket | None = None
+
+
+DeviceCheck = Callable[[RuleInput], Iterable[Outcome]]
+FleetCheck = Callable[[list[RuleInput]], Mapping[str, list[Outcome]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    references: tuple[str, ...]
+    check: DeviceCheck | None = None
+    fleet_check: FleetCheck | None = None
+
+
+def outcome(
+    status: Status,
+    key: str,
+    lines: Iterable[int | None] = (),
+    *,
+    severity: Severity | None = None,
+    actions: Iterable[Action] = (),
+    example_packet: ExamplePacket | None = None,
+    **params: Any,
+) -> Outcome:
+    return Outcome(
+        status=status,
+        key=key,
+        params=params,
+        lines=tuple(sorted({line for line in lines if line is not None})),
+        severity=severity,
+        actions=tuple(actions),
+        example_packet=example_packet,
+    )
+
+
+def passed(key: str, lines: Iterable[int | None] = (), **params: Any) -> Outcome:
+    return outcome(Status.PASS, key, lines, **params)
+
+
+def failed(key: str, lines: Iterable[int | None] = (), **params: Any) -> Outcome:
+    return outcome(Status.FAIL, key, lines, **params)
+
+
+def manual(key: str, lines: Iterable[int | None] = (), **params: Any) -> Outcome:
+    return outcome(Status.MANUAL, key, lines, **params)
+
+
+def not_applicable(key: str, lines: Iterable[int | None] = (), **params: Any) -> Outcome:
+    return outcome(Status.NOT_APPLICABLE, key, lines, **params)
+
+
+def names(items: Iterable[str]) -> str:
+    """A list of names for a message."""
+    return ", ".join(items)

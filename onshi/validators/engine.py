@@ -1,0 +1,79 @@
+"""Run the registered rules and turn their outcomes into findings.
+
+The engine owns everything rules do not: message lookup in both languages, evidence lines (taken
+from the already-masked source), remediation commands through the platform driver, and the
+fail-closed handling of a rule that raises (a ``manual`` finding naming the error, never a pass).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from onshi.model import Evidence, Finding, Status
+from onshi.platforms import get_driver
+from onshi.report.catalogue import Catalogue, default_catalogue
+from onshi.validators.base import Outcome, Rule, RuleInput, manual
+from onshi.validators.registry import all_rules
+
+log = logging.getLogger(__name__)
+
+
+def evaluate(
+    inputs: list[RuleInput],
+    rules: Iterable[Rule] | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[Finding]:
+    """Every rule over every device (fleet rules over all of them at once)."""
+    catalogue = catalogue or default_catalogue()
+    findings: list[Finding] = []
+    for rule in rules if rules is not None else all_rules():
+        if rule.fleet_check is not None:
+            per_host = _run_fleet(rule, inputs)
+            for inp in inputs:
+                findings.extend(_finding(rule, inp, o, catalogue) for o in per_host.get(inp.host, []))
+        elif rule.check is not None:
+            for inp in inputs:
+                findings.extend(_finding(rule, inp, o, catalogue) for o in _run(rule, inp))
+    return findings
+
+
+def _run(rule: Rule, inp: RuleInput) -> list[Outcome]:
+    assert rule.check is not None
+    try:
+        return list(rule.check(inp))
+    except Exception as error:  # one rule's bug must not hide the others' results
+        log.error("rule %s failed on %s: %s", rule.id, inp.host, type(error).__name__)
+        return [manual("_rule_error", error=type(error).__name__)]
+
+
+def _run_fleet(rule: Rule, inputs: list[RuleInput]) -> dict[str, list[Outcome]]:
+    assert rule.fleet_check is not None
+    try:
+        return {host: list(outcomes) for host, outcomes in rule.fleet_check(inputs).items()}
+    except Exception as error:
+        log.error("fleet rule %s failed: %s", rule.id, type(error).__name__)
+        return {inp.host: [manual("_rule_error", error=type(error).__name__)] for inp in inputs}
+
+
+def _finding(rule: Rule, inp: RuleInput, result: Outcome, catalogue: Catalogue) -> Finding:
+    source = inp.device.source
+    evidence = tuple(Evidence(source.file, line, source.text(line)) for line in result.lines)
+    remediation: tuple[str, ...] = ()
+    if result.status in (Status.FAIL, Status.MANUAL) and result.actions:
+        driver = get_driver(inp.device.platform)
+        remediation = tuple(
+            command for action in result.actions for command in driver.remediation(action.name, action.params)
+        )
+    return Finding(
+        rule=rule.id,
+        severity=result.severity or rule.severity,
+        status=result.status,
+        host=inp.host,
+        facility=inp.facility_name,
+        message=catalogue.message(rule.id, result.key, result.params),
+        evidence=evidence,
+        references=rule.references,
+        remediation=remediation,
+        example_packet=result.example_packet,
+    )

@@ -1,0 +1,131 @@
+"""External inbound (EXT): exposure of inside hosts and management to the internet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from onshi.model import Interface, NatRule, Severity
+from onshi.validators.access import Restriction, judge_acl
+from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, not_applicable, passed
+from onshi.validators.registry import rule
+
+REFS_EXT = ("REG-EX 別表 5", "CHECKLIST 外部 1, 8, 10", "MHLW6 システム運用編 13 ②, 10, 18")
+
+
+@rule("EXT-02", Severity.CRITICAL, *REFS_EXT)
+def no_inside_host_exposed(inp: RuleInput) -> Iterator[Outcome]:
+    exposing = [rule for rule in inp.device.nat if rule.direction == "inside" and rule.kind != "dynamic"]
+    if not exposing:
+        yield passed("no_static_nat", [rule.line for rule in inp.device.nat])
+        return
+    if not inp.internet:
+        yield manual("no_internet_interface", [rule.line for rule in exposing])
+        return
+    for nat in exposing:
+        if _faces_internet(inp, nat):
+            yield failed(
+                "exposed",
+                [nat.line],
+                actions=[Action("remove_line", {"text": inp.device.source.text(nat.line)})],
+                inside=_endpoint(str(nat.inside_address), nat.inside_port),
+                outside=_endpoint(nat.outside_interface or str(nat.outside_address), nat.outside_port),
+                protocol=nat.protocol or "ip",
+            )
+        else:
+            yield passed("not_internet", [nat.line], outside=nat.outside_interface or str(nat.outside_address))
+
+
+def _endpoint(address: str, port: int | None) -> str:
+    return f"{address}:{port}" if port is not None else address
+
+
+def _faces_internet(inp: RuleInput, nat: NatRule) -> bool:
+    if nat.outside_interface is not None:
+        return nat.outside_interface.lower() in inp.internet_names
+    if nat.outside_address is None:
+        return True
+    for interface in inp.device.interfaces:
+        on_interface = any(nat.outside_address in address.network for address in interface.ipv4)
+        if on_interface:
+            return interface.name.lower() in inp.internet_names
+    # A global address routed to the router (no interface holds it) arrives from the internet.
+    return True
+
+
+@rule("EXT-03", Severity.HIGH, *REFS_EXT, "MHLW6 システム運用編 13 ⑩")
+def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
+    if not inp.internet:
+        yield not_applicable("no_internet_interface")
+        return
+    filtered = _filtered_internet(inp)
+    exposures = list(_exposed_services(inp))
+    if not exposures:
+        yield passed("restricted", _restricting_lines(inp))
+        return
+    for service, lines, example in exposures:
+        if filtered:
+            yield manual(
+                "behind_filter",
+                [*lines, *(i.lines[0] for i in filtered)],
+                service=service,
+                filters=names(i.name for i in filtered),
+            )
+        else:
+            yield failed("open", lines, service=service, example=example or "any")
+
+
+def _filtered_internet(inp: RuleInput) -> list[Interface]:
+    """Internet interfaces with an inbound filter or firewall zone: whether that filter blocks a
+    management port is a reachability question, which the packet engine answers."""
+    result = []
+    for interface in inp.device.interfaces:
+        if interface.name.lower() in inp.internet_names and (interface.acl_in or interface.zone):
+            result.append(interface)
+    return result
+
+
+def _exposed_services(inp: RuleInput) -> Iterator[tuple[str, tuple[int, ...], str | None]]:
+    management = inp.device.management
+    for terminal in management.terminal_lines:
+        transports = terminal.effective_transport
+        if not terminal.remote or transports == ():
+            continue
+        verdict = judge_acl(inp, terminal.access_class_v4)
+        if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
+            label = "/".join(transports) if transports else "telnet/ssh (platform default)"
+            yield f"{label} on line {terminal.name}", (terminal.line,), None
+    web = management.web
+    if web is not None and (web.http or web.https):
+        verdict = judge_acl(inp, web.access_class)
+        if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
+            yield "http(s) server", web.lines, None
+    for community in management.snmp_communities:
+        verdict = judge_acl(inp, community.acl)
+        if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
+            yield "snmp", (community.line,), None
+
+
+def _restricting_lines(inp: RuleInput) -> list[int]:
+    lines: list[int] = []
+    for terminal in inp.device.management.terminal_lines:
+        if terminal.remote:
+            lines.append(terminal.line)
+            acl = inp.device.acl(terminal.access_class_v4)
+            if acl is not None:
+                lines.extend(entry.line for entry in acl.entries)
+    return lines
+
+
+@rule("EXT-04", Severity.MEDIUM, *REFS_EXT)
+def no_upnp(inp: RuleInput) -> Iterator[Outcome]:
+    management = inp.device.management
+    if management.upnp_lines:
+        yield failed(
+            "enabled",
+            management.upnp_lines,
+            actions=[Action("remove_line", {"text": inp.device.source.text(line)}) for line in management.upnp_lines],
+        )
+    elif not management.upnp_supported:
+        yield not_applicable("unsupported")
+    else:
+        yield passed("disabled")

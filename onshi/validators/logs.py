@@ -1,0 +1,70 @@
+"""Time and logging (LOG-01, LOG-02)."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from onshi.model import Severity
+from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, passed
+from onshi.validators.registry import rule
+
+REFS_LOG = ("CHECKLIST 技術的 3, 7", "MHLW6 システム運用編 10 ⑥")
+
+
+def _same_host(a: str, b: str) -> bool:
+    try:
+        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
+    except ValueError:
+        return a.lower().rstrip(".") == b.lower().rstrip(".")
+
+
+def _declared(configured: tuple[str, ...], declared: list[str]) -> list[str]:
+    return [host for host in configured if any(_same_host(host, d) for d in declared)]
+
+
+@rule("LOG-01", Severity.MEDIUM, *REFS_LOG)
+def ntp(inp: RuleInput) -> Iterator[Outcome]:
+    logging = inp.device.logging
+    declared = inp.policy.ntp_servers if inp.policy else []
+    if not logging.ntp_servers:
+        yield failed("none", [], actions=[Action("add_ntp", {"servers": declared})])
+    elif not declared:
+        yield manual("no_policy", logging.ntp_lines, servers=names(logging.ntp_servers))
+    elif _declared(logging.ntp_servers, declared):
+        yield passed("declared", logging.ntp_lines, servers=names(_declared(logging.ntp_servers, declared)))
+    else:
+        yield failed(
+            "undeclared",
+            logging.ntp_lines,
+            actions=[Action("add_ntp", {"servers": declared})],
+            servers=names(logging.ntp_servers),
+            declared=names(declared),
+        )
+
+
+@rule("LOG-02", Severity.MEDIUM, *REFS_LOG, "MHLW6 システム運用編 10 ⑥")
+def syslog(inp: RuleInput) -> Iterator[Outcome]:
+    logging = inp.device.logging
+    missing = []
+    if not logging.syslog_hosts:
+        missing.append("syslog")
+    if not logging.timestamp_lines:
+        missing.append("timestamps")
+    if not logging.login_log_lines:
+        missing.append("login")
+    if not logging.config_change_log_lines:
+        missing.append("config")
+    lines = [
+        *logging.syslog_lines,
+        *logging.timestamp_lines,
+        *logging.login_log_lines,
+        *logging.config_change_log_lines,
+    ]
+    declared = inp.policy.syslog_servers if inp.policy else []
+    if missing:
+        yield failed("missing", lines, actions=[Action("logging", {"missing": missing})], missing=names(missing))
+    elif declared and not _declared(logging.syslog_hosts, declared):
+        yield failed("undeclared", logging.syslog_lines, hosts=names(logging.syslog_hosts), declared=names(declared))
+    else:
+        yield passed("ok", lines, hosts=names(logging.syslog_hosts))

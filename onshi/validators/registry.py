@@ -1,0 +1,64 @@
+"""The rule registry: rules register themselves by GUIDELINE.md id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from onshi.model import Severity
+from onshi.validators.base import DeviceCheck, FleetCheck, Rule
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, *references: str) -> Callable[[DeviceCheck], DeviceCheck]:
+    def register(check: DeviceCheck) -> DeviceCheck:
+        _add(Rule(rule_id, severity, references, check=check))
+        return check
+
+    return register
+
+
+def fleet_rule(rule_id: str, severity: Severity, *references: str) -> Callable[[FleetCheck], FleetCheck]:
+    def register(check: FleetCheck) -> FleetCheck:
+        _add(Rule(rule_id, severity, references, fleet_check=check))
+        return check
+
+    return register
+
+
+def _add(new: Rule) -> None:
+    if new.id in _RULES:
+        raise ValueError(f"rule {new.id} registered twice")
+    _RULES[new.id] = new
+
+
+def all_rules() -> list[Rule]:
+    _load()
+    return sorted(_RULES.values(), key=lambda r: _order(r.id))
+
+
+def get_rule(rule_id: str) -> Rule:
+    _load()
+    return _RULES[rule_id]
+
+
+_FAMILY_ORDER = ("SEG", "VPN", "EXT", "WLAN", "MGMT", "AUTH", "LOG", "DOC")
+
+
+def _order(rule_id: str) -> tuple[int, int]:
+    family, number = rule_id.split("-")
+    return _FAMILY_ORDER.index(family), int(number)
+
+
+def _load() -> None:
+    # Importing the rule modules registers their rules.
+    from onshi.validators import (  # noqa: F401
+        auth,
+        documentation,
+        inbound,
+        logs,
+        management,
+        reachability,
+        vpn,
+        wireless,
+    )

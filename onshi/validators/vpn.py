@@ -1,0 +1,234 @@
+"""VPN rules that read the crypto configuration (VPN-02..05, VPN-07).
+
+VPN-01 and VPN-06 (reachability between VPNs, protected traffic) live in :mod:`.reachability`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from collections.abc import Iterator
+
+from onshi.model import IkeProposal, SecretStorage, Severity, Status, TransformSet, VpnKind
+from onshi.policy import Role
+from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, outcome, passed
+from onshi.validators.registry import rule
+
+REFS_VPN = ("CHECKLIST 外部 4", "MHLW6 システム運用編 13 ⑤", "REG-EX 別表 2, 8", "MIGRATE 2-1, 2-4")
+REFS_CRYPTO = ("SEC-GL II-5(4)(7)(8)", "MIGRATE 2-4", "CHECKLIST 外部 1, 2")
+
+MIN_PSK_LENGTH = 16
+_STRONG_GROUPS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 24, 31, 32})
+_LISTENERS = frozenset({VpnKind.PPTP, VpnKind.L2TP, VpnKind.SSL_VPN})
+_INSECURE_KINDS = {
+    VpnKind.IPSEC_MANUAL: "ipsec_manual",
+    VpnKind.PPTP: "pptp",
+    VpnKind.GRE: "gre_plain",
+    VpnKind.L2TP: "l2tp_plain",
+    VpnKind.L2TPV3: "l2tp_plain",
+}
+
+
+@rule("VPN-02", Severity.HIGH, *REFS_VPN)
+def claims_connection_method(inp: RuleInput) -> Iterator[Outcome]:
+    device = inp.device
+    insecure = [vpn for vpn in device.vpns if vpn.kind in _INSECURE_KINDS and not vpn.encrypted]
+    for vpn in insecure:
+        yield failed(_INSECURE_KINDS[vpn.kind], vpn.lines, name=vpn.name)
+    if insecure:
+        return
+    ipsec = [vpn for vpn in device.vpns if vpn.kind is VpnKind.IPSEC]
+    if ipsec:
+        yield passed("ipsec_ike", [line for vpn in ipsec for line in vpn.lines[:1]], count=len(ipsec))
+    elif inp.host_data is not None and inp.host_data.role is Role.WIRELESS:
+        yield not_applicable("not_a_gateway")
+    elif inp.policy is not None and inp.policy.connection == "ipsec_ike":
+        yield manual("ipsec_elsewhere")
+    elif inp.policy is not None:
+        yield not_applicable("ip_vpn")
+    else:
+        yield not_applicable("no_vpn")
+
+
+def _encryption_problem(algorithm: str) -> tuple[str, Severity] | None:
+    lowered = algorithm.lower()
+    if any(weak in lowered for weak in ("3des", "des", "null")) and "aes" not in lowered:
+        return lowered, Severity.HIGH
+    return None
+
+
+def _integrity_problem(algorithm: str) -> tuple[str, Severity] | None:
+    lowered = algorithm.lower()
+    if "md5" in lowered:
+        return lowered, Severity.HIGH
+    if lowered in ("sha", "sha1", "esp-sha-hmac", "ah-sha-hmac"):
+        return lowered, Severity.MEDIUM
+    return None
+
+
+def _proposal_problems(proposal: IkeProposal) -> list[tuple[str, Severity]]:
+    problems = [p for p in (_encryption_problem(a) for a in proposal.encryption) if p]
+    problems += [p for p in (_integrity_problem(a) for a in proposal.integrity) if p]
+    problems += [(f"DH group {group}", Severity.HIGH) for group in proposal.groups if group not in _STRONG_GROUPS]
+    return problems
+
+
+def _transform_problems(transform: TransformSet) -> list[tuple[str, Severity]]:
+    problems = []
+    if transform.encryption is not None and (problem := _encryption_problem(transform.encryption)):
+        problems.append(problem)
+    if transform.integrity is not None and (problem := _integrity_problem(transform.integrity)):
+        problems.append(problem)
+    if transform.encryption is None:
+        problems.append(("no ESP encryption", Severity.HIGH))
+    return problems
+
+
+def _worst(problems: list[tuple[str, Severity]]) -> Severity:
+    return max((severity for _, severity in problems), key=lambda s: s.rank)
+
+
+@rule("VPN-03", Severity.HIGH, *REFS_CRYPTO)
+def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
+    crypto = inp.device.crypto
+    if not (crypto.ike_proposals or crypto.transform_sets or crypto.policies):
+        yield not_applicable("no_crypto")
+        return
+    found = False
+    for proposal in crypto.ike_proposals:
+        problems = _proposal_problems(proposal)
+        if problems:
+            found = True
+            defaults = f" (defaults: {names(proposal.defaults_used)})" if proposal.defaults_used else ""
+            yield outcome(
+                Status.FAIL, "weak_ike", [proposal.line], severity=_worst(problems),
+                name=proposal.name, problems=names(p for p, _ in problems) + defaults,
+            )  # fmt: skip
+    for transform in crypto.transform_sets:
+        problems = _transform_problems(transform)
+        if problems:
+            found = True
+            yield outcome(
+                Status.FAIL, "weak_esp", [transform.line], severity=_worst(problems),
+                name=transform.name, problems=names(p for p, _ in problems),
+            )  # fmt: skip
+    for policy in crypto.policies:
+        if policy.manual_keys:
+            continue
+        if policy.pfs_group is None:
+            found = True
+            yield failed("no_pfs", policy.lines[:1], name=policy.name)
+        elif policy.pfs_group not in _STRONG_GROUPS:
+            found = True
+            yield failed("weak_pfs", policy.lines, name=policy.name, group=policy.pfs_group)
+    if _aggressive_mode_with_psk(inp):
+        found = True
+        yield failed("aggressive_psk", crypto.aggressive_mode_lines or _psk_lines(inp))
+    if crypto.default_ike_proposal:
+        yield manual("ikev2_defaults")
+    if not found:
+        lines = [p.line for p in crypto.ike_proposals] + [t.line for t in crypto.transform_sets]
+        lines += [p.line for p in crypto.policies]
+        yield passed("strong", lines)
+
+
+def _psk_lines(inp: RuleInput) -> list[int]:
+    return [key.line for key in inp.device.crypto.peer_keys]
+
+
+def _aggressive_mode_with_psk(inp: RuleInput) -> bool:
+    """IKEv1 with pre-shared keys answers aggressive mode unless the platform is told not to."""
+    crypto = inp.device.crypto
+    ikev1_psk = any(p.version == 1 and p.authentication == "pre-share" for p in crypto.ike_proposals)
+    if crypto.aggressive_mode_lines:
+        return True
+    return ikev1_psk and bool(crypto.peer_keys) and not crypto.aggressive_mode_refused
+
+
+@rule("VPN-04", Severity.HIGH, *REFS_CRYPTO)
+def peers_authenticate(inp: RuleInput) -> Iterator[Outcome]:
+    crypto = inp.device.crypto
+    if not crypto.peer_keys and not crypto.certificate_auth_lines:
+        yield not_applicable("no_ike")
+        return
+    by_fingerprint: dict[str, list[str]] = defaultdict(list)
+    for key in crypto.peer_keys:
+        by_fingerprint[key.secret.fingerprint].append(key.peer)
+    problems = False
+    for key in crypto.peer_keys:
+        secret = key.secret
+        if secret.storage is SecretStorage.ENCRYPTED:
+            yield manual("psk_encrypted", [key.line], peer=key.peer)
+            continue
+        reasons = []
+        if secret.weak:
+            reasons.append("well-known value")
+        if secret.length is not None and secret.length < MIN_PSK_LENGTH:
+            reasons.append(f"{secret.length} characters < {MIN_PSK_LENGTH}")
+        if len(set(by_fingerprint[secret.fingerprint])) > 1:
+            reasons.append("same key as peers " + names(sorted(set(by_fingerprint[secret.fingerprint]) - {key.peer})))
+        if reasons:
+            problems = True
+            yield failed("weak_psk", [key.line], peer=key.peer, reasons=names(reasons))
+    if not problems:
+        lines = [key.line for key in crypto.peer_keys] + list(crypto.certificate_auth_lines)
+        yield passed("authenticated", lines)
+
+
+@rule("VPN-05", Severity.MEDIUM, "SEC-GL II-5(8)", *REFS_CRYPTO)
+def dead_peer_detection(inp: RuleInput) -> Iterator[Outcome]:
+    ipsec = [vpn for vpn in inp.device.vpns if vpn.kind is VpnKind.IPSEC]
+    if not ipsec:
+        yield not_applicable("no_ipsec")
+    elif inp.device.crypto.dpd_lines:
+        yield passed("on", inp.device.crypto.dpd_lines)
+    else:
+        yield failed("off", [line for vpn in ipsec for line in vpn.lines[:1]])
+
+
+@rule("VPN-07", Severity.HIGH, "MHLW6 システム運用編 10", "CHECKLIST 外部 8, 10", *REFS_VPN)
+def vpns_declared_and_pinned(inp: RuleInput) -> Iterator[Outcome]:
+    device = inp.device
+    if not device.vpns and not device.crypto.peer_keys:
+        yield not_applicable("no_vpn")
+        return
+    problems = False
+    for key in device.crypto.peer_keys:
+        if key.any_peer:
+            problems = True
+            yield failed("any_peer_psk", [key.line])
+    for vpn in device.vpns:
+        if vpn.any_peer and not device.crypto.certificate_auth_lines and vpn.kind is VpnKind.IPSEC:
+            problems = True
+            yield failed("any_peer_tunnel", vpn.lines[:1], name=vpn.name)
+    if inp.policy is None:
+        yield manual("no_policy", [vpn.lines[0] for vpn in device.vpns], vpns=names(v.name for v in device.vpns))
+        return
+    declared_peers = _declared_peers(inp)
+    declared_listeners = {vpn.listener for vpn in inp.policy.vpns if vpn.listener is not None}
+    for vpn in device.vpns:
+        undeclared = [peer for peer in vpn.peers if _normal(peer) not in declared_peers]
+        if undeclared:
+            problems = True
+            yield failed("undeclared_peer", vpn.lines[:1], name=vpn.name, peers=names(undeclared))
+        elif vpn.kind in _LISTENERS and vpn.kind.value not in declared_listeners:
+            problems = True
+            yield failed("listener", vpn.lines, name=vpn.name)
+    for key in device.crypto.peer_keys:
+        if not key.any_peer and _normal(key.peer) not in declared_peers:
+            problems = True
+            yield failed("undeclared_key", [key.line], peer=key.peer)
+    if not problems:
+        yield passed("declared", [line for vpn in device.vpns for line in vpn.lines[:1]], count=len(device.vpns))
+
+
+def _normal(peer: str) -> str:
+    try:
+        return str(ipaddress.ip_address(peer))
+    except ValueError:
+        return peer.lower()
+
+
+def _declared_peers(inp: RuleInput) -> set[str]:
+    assert inp.policy is not None
+    return {_normal(str(peer)) for vpn in inp.policy.vpns for peer in vpn.peers}

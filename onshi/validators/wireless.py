@@ -1,0 +1,152 @@
+"""Wireless LAN (WLAN-01..05).
+
+Whether an SSID is internal or for guests comes from the facility policy (the segment that lists
+the SSID). Without a policy, rules that depend on it report ``manual``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from onshi.model import Severity, Ssid, WifiSecurity
+from onshi.policy import Segment, SegmentKind
+from onshi.validators.base import Outcome, RuleInput, failed, manual, not_applicable, outcome, passed
+from onshi.model import Status
+from onshi.validators.registry import rule
+
+REFS_WLAN = ("REG-EX 別表 7", "MHLW6 システム運用編 13 ③", "CHECKLIST 技術的 10-13")
+MIN_WIFI_PSK_LENGTH = 13
+
+
+def _segment(inp: RuleInput, ssid: Ssid) -> Segment | None:
+    return inp.policy.segment_of_ssid(ssid.name) if inp.policy else None
+
+
+def _is_guest(inp: RuleInput, ssid: Ssid) -> bool | None:
+    """True/False from the policy; None when the policy does not say."""
+    segment = _segment(inp, ssid)
+    if segment is None:
+        return None
+    return segment.kind is SegmentKind.GUEST_WIFI
+
+
+@rule("WLAN-01", Severity.CRITICAL, *REFS_WLAN)
+def wpa2_aes(inp: RuleInput) -> Iterator[Outcome]:
+    if not inp.device.ssids:
+        yield not_applicable("no_wifi")
+        return
+    for ssid in inp.device.ssids:
+        tkip = any("tkip" in cipher for cipher in ssid.ciphers)
+        if ssid.security is WifiSecurity.OPEN:
+            guest = _is_guest(inp, ssid)
+            severity = Severity.HIGH if guest else Severity.CRITICAL
+            yield outcome(Status.FAIL, "open", ssid.lines, severity=severity, ssid=ssid.name)
+        elif ssid.security in (WifiSecurity.WEP, WifiSecurity.WPA) or tkip:
+            weak = "TKIP" if tkip else ssid.security.value.upper()
+            yield failed("weak", ssid.lines, ssid=ssid.name, weak=weak)
+        elif ssid.security is WifiSecurity.WPA2 and not ssid.ciphers:
+            yield manual("cipher_unknown", ssid.lines, ssid=ssid.name)
+        else:
+            yield passed("strong", ssid.lines, ssid=ssid.name, security=ssid.security.value.upper())
+
+
+@rule("WLAN-02", Severity.MEDIUM, *REFS_WLAN)
+def internal_ssids_hidden(inp: RuleInput) -> Iterator[Outcome]:
+    if not inp.device.ssids:
+        yield not_applicable("no_wifi")
+        return
+    for ssid in inp.device.ssids:
+        guest = _is_guest(inp, ssid)
+        if not ssid.broadcast:
+            yield passed("hidden", ssid.lines, ssid=ssid.name)
+        elif guest:
+            yield passed("guest_broadcast", ssid.lines, ssid=ssid.name)
+        elif guest is None:
+            yield manual("undeclared", ssid.lines, ssid=ssid.name)
+        else:
+            yield failed("broadcast", ssid.lines, ssid=ssid.name)
+
+
+@rule("WLAN-03", Severity.HIGH, *REFS_WLAN)
+def internal_ssids_restricted(inp: RuleInput) -> Iterator[Outcome]:
+    if not inp.device.ssids:
+        yield not_applicable("no_wifi")
+        return
+    for ssid in inp.device.ssids:
+        guest = _is_guest(inp, ssid)
+        restricted = "dot1x" in ssid.key_management or ssid.mac_filter
+        if guest:
+            yield not_applicable("guest", ssid.lines, ssid=ssid.name)
+        elif restricted:
+            method = "802.1X" if "dot1x" in ssid.key_management else "MAC filter"
+            yield passed("restricted", ssid.lines, ssid=ssid.name, method=method)
+        elif guest is None:
+            yield manual("undeclared", ssid.lines, ssid=ssid.name)
+        else:
+            yield failed("unrestricted", ssid.lines, ssid=ssid.name)
+
+
+@rule("WLAN-04", Severity.HIGH, *REFS_WLAN, "REG-EX 別表 6")
+def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
+    if not inp.device.ssids:
+        yield not_applicable("no_wifi")
+        return
+    if inp.policy is None:
+        yield manual("no_policy", [line for ssid in inp.device.ssids for line in ssid.lines[:1]])
+        return
+    for ssid in inp.device.ssids:
+        segment = _segment(inp, ssid)
+        if segment is None:
+            yield failed("undeclared", ssid.lines, ssid=ssid.name)
+            continue
+        mapped = _vlan_network(inp, ssid)
+        if mapped is None:
+            yield passed("declared", ssid.lines, ssid=ssid.name, segment=segment.name)
+        elif any(mapped.subnet_of(prefix) for prefix in segment.ipv4 if mapped.version == prefix.version):
+            yield passed("mapped", [*ssid.lines, *mapped_lines(inp, ssid)], ssid=ssid.name, segment=segment.name)
+        else:
+            yield failed(
+                "wrong_segment",
+                [*ssid.lines, *mapped_lines(inp, ssid)],
+                ssid=ssid.name,
+                segment=segment.name,
+                network=str(mapped),
+            )
+
+
+def _vlan_interface(inp: RuleInput, ssid: Ssid) -> ipaddress.IPv4Interface | None:
+    for interface in inp.device.interfaces:
+        if ssid.vlan is not None and interface.vlan_id == ssid.vlan and interface.ipv4:
+            return interface.ipv4[0]
+    return None
+
+
+def _vlan_network(inp: RuleInput, ssid: Ssid) -> ipaddress.IPv4Network | None:
+    address = _vlan_interface(inp, ssid)
+    return address.network if address is not None else None
+
+
+def mapped_lines(inp: RuleInput, ssid: Ssid) -> list[int]:
+    return [
+        interface.lines[0]
+        for interface in inp.device.interfaces
+        if ssid.vlan is not None and interface.vlan_id == ssid.vlan and interface.ipv4
+    ]
+
+
+@rule("WLAN-05", Severity.MEDIUM, *REFS_WLAN)
+def wifi_psk_strength(inp: RuleInput) -> Iterator[Outcome]:
+    with_psk = [ssid for ssid in inp.device.ssids if ssid.psk is not None]
+    if not with_psk:
+        yield not_applicable("no_psk")
+        return
+    for ssid in with_psk:
+        psk = ssid.psk
+        assert psk is not None
+        if psk.length is None:
+            yield not_applicable("not_visible", [psk.line], ssid=ssid.name)
+        elif psk.weak or psk.length < MIN_WIFI_PSK_LENGTH:
+            yield failed("weak", [psk.line], ssid=ssid.name, length=psk.length, minimum=MIN_WIFI_PSK_LENGTH)
+        else:
+            yield passed("strong", [psk.line], ssid=ssid.name, minimum=MIN_WIFI_PSK_LENGTH)
