@@ -89,10 +89,12 @@ def exit_code(report: AuditReport, fail_on: FailOn) -> int:
 
 @app.command("audit")
 def audit_command(
-    inventory: Annotated[Path, typer.Option(help="Inventory folder (hosts.yaml, groups.yaml, defaults.yaml).")] = Path(
-        "inventory"
-    ),
-    configs: Annotated[Path | None, typer.Option(help="Snapshot folder of <host>.cfg [default: INVENTORY/configs].")] = None,
+    inventory: Annotated[
+        Path, typer.Option(help="Inventory folder (hosts.yaml, groups.yaml, defaults.yaml).")
+    ] = Path("inventory"),
+    configs: Annotated[
+        Path | None, typer.Option(help="Snapshot folder of <host>.cfg [default: INVENTORY/configs].")
+    ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = None,
     lang: LangOption = Language.JA,
@@ -118,7 +120,9 @@ def audit_command(
 @app.command("audit-file")
 def audit_file_command(
     files: Annotated[list[Path], typer.Argument(help="Configuration files.", show_default=False)],
-    platform: Annotated[str, typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios.")],
+    platform: Annotated[
+        str, typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios.")
+    ],
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = None,
     lang: LangOption = Language.JA,

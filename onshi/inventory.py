@@ -70,7 +70,9 @@ def _load_yaml(path: Path, problems: list[InventoryProblem], *, required: bool) 
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        problems.append(InventoryProblem(str(path), where, "", f"invalid YAML: {getattr(error, 'problem', error)}"))
+        problems.append(
+            InventoryProblem(str(path), where, "", f"invalid YAML: {getattr(error, 'problem', error)}")
+        )
         return {}
     except (OSError, UnicodeDecodeError) as error:
         problems.append(InventoryProblem(str(path), "", "", f"cannot read: {error}"))
@@ -100,7 +102,15 @@ def load_inventory(directory: Path) -> Inventory:
     facilities = _facilities(groups, str(groups_path), problems)
     entries = []
     for name, raw in hosts.items():
-        entry = _host(str(name), raw, groups, defaults, facilities, str(hosts_path), problems)
+        entry = _host(
+            name=str(name),
+            raw=raw,
+            groups=groups,
+            defaults=defaults,
+            facilities=facilities,
+            file=str(hosts_path),
+            problems=problems,
+        )
         if entry is not None:
             entries.append(entry)
     if not hosts and not problems:
@@ -110,7 +120,9 @@ def load_inventory(directory: Path) -> Inventory:
     return Inventory(directory, tuple(entries), facilities)
 
 
-def _facilities(groups: dict[str, Any], file: str, problems: list[InventoryProblem]) -> dict[str, FacilityPolicy]:
+def _facilities(
+    groups: dict[str, Any], file: str, problems: list[InventoryProblem]
+) -> dict[str, FacilityPolicy]:
     facilities = {}
     for name, raw in groups.items():
         data = (raw or {}).get("data") if isinstance(raw, dict) else None
@@ -139,6 +151,7 @@ def _group_chain(names: list[str], groups: dict[str, Any]) -> list[str]:
 
 
 def _host(
+    *,
     name: str,
     raw: Any,
     groups: dict[str, Any],
@@ -159,20 +172,28 @@ def _host(
     platform = _platform(raw, chain, groups, defaults)
     start = len(problems)
     if platform is None:
-        problems.append(InventoryProblem(file, where, "platform", "missing (set it on the host, a group or defaults)"))
+        problems.append(
+            InventoryProblem(file, where, "platform", "missing (set it on the host, a group or defaults)")
+        )
     else:
         try:
             resolve_platform(platform)
         except UnknownPlatformError as error:
             problems.append(InventoryProblem(file, where, "platform", str(error)))
     in_facilities = [group for group in chain if group in facilities]
-    has_facility_data = [g for g in chain if isinstance(groups.get(g), dict) and "facility" in (groups[g].get("data") or {})]
+    has_facility_data = [
+        g for g in chain if isinstance(groups.get(g), dict) and "facility" in (groups[g].get("data") or {})
+    ]
     if not has_facility_data:
         problems.append(
-            InventoryProblem(file, where, "groups", "belongs to no facility (a group whose data has `facility`)")
+            InventoryProblem(
+                file, where, "groups", "belongs to no facility (a group whose data has `facility`)"
+            )
         )
     elif len(has_facility_data) > 1:
-        problems.append(InventoryProblem(file, where, "groups", f"belongs to several facilities: {has_facility_data}"))
+        problems.append(
+            InventoryProblem(file, where, "groups", f"belongs to several facilities: {has_facility_data}")
+        )
     try:
         data = HostData.model_validate(raw.get("data") or {})
     except ValidationError as error:
@@ -184,7 +205,9 @@ def _host(
     return HostEntry(name, platform, facility, facilities[facility], data)
 
 
-def _platform(raw: dict[str, Any], chain: list[str], groups: dict[str, Any], defaults: dict[str, Any]) -> str | None:
+def _platform(
+    raw: dict[str, Any], chain: list[str], groups: dict[str, Any], defaults: dict[str, Any]
+) -> str | None:
     if raw.get("platform"):
         return str(raw["platform"])
     for group in chain:

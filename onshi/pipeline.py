@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from onshi.analysis.exposure import UnknownInterfaceError, internet_interfaces
@@ -53,7 +53,7 @@ class DeviceJob:
     facility: str | None = None
     policy: FacilityPolicy | None = None
     host_data: HostData | None = None
-    facts: Facts = Facts()
+    facts: Facts = field(default_factory=Facts)
 
 
 def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:

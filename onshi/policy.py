@@ -89,7 +89,9 @@ class Flow(Strict):
 
 class FacilityPolicy(Strict):
     name: str = Field(min_length=1, description="Facility name (施設名).")
-    code: Annotated[str, Field(pattern=r"^\d{10}$", description="保険医療機関コード / 薬局コード (10 digits).")]
+    code: Annotated[
+        str, Field(pattern=r"^\d{10}$", description="保険医療機関コード / 薬局コード (10 digits).")
+    ]
     kind: Literal["clinic", "hospital", "pharmacy", "visiting_nurse"] = "clinic"
     connection: Literal["ip_vpn", "ipsec_ike"]
     segments: list[Segment] = Field(min_length=1)

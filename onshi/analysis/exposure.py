@@ -12,7 +12,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
-from onshi.model import Device, Interface, InterfaceKind, Lines, NatRole
+from onshi.model import Device, Interface, InterfaceKind, IPNetwork, Lines, NatRole
 
 _NOT_EDGE = frozenset(
     {InterfaceKind.TUNNEL, InterfaceKind.LOOPBACK, InterfaceKind.VIRTUAL_TEMPLATE, InterfaceKind.NULL}
@@ -58,7 +58,7 @@ def _reasons(interface: Interface, default_egress: set[str]) -> list[str]:
     reasons = []
     if interface.nat is NatRole.OUTSIDE:
         reasons.append("nat_outside")
-    if interface.kind is InterfaceKind.DIALER or interface.pppoe_client and interface.ipv4_negotiated:
+    if interface.kind is InterfaceKind.DIALER or (interface.pppoe_client and interface.ipv4_negotiated):
         reasons.append("pppoe")
     if interface.ipv4_dhcp:
         reasons.append("dhcp_client")
@@ -90,7 +90,7 @@ def _default_route_interfaces(device: Device) -> set[str]:
 def _connected_to(device: Device, next_hop: ipaddress.IPv4Address | ipaddress.IPv6Address) -> set[str]:
     names = set()
     for interface in device.interfaces:
-        for address in (*interface.ipv4, *interface.ipv6):
-            if address.version == next_hop.version and next_hop in address.network:
-                names.add(interface.name.lower())
+        networks: list[IPNetwork] = [a.network for a in interface.ipv4] + [a.network for a in interface.ipv6]
+        if any(network.version == next_hop.version and next_hop in network for network in networks):
+            names.add(interface.name.lower())
     return names

@@ -24,7 +24,7 @@ class RemediationTemplates:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
-            autoescape=False,  # noqa: S701 - device commands, not HTML
+            autoescape=False,
         )
         return environment.get_template("remediation.j2").module
 

@@ -12,14 +12,19 @@ from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceReport
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
-_STATUS_STYLE = {Status.FAIL: "bold red", Status.MANUAL: "yellow", Status.PASS: "green", Status.NOT_APPLICABLE: "dim"}
+_STATUS_STYLE = {
+    Status.FAIL: "bold red",
+    Status.MANUAL: "yellow",
+    Status.PASS: "green",
+    Status.NOT_APPLICABLE: "dim",
+}
 _LABELS = {
     "ja": {"facility": "施設", "device": "機器", "status": "結果", "severity": "重要度", "rule": "ルール",
-           "message": "内容", "evidence": "根拠行", "totals": "合計", "parse": "解析", "unrecognized": "未解釈行",
-           "error": "エラー", "none": "（施設なし）"},
-    "en": {"facility": "Facility", "device": "Device", "status": "Status", "severity": "Severity", "rule": "Rule",
-           "message": "Message", "evidence": "Evidence", "totals": "Totals", "parse": "parse",
-           "unrecognized": "unrecognized lines", "error": "error", "none": "(no facility)"},
+           "message": "内容", "evidence": "根拠行", "totals": "合計", "parse": "解析", "lines": "行",
+           "unrecognized": "未解釈行", "error": "エラー", "none": "（施設なし）"},
+    "en": {"facility": "Facility", "device": "Device", "status": "Status", "severity": "Severity",
+           "rule": "Rule", "message": "Message", "evidence": "Evidence", "totals": "Totals", "parse": "parse",
+           "lines": "lines", "unrecognized": "unrecognized lines", "error": "error", "none": "(no facility)"},
 }  # fmt: skip
 
 
@@ -38,18 +43,21 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str) 
     if device.error:
         title += f" — {labels['error']}: {device.error}"
     else:
-        title += f" — {labels['parse']}: {device.lines} lines, {labels['unrecognized']}: {len(device.unrecognized)}"
-    table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+        coverage = f"{device.lines} {labels['lines']}, {labels['unrecognized']}: {len(device.unrecognized)}"
+        title += f" — {labels['parse']}: {coverage}"
+    table = Table(title=title, title_justify="left")
     table.add_column(labels["status"], no_wrap=True)
     table.add_column(labels["severity"], no_wrap=True)
     table.add_column(labels["rule"], no_wrap=True)
-    table.add_column(labels["message"], ratio=1)
+    table.add_column(labels["message"], overflow="fold")
     table.add_column(labels["evidence"], no_wrap=True)
     for finding in sorted(findings, key=_sort_key):
         message = finding.message.ja if language == "ja" else finding.message.en
         if finding.example_packet is not None:
             packet = finding.example_packet
-            message += f"\n  e.g. {packet.protocol} {packet.src}:{packet.src_port} → {packet.dst}:{packet.dst_port}"
+            message += (
+                f"\n  e.g. {packet.protocol} {packet.src}:{packet.src_port} → {packet.dst}:{packet.dst_port}"
+            )
         table.add_row(
             Text(finding.status.value, style=_STATUS_STYLE[finding.status]),
             finding.severity.value,

@@ -39,7 +39,9 @@ def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 1
             error = f"host {entry.name}: not run"
         elif multi.failed:
             exception = multi[0].exception
-            error = str(exception) if isinstance(exception, SourceError) else f"host {entry.name}: {exception!r}"
+            error = (
+                str(exception) if isinstance(exception, SourceError) else f"host {entry.name}: {exception!r}"
+            )
         else:
             config = multi[0].result
         jobs.append(

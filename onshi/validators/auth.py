@@ -15,11 +15,11 @@ _GENERIC_NAMES = frozenset(
     {"admin", "administrator", "cisco", "root", "user", "manager", "support", "operator", "maint",
      "maintenance", "guest", "test", "network", "netadmin", "super", "superuser", "vendor"}
 )  # fmt: skip
-_STORAGE_LABEL = {
+_STORAGE_KEY = {
     SecretStorage.PLAINTEXT: "plaintext",
-    SecretStorage.REVERSIBLE: "reversible (type 7)",
-    SecretStorage.ENCRYPTED: "encrypted, reversible with the device key",
-    SecretStorage.WEAK_HASH: "MD5-based hash (type 4/5), crackable",
+    SecretStorage.REVERSIBLE: "reversible",
+    SecretStorage.ENCRYPTED: "encrypted",
+    SecretStorage.WEAK_HASH: "weak_hash",
 }
 
 
@@ -59,14 +59,13 @@ def irreversible_storage(inp: RuleInput) -> Iterator[Outcome]:
     if not logins:
         yield not_applicable("no_passwords")
         return
-    weak = [a for a in logins if a.secret.storage in _STORAGE_LABEL]
+    weak = [a for a in logins if a.secret.storage in _STORAGE_KEY]
     for account in weak:
         yield failed(
-            "reversible",
+            _STORAGE_KEY[account.secret.storage],
             [account.line],
             actions=[Action("rehash_secret", {"account": account.name})],
             account=account.name,
-            storage=_STORAGE_LABEL[account.secret.storage],
         )
     if not weak:
         yield passed("hashed", [a.line for a in logins])
@@ -82,7 +81,9 @@ def named_accounts(inp: RuleInput) -> Iterator[Outcome]:
     if not accounts.users:
         yield failed("no_users", [a.line for a in accounts.line_passwords])
     elif not named:
-        yield failed("generic_only", [a.line for a in accounts.users], users=names(a.name for a in accounts.users))
+        yield failed(
+            "generic_only", [a.line for a in accounts.users], users=names(a.name for a in accounts.users)
+        )
     elif _has_maintenance_vpn(inp) and len(named) < 2:
         yield failed("maintenance", [a.line for a in named])
     else:

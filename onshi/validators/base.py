@@ -112,6 +112,11 @@ def not_applicable(key: str, lines: Iterable[int | None] = (), **params: Any) ->
     return outcome(Status.NOT_APPLICABLE, key, lines, **params)
 
 
+def remove_line(inp: RuleInput, line: int) -> Action:
+    """Undo one configuration line (its masked text; secrets become a placeholder naming the line)."""
+    return Action("remove_line", {"text": inp.device.source.text(line), "line": line})
+
+
 def names(items: Iterable[str]) -> str:
     """A list of names for a message."""
     return ", ".join(items)

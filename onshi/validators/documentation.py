@@ -69,8 +69,9 @@ def advisories() -> tuple[Advisory, ...]:
 
 # Features an advisory can depend on, as predicates over the neutral model.
 _FEATURES: dict[str, Callable[[Device], bool]] = {
-    "web_ui": lambda device: device.management.web is not None
-    and (device.management.web.http or device.management.web.https),
+    "web_ui": lambda device: (
+        device.management.web is not None and (device.management.web.http or device.management.web.https)
+    ),
 }
 
 

@@ -6,7 +6,16 @@ from collections.abc import Iterator
 
 from onshi.model import Interface, NatRule, Severity
 from onshi.validators.access import Restriction, judge_acl
-from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, not_applicable, passed
+from onshi.validators.base import (
+    Outcome,
+    RuleInput,
+    failed,
+    manual,
+    names,
+    not_applicable,
+    passed,
+    remove_line,
+)
 from onshi.validators.registry import rule
 
 REFS_EXT = ("REG-EX 別表 5", "CHECKLIST 外部 1, 8, 10", "MHLW6 システム運用編 13 ②, 10, 18")
@@ -26,13 +35,15 @@ def no_inside_host_exposed(inp: RuleInput) -> Iterator[Outcome]:
             yield failed(
                 "exposed",
                 [nat.line],
-                actions=[Action("remove_line", {"text": inp.device.source.text(nat.line)})],
+                actions=[remove_line(inp, nat.line)],
                 inside=_endpoint(str(nat.inside_address), nat.inside_port),
                 outside=_endpoint(nat.outside_interface or str(nat.outside_address), nat.outside_port),
                 protocol=nat.protocol or "ip",
             )
         else:
-            yield passed("not_internet", [nat.line], outside=nat.outside_interface or str(nat.outside_address))
+            yield passed(
+                "not_internet", [nat.line], outside=nat.outside_interface or str(nat.outside_address)
+            )
 
 
 def _endpoint(address: str, port: int | None) -> str:
@@ -62,16 +73,13 @@ def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
     if not exposures:
         yield passed("restricted", _restricting_lines(inp))
         return
-    for service, lines, example in exposures:
+    for service, lines, params in exposures:
         if filtered:
-            yield manual(
-                "behind_filter",
-                [*lines, *(i.lines[0] for i in filtered)],
-                service=service,
-                filters=names(i.name for i in filtered),
-            )
+            filter_lines = [i.lines[0] for i in filtered]
+            filters = names(i.name for i in filtered)
+            yield manual(f"behind_filter_{service}", [*lines, *filter_lines], filters=filters, **params)
         else:
-            yield failed("open", lines, service=service, example=example or "any")
+            yield failed(f"open_{service}", lines, **params)
 
 
 def _filtered_internet(inp: RuleInput) -> list[Interface]:
@@ -84,7 +92,11 @@ def _filtered_internet(inp: RuleInput) -> list[Interface]:
     return result
 
 
-def _exposed_services(inp: RuleInput) -> Iterator[tuple[str, tuple[int, ...], str | None]]:
+_Exposure = tuple[str, tuple[int, ...], dict[str, str]]
+
+
+def _exposed_services(inp: RuleInput) -> Iterator[_Exposure]:
+    """(service key, lines, message parameters) for each service open to every source."""
     management = inp.device.management
     for terminal in management.terminal_lines:
         transports = terminal.effective_transport
@@ -92,17 +104,17 @@ def _exposed_services(inp: RuleInput) -> Iterator[tuple[str, tuple[int, ...], st
             continue
         verdict = judge_acl(inp, terminal.access_class_v4)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
-            label = "/".join(transports) if transports else "telnet/ssh (platform default)"
-            yield f"{label} on line {terminal.name}", (terminal.line,), None
+            protocols = "/".join(transports) if transports else "telnet/ssh"
+            yield "vty", (terminal.line,), {"line": terminal.name, "protocols": protocols}
     web = management.web
     if web is not None and (web.http or web.https):
         verdict = judge_acl(inp, web.access_class)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
-            yield "http(s) server", web.lines, None
+            yield "web", web.lines, {}
     for community in management.snmp_communities:
         verdict = judge_acl(inp, community.acl)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
-            yield "snmp", (community.line,), None
+            yield "snmp", (community.line,), {}
 
 
 def _restricting_lines(inp: RuleInput) -> list[int]:
@@ -123,7 +135,7 @@ def no_upnp(inp: RuleInput) -> Iterator[Outcome]:
         yield failed(
             "enabled",
             management.upnp_lines,
-            actions=[Action("remove_line", {"text": inp.device.source.text(line)}) for line in management.upnp_lines],
+            actions=[remove_line(inp, line) for line in management.upnp_lines],
         )
     elif not management.upnp_supported:
         yield not_applicable("unsupported")

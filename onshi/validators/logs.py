@@ -62,9 +62,15 @@ def syslog(inp: RuleInput) -> Iterator[Outcome]:
         *logging.config_change_log_lines,
     ]
     declared = inp.policy.syslog_servers if inp.policy else []
+    for item in missing:
+        yield failed(
+            f"missing_{item}", [], actions=[Action("logging", {"missing": [item], "servers": declared})]
+        )
     if missing:
-        yield failed("missing", lines, actions=[Action("logging", {"missing": missing})], missing=names(missing))
-    elif declared and not _declared(logging.syslog_hosts, declared):
-        yield failed("undeclared", logging.syslog_lines, hosts=names(logging.syslog_hosts), declared=names(declared))
+        return
+    if declared and not _declared(logging.syslog_hosts, declared):
+        yield failed(
+            "undeclared", logging.syslog_lines, hosts=names(logging.syslog_hosts), declared=names(declared)
+        )
     else:
         yield passed("ok", lines, hosts=names(logging.syslog_hosts))

@@ -16,6 +16,7 @@ from onshi.validators.base import (
     not_applicable,
     outcome,
     passed,
+    remove_line,
 )
 from onshi.validators.registry import rule
 
@@ -125,13 +126,17 @@ def snmp(inp: RuleInput) -> Iterator[Outcome]:
         if problem is not None:
             problems = True
             key, severity = problem
-            action = Action("remove_line", {"text": inp.device.source.text(community.line)})
-            yield outcome(Status.FAIL, f"community_{key}", [community.line], severity=severity, actions=[action])
+            action = remove_line(inp, community.line)
+            yield outcome(
+                Status.FAIL, f"community_{key}", [community.line], severity=severity, actions=[action]
+            )
     for group in management.snmp_v3_groups:
         if group.level != "priv":
             problems = True
             severity = Severity.MEDIUM if group.level == "noauth" else Severity.LOW
-            yield outcome(Status.FAIL, "v3_level", [group.line], severity=severity, group=group.name, level=group.level)
+            yield outcome(
+                Status.FAIL, "v3_level", [group.line], severity=severity, group=group.name, level=group.level
+            )
     if not problems:
         lines = [c.line for c in management.snmp_communities] + [g.line for g in management.snmp_v3_groups]
         key = "v3_priv" if not management.snmp_communities else "community_ok"

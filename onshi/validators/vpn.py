@@ -69,7 +69,9 @@ def _integrity_problem(algorithm: str) -> tuple[str, Severity] | None:
 def _proposal_problems(proposal: IkeProposal) -> list[tuple[str, Severity]]:
     problems = [p for p in (_encryption_problem(a) for a in proposal.encryption) if p]
     problems += [p for p in (_integrity_problem(a) for a in proposal.integrity) if p]
-    problems += [(f"DH group {group}", Severity.HIGH) for group in proposal.groups if group not in _STRONG_GROUPS]
+    problems += [
+        (f"DH group {group}", Severity.HIGH) for group in proposal.groups if group not in _STRONG_GROUPS
+    ]
     return problems
 
 
@@ -99,10 +101,11 @@ def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
         problems = _proposal_problems(proposal)
         if problems:
             found = True
-            defaults = f" (defaults: {names(proposal.defaults_used)})" if proposal.defaults_used else ""
+            key = "weak_ike_defaults" if proposal.defaults_used else "weak_ike"
             yield outcome(
-                Status.FAIL, "weak_ike", [proposal.line], severity=_worst(problems),
-                name=proposal.name, problems=names(p for p, _ in problems) + defaults,
+                Status.FAIL, key, [proposal.line], severity=_worst(problems),
+                name=proposal.name, problems=names(p for p, _ in problems),
+                defaults=names(proposal.defaults_used),
             )  # fmt: skip
     for transform in crypto.transform_sets:
         problems = _transform_problems(transform)
@@ -160,16 +163,16 @@ def peers_authenticate(inp: RuleInput) -> Iterator[Outcome]:
         if secret.storage is SecretStorage.ENCRYPTED:
             yield manual("psk_encrypted", [key.line], peer=key.peer)
             continue
-        reasons = []
+        sharing = sorted(set(by_fingerprint[secret.fingerprint]) - {key.peer})
         if secret.weak:
-            reasons.append("well-known value")
-        if secret.length is not None and secret.length < MIN_PSK_LENGTH:
-            reasons.append(f"{secret.length} characters < {MIN_PSK_LENGTH}")
-        if len(set(by_fingerprint[secret.fingerprint])) > 1:
-            reasons.append("same key as peers " + names(sorted(set(by_fingerprint[secret.fingerprint]) - {key.peer})))
-        if reasons:
             problems = True
-            yield failed("weak_psk", [key.line], peer=key.peer, reasons=names(reasons))
+            yield failed("psk_well_known", [key.line], peer=key.peer)
+        if secret.length is not None and secret.length < MIN_PSK_LENGTH:
+            problems = True
+            yield failed("psk_short", [key.line], peer=key.peer, length=secret.length, minimum=MIN_PSK_LENGTH)
+        if sharing:
+            problems = True
+            yield failed("psk_shared", [key.line], peer=key.peer, peers=names(sharing))
     if not problems:
         lines = [key.line for key in crypto.peer_keys] + list(crypto.certificate_auth_lines)
         yield passed("authenticated", lines)
@@ -202,7 +205,9 @@ def vpns_declared_and_pinned(inp: RuleInput) -> Iterator[Outcome]:
             problems = True
             yield failed("any_peer_tunnel", vpn.lines[:1], name=vpn.name)
     if inp.policy is None:
-        yield manual("no_policy", [vpn.lines[0] for vpn in device.vpns], vpns=names(v.name for v in device.vpns))
+        yield manual(
+            "no_policy", [vpn.lines[0] for vpn in device.vpns], vpns=names(v.name for v in device.vpns)
+        )
         return
     declared_peers = _declared_peers(inp)
     declared_listeners = {vpn.listener for vpn in inp.policy.vpns if vpn.listener is not None}
@@ -219,7 +224,9 @@ def vpns_declared_and_pinned(inp: RuleInput) -> Iterator[Outcome]:
             problems = True
             yield failed("undeclared_key", [key.line], peer=key.peer)
     if not problems:
-        yield passed("declared", [line for vpn in device.vpns for line in vpn.lines[:1]], count=len(device.vpns))
+        yield passed(
+            "declared", [line for vpn in device.vpns for line in vpn.lines[:1]], count=len(device.vpns)
+        )
 
 
 def _normal(peer: str) -> str:

@@ -9,10 +9,9 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from onshi.model import Severity, Ssid, WifiSecurity
+from onshi.model import Severity, Ssid, Status, WifiSecurity
 from onshi.policy import Segment, SegmentKind
 from onshi.validators.base import Outcome, RuleInput, failed, manual, not_applicable, outcome, passed
-from onshi.model import Status
 from onshi.validators.registry import rule
 
 REFS_WLAN = ("REG-EX 別表 7", "MHLW6 システム運用編 13 ③", "CHECKLIST 技術的 10-13")
@@ -104,7 +103,9 @@ def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
         if mapped is None:
             yield passed("declared", ssid.lines, ssid=ssid.name, segment=segment.name)
         elif any(mapped.subnet_of(prefix) for prefix in segment.ipv4 if mapped.version == prefix.version):
-            yield passed("mapped", [*ssid.lines, *mapped_lines(inp, ssid)], ssid=ssid.name, segment=segment.name)
+            yield passed(
+                "mapped", [*ssid.lines, *mapped_lines(inp, ssid)], ssid=ssid.name, segment=segment.name
+            )
         else:
             yield failed(
                 "wrong_segment",

@@ -299,7 +299,7 @@ def network_object(tokens: list[str]) -> tuple[IPNetwork, ...] | None:
         return (ipaddress.ip_network(tokens[1]),)
     if head == "range":
         first, last = ipaddress.ip_address(tokens[1]), ipaddress.ip_address(tokens[2])
-        return tuple(ipaddress.summarize_address_range(first, last))  # type: ignore[arg-type]
+        return tuple(ipaddress.summarize_address_range(first, last))
     if head == "group-object":
         return None
     if head == "description":

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from onshi.platforms.cisco_ios.acl import ServiceItem
+from typing import Any, Literal, Protocol
 
 from onshi.model import (
     Account,
@@ -14,8 +12,8 @@ from onshi.model import (
     IkePeerKey,
     IkeProposal,
     Interface,
-    IpsecPolicy,
     IPNetwork,
+    IpsecPolicy,
     NatRule,
     Secret,
     Service,
@@ -25,8 +23,8 @@ from onshi.model import (
     TerminalLine,
     TransformSet,
     Zone,
-    ZonePair,
 )
+from onshi.platforms.cisco_ios.acl import ServiceItem
 
 
 class ConfigLine(Protocol):
@@ -40,7 +38,7 @@ class ConfigLine(Protocol):
 @dataclass
 class AclBuilder:
     name: str
-    family: int
+    family: Literal[4, 6]
     kind: str
     line: int
     entries: list[AclEntry] = field(default_factory=list)

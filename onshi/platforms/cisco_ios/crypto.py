@@ -29,13 +29,27 @@ def handle_crypto(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         _crypto_map(ctx, item, tokens, dynamic=False)
     elif words[1:2] == ["dynamic-map"]:
         _crypto_map(ctx, item, tokens, dynamic=True)
-    elif words[1:2] in (["pki"], ["key"], ["ca"], ["engine"], ["logging"], ["call"], ["vpn"]):
-        ctx.mark_tree(item)
-    elif key in ("isakmp identity", "isakmp nat", "isakmp invalid-spi-recovery", "ipsec security-association",
-                 "ipsec df-bit", "ipsec nat-transparency", "ipsec fragmentation", "ikev2 nat",
-                 "ikev2 cookie-challenge", "ikev2 limit", "ikev2 fragmentation", "isakmp xauth",
-                 "ikev2 authorization", "ikev2 client", "ipsec client", "isakmp client",
-                 "ipsec optional", "ikev2 http-url", "isakmp enable"):  # fmt: skip
+    elif words[1:2] in (["pki"], ["key"], ["ca"], ["engine"], ["logging"], ["call"], ["vpn"]) or key in (
+        "isakmp identity",
+        "isakmp nat",
+        "isakmp invalid-spi-recovery",
+        "ipsec security-association",
+        "ipsec df-bit",
+        "ipsec nat-transparency",
+        "ipsec fragmentation",
+        "ikev2 nat",
+        "ikev2 cookie-challenge",
+        "ikev2 limit",
+        "ikev2 fragmentation",
+        "isakmp xauth",
+        "ikev2 authorization",
+        "ikev2 client",
+        "ipsec client",
+        "isakmp client",
+        "ipsec optional",
+        "ikev2 http-url",
+        "isakmp enable",
+    ):
         ctx.mark_tree(item)
 
 

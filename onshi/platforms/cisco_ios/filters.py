@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Literal
 
 from onshi.model import IPNetwork, NatRule, StaticRoute
 from onshi.platforms.cisco_ios.acl import (
     AclSyntaxError,
     ServiceItem,
     network_object,
-    service_object,
     parse_extended,
     parse_standard,
     port_number,
+    service_object,
 )
 from onshi.platforms.cisco_ios.context import AclBuilder, ConfigLine, Context, line_of
 
 
-def _acl(ctx: Context, name: str, family: int, kind: str, line: int) -> AclBuilder:
+def _acl(ctx: Context, name: str, family: Literal[4, 6], kind: str, line: int) -> AclBuilder:
     if name not in ctx.acls:
         ctx.acls[name] = AclBuilder(name=name, family=family, kind=kind, line=line)
     return ctx.acls[name]
@@ -45,8 +46,7 @@ def _add_entry(ctx: Context, acl: AclBuilder, item: ConfigLine, words: list[str]
         if acl.kind == "standard":
             acl.entries.append(parse_standard(words, line))
         else:
-            family = 6 if acl.family == 6 else 4
-            acl.entries.extend(parse_extended(words, line, family, ctx.object_groups, ctx.service_groups))
+            acl.entries.extend(parse_extended(words, line, acl.family, ctx.object_groups, ctx.service_groups))
         ctx.mark(item)
     except (AclSyntaxError, ValueError, IndexError):
         acl.unparsed.append(line)
@@ -183,7 +183,7 @@ def handle_nat(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
             ctx.mark_tree(item)
         return
     direction = "inside" if tokens[2].lower() == "inside" else "outside"
-    words = [word for word in tokens[4:]]
+    words = list(tokens[4:])
     rule = _nat_static(words, direction, line_of(item)) if words[:1] == ["static"] else None
     if rule is None and words[:1] in (["list"], ["route-map"]):
         rule = _nat_dynamic(words, direction, line_of(item))

@@ -12,7 +12,11 @@ from onshi.secrets import describe_secret
 
 _DEFAULT_EXEC_TIMEOUT = 600  # IOS: 10 minutes
 _DEFAULT_COMMUNITIES_WRITE = frozenset({"rw"})
-_V3_LEVELS: dict[str, Literal["noauth", "auth", "priv"]] = {"noauth": "noauth", "auth": "auth", "priv": "priv"}
+_V3_LEVELS: dict[str, Literal["noauth", "auth", "priv"]] = {
+    "noauth": "noauth",
+    "auth": "auth",
+    "priv": "priv",
+}
 
 
 def _vty_default_transport(ctx: Context) -> tuple[str, ...] | None:
@@ -142,7 +146,13 @@ def handle_username(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
             break
     ctx.mark(item)
     if secret is None:
-        if len(words) > 2 and words[2] in ("privilege", "view", "autocommand", "access-class", "algorithm-type"):
+        if len(words) > 2 and words[2] in (
+            "privilege",
+            "view",
+            "autocommand",
+            "access-class",
+            "algorithm-type",
+        ):
             return  # attributes of a user whose password is on another line
         ctx.bad(item)
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Literal
 
 from ciscoconfparse import CiscoConfParse
 
@@ -34,7 +35,7 @@ from onshi.model import (
     ZonePair,
 )
 from onshi.platforms.cisco_ios import crypto, filters, interfaces, management
-from onshi.platforms.cisco_ios.context import ConfigLine, Context, Handler, line_of
+from onshi.platforms.cisco_ios.context import AclBuilder, ConfigLine, Context, Handler, line_of
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.cisco_ios.vpn import vpn_endpoints
 
@@ -55,12 +56,12 @@ _IRRELEVANT = frozenset(
         "username", "enable", "service", "exception", "privilege",
         "vpdn", "call", "rtr", "sdm", "vstack", "transceiver", "archive", "macro", "parameter-map",
         "template", "authentication", "dot1x", "device-tracking", "nat64", "qos",
-        "mls", "table-map", "lldp", "cdp", "udld", "username", "vrf", "snmp", "xconnect",
+        "mls", "table-map", "lldp", "cdp", "udld", "vrf", "snmp", "xconnect",
         "l2tp-class", "sip-ua", "translation-rule", "voice-port", "mta", "warm-reboot",
         "power", "pnp", "fhrp", "ntp", "sntp", "logging", "aaa", "bfd", "policy-map", "class-map",
         "monitor", "flow", "cts", "call-home", "virtual-service", "iox", "app-hosting", "sd-routing",
         "sdwan", "segment-routing", "srv6", "utd", "stack-mac", "switch",
-        "username", "wireless", "ap", "wlan", "access-session", "identity", "epm", "tftp-server",
+        "wireless", "ap", "wlan", "access-session", "identity", "epm", "tftp-server",
         "default", "mac", "service-template", "coap", "ethernet", "ptp", "rmon", "kron",
         "first-hop-security", "mab", "x25", "frame-relay", "isdn", "controller", "network-clock",
         "network-clock-participate", "spd", "login", "security", "dns", "appfw", "ips", "mmi",
@@ -74,14 +75,14 @@ _IP_IRRELEVANT = frozenset(
         "prefix-list", "forward-protocol", "wccp", "bgp-community", "ips", "inspect", "ftp", "tftp",
         "scp", "local", "ospf", "classless", "subnet-zero", "multicast-routing", "pim", "igmp",
         "flow-export", "flow-cache", "flow-top-talkers", "flow", "host", "telnet", "rcmd", "dns",
-        "as-path", "community-list", "extcommunity-list", "explicit-path", "rsvp", "sla", "icmp",
+        "as-path", "community-list", "extcommunity-list", "explicit-path", "rsvp", "icmp",
         "gratuitous-arps", "accounting-threshold", "routing", "multicast", "nbar", "admission",
         "auth-proxy", "audit", "port-map", "urlfilter", "arp", "device", "radius", "tacacs",
         "options", "virtual-reassembly", "mroute", "default-gateway", "default-network",
-        "unicast-routing", "hardware", "general-prefix", "nd", "icmp", "vrf", "mfib", "pim",
-        "source-interface", "name", "nhrp", "mtu", "traffic-export", "wccp", "sla", "host-routing",
-        "verify", "accounting", "igmp", "local-policy", "cef", "rip", "access-list", "msdp",
-        "router", "unicast", "neighbor", "sdee", "scp", "snmp",
+        "unicast-routing", "hardware", "general-prefix", "nd", "vrf", "mfib", "source-interface",
+        "name", "nhrp", "mtu", "traffic-export", "host-routing",
+        "verify", "accounting", "local-policy", "rip", "access-list", "msdp",
+        "router", "unicast", "neighbor", "sdee", "snmp",
     }
 )  # fmt: skip
 
@@ -157,7 +158,9 @@ def _negated(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         management.set_service(ctx, "bootp_server", False, item)
     elif words[1:2] == ["crypto"]:
         ctx.mark(item)  # removes a default (diagnostics, aggressive-mode refusal is `... disable`)
-    elif len(words) > 1 and (words[1] in _IRRELEVANT or (words[1] in ("ip", "ipv6") and rest[1:] and rest[1] in _IP_IRRELEVANT)):
+    elif len(words) > 1 and (
+        words[1] in _IRRELEVANT or (words[1] in ("ip", "ipv6") and rest[1:] and rest[1] in _IP_IRRELEVANT)
+    ):
         ctx.mark_tree(item)
 
 
@@ -297,11 +300,7 @@ def _assemble(ctx: Context, file: str, encoding: str) -> Device:
         source=SourceText(file=file, lines=masked, encoding=encoding),
         interfaces=tuple(ctx.interfaces),
         vrfs=tuple(ctx.vrfs),
-        acls=tuple(
-            Acl(a.name, 6 if a.family == 6 else 4, "standard" if a.kind == "standard" else "extended",
-                tuple(a.entries), a.line, tuple(a.unparsed))
-            for a in ctx.acls.values()
-        ),  # fmt: skip
+        acls=tuple(_acl(builder) for builder in ctx.acls.values()),
         object_groups=tuple(ctx.object_groups),
         static_routes=tuple(ctx.routes),
         dynamic_routing_lines=tuple(ctx.dynamic_routing),
@@ -342,6 +341,13 @@ def _assemble(ctx: Context, file: str, encoding: str) -> Device:
     )
 
 
+def _acl(builder: AclBuilder) -> Acl:
+    kind: Literal["standard", "extended"] = "standard" if builder.kind == "standard" else "extended"
+    return Acl(
+        builder.name, builder.family, kind, tuple(builder.entries), builder.line, tuple(builder.unparsed)
+    )
+
+
 def _unrecognized(ctx: Context, masked: tuple[str, ...]) -> tuple[Unrecognized, ...]:
     found = []
     for number, text in enumerate(masked, start=1):
@@ -361,7 +367,7 @@ def _zone_pairs(ctx: Context) -> tuple[ZonePair, ...]:
             actions.append(
                 ZoneAction(
                     class_name=policy_class.class_name,
-                    action=_zone_action(policy_class.action, is_default),
+                    action=_zone_action(policy_class.action),
                     match_any=is_default or (class_map is not None and class_map.match_any),
                     acls=tuple(class_map.acls) if class_map else (),
                     protocols=tuple(class_map.protocols) if class_map else (),
@@ -372,9 +378,11 @@ def _zone_pairs(ctx: Context) -> tuple[ZonePair, ...]:
     return tuple(pairs)
 
 
-def _zone_action(action: str | None, is_default: bool) -> str:
-    if action in ("inspect", "pass"):
-        return action
+def _zone_action(action: str | None) -> Literal["inspect", "pass", "drop"]:
+    if action == "inspect":
+        return "inspect"
+    if action == "pass":
+        return "pass"
     return "drop"  # IOS: a class without an action, and class-default, drop
 
 
@@ -416,7 +424,9 @@ def _management(ctx: Context) -> Management:
 def _ssids(ctx: Context) -> tuple[Ssid, ...]:
     result = []
     for builder in ctx.ssids.values():
-        ciphers, cipher_line = ctx.radio_ciphers.get(builder.vlan) or ctx.radio_ciphers.get(None) or ([], None)
+        ciphers, cipher_line = (
+            ctx.radio_ciphers.get(builder.vlan) or ctx.radio_ciphers.get(None) or ([], None)
+        )
         wep_line = ctx.radio_wep.get(builder.vlan, ctx.radio_wep.get(None))
         lines = list(builder.lines)
         lines.extend(line for line in (cipher_line, wep_line) if line is not None)
@@ -428,7 +438,9 @@ def _ssids(ctx: Context) -> tuple[Ssid, ...]:
         result.append(
             Ssid(
                 name=builder.name,
-                security=_wifi_security(builder.key_management, ciphers, wep_line is not None or builder.shared),
+                security=_wifi_security(
+                    builder.key_management, ciphers, wep_line is not None or builder.shared
+                ),
                 ciphers=tuple(ciphers),
                 key_management=tuple(key_management),
                 psk=builder.psk,

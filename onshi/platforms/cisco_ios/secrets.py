@@ -73,9 +73,9 @@ def _value_after(words: list[str], index: int) -> list[int]:
         position = nxt
     if words[index] == "key" and position < len(words) and words[position] in ("chain", "config-key"):
         return []
-    if position < len(words) and _TYPE_DIGIT.match(words[position]) and position + 1 < len(words):
-        if words[index] in ("password", "secret", "key", "key-string", "authentication-key"):
-            position += 1
+    typed_value = position < len(words) and _TYPE_DIGIT.match(words[position]) and position + 1 < len(words)
+    if typed_value and words[index] in ("password", "secret", "key", "key-string", "authentication-key"):
+        position += 1
     return [position] if position < len(words) else []
 
 
@@ -145,7 +145,7 @@ def typed_secret(kind: str, type_digit: str | None, value: str, line: int, *, ha
         if decoded is None:
             return describe_secret(kind, SecretStorage.ENCRYPTED, value, line)
         return describe_secret(kind, SecretStorage.REVERSIBLE, decoded, line)
-    return describe_secret(kind, _HASH_STORAGE.get(type_digit, SecretStorage.ENCRYPTED), value, line)
+    return describe_secret(kind, _HASH_STORAGE.get(str(type_digit), SecretStorage.ENCRYPTED), value, line)
 
 
 def split_typed(tokens: list[str], index: int) -> tuple[str | None, str] | None:
