@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from onshi.model import Account, SecretStorage, Severity
 from onshi.policy import VpnPurpose
-from onshi.validators.base import Action, Outcome, RuleInput, failed, names, not_applicable, passed
+from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, not_applicable, passed
 from onshi.validators.registry import fleet_rule, rule
 
 REFS_AUTH = ("MHLW6 システム運用編 8 ⑤, 10 ⑤⑥", "CHECKLIST 技術的 1-9", "REG-EX 別表 1")
@@ -144,7 +144,9 @@ def no_secret_reuse(inputs: list[RuleInput]) -> Mapping[str, list[Outcome]]:
                 outcomes.append(failed("reused", [secret.line], kind=secret.kind, hosts=names(others)))
         if not inp.device.secrets:
             outcomes.append(not_applicable("no_secrets"))
+        elif len(inputs) == 1:
+            outcomes.append(manual("single_device", [s.line for s in inp.device.secrets]))
         elif not outcomes:
-            outcomes.append(passed("unique", [s.line for s in inp.device.secrets], devices=len(inputs)))
+            outcomes.append(passed("unique", [s.line for s in inp.device.secrets], devices=len(inputs) - 1))
         results[inp.host] = outcomes
     return results

@@ -9,7 +9,7 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 
-from onshi.model import IkeProposal, SecretStorage, Severity, Status, TransformSet, VpnKind
+from onshi.model import IkeProposal, SecretStorage, Severity, Status, TransformSet, VpnEndpoint, VpnKind
 from onshi.policy import Role
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -32,7 +32,7 @@ _INSECURE_KINDS = {
 @rule("VPN-02", Severity.HIGH, *REFS_VPN)
 def claims_connection_method(inp: RuleInput) -> Iterator[Outcome]:
     device = inp.device
-    insecure = [vpn for vpn in device.vpns if vpn.kind in _INSECURE_KINDS and not vpn.encrypted]
+    insecure = [vpn for vpn in device.vpns if _insecure(vpn)]
     for vpn in insecure:
         yield failed(_INSECURE_KINDS[vpn.kind], vpn.lines, name=vpn.name)
     if insecure:
@@ -48,6 +48,13 @@ def claims_connection_method(inp: RuleInput) -> Iterator[Outcome]:
         yield not_applicable("ip_vpn")
     else:
         yield not_applicable("no_vpn")
+
+
+def _insecure(vpn: VpnEndpoint) -> bool:
+    """Manual keys and PPTP are never acceptable; GRE and L2TP only inside IPsec."""
+    if vpn.kind in (VpnKind.IPSEC_MANUAL, VpnKind.PPTP):
+        return True
+    return vpn.kind in _INSECURE_KINDS and not vpn.encrypted
 
 
 def _encryption_problem(algorithm: str) -> tuple[str, Severity] | None:

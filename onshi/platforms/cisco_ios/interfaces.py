@@ -311,8 +311,14 @@ def _tunnel_mode(mode: str | None) -> str:
     return "other"
 
 
+_SVI = re.compile(r"^vlan(\d+)$", re.IGNORECASE)
+
+
 def _freeze(state: _Iface) -> Interface:
     kind = interface_kind(state.name)
+    svi = _SVI.match(state.name)
+    if svi is not None and state.vlan_id is None:
+        state.vlan_id = int(svi.group(1))  # an SVI routes its own VLAN
     tunnel = None
     if kind is InterfaceKind.TUNNEL:
         tunnel = TunnelConfig(

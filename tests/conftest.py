@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from onshi.inventory import load_inventory
+from onshi.pipeline import AuditReport
+from onshi.sources import SnapshotSource
+from onshi.tasks.audit import audit_inventory
+from tests.helpers import SAMPLE_INVENTORY
+
+
+@pytest.fixture(scope="session")
+def sample_report() -> AuditReport:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    return audit_inventory(inventory, SnapshotSource(SAMPLE_INVENTORY / "configs"))
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    from tests.helpers import CORPUS
+
+    if not CORPUS.is_dir():
+        pytest.skip(f"shared corpus not found at {CORPUS}")
+    return CORPUS

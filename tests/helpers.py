@@ -1,0 +1,83 @@
+"""Shared test helpers: fixtures by platform and name, audits of single configs, finding lookup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from onshi.model import Finding, Status
+from onshi.pipeline import AuditReport, DeviceJob, audit
+from onshi.policy import FacilityPolicy, HostData
+from onshi.sources import read_config_file
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+FIXTURES = TESTS / "fixtures"
+SAMPLE_INVENTORY = REPO / "inventory"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+# A facility policy for the fixture configs (the sample inventory's policies belong to the sample).
+CLINIC_POLICY: dict[str, Any] = {
+    "name": "テスト診療所",
+    "code": "1399999999",
+    "connection": "ipsec_ike",
+    "segments": [
+        {"name": "onshi", "kind": "onshi", "level": "high", "ipv4": ["192.168.10.0/24"]},
+        {"name": "office", "kind": "office", "level": "medium", "ipv4": ["192.168.1.0/24"]},
+        {"name": "staff_wifi", "kind": "staff_wifi", "level": "medium", "ipv4": ["192.168.40.0/24"],
+         "ssids": ["CLINIC-STAFF", "CLINIC-OLD", "CLINIC-WPA"]},
+        {"name": "guest_wifi", "kind": "guest_wifi", "level": "low", "ipv4": ["192.168.100.0/24"],
+         "ssids": ["CLINIC-GUEST", "OPEN-LOBBY"]},
+        {"name": "mgmt", "kind": "management", "level": "high", "ipv4": ["192.168.99.0/24"]},
+    ],
+    "vpns": [
+        {"name": "claims", "kind": "claims_network", "owner": "請求網事業者", "peers": ["198.51.100.9"],
+         "local_segments": ["onshi"]},
+    ],
+    "flows": [{"from": "office", "to": "internet"}],
+    "management_sources": ["192.168.99.0/24"],
+    "ntp_servers": ["133.243.238.164"],
+    "syslog_servers": ["192.168.99.10"],
+    "min_os_versions": {"cisco_ios": "15.9"},
+}  # fmt: skip
+
+
+def fixture_path(platform: str, name: str) -> Path:
+    return FIXTURES / platform / name
+
+
+def audit_fixture(
+    name: str,
+    platform: str = "cisco_ios",
+    *,
+    policy: dict[str, Any] | None = None,
+    role: str | None = "edge_router",
+    **host_data: Any,
+) -> AuditReport:
+    """Audit one fixture config as a host with the given policy (None: no inventory, as audit-file)."""
+    path = fixture_path(platform, name)
+    facility = FacilityPolicy.model_validate(policy) if policy is not None else None
+    data = HostData.model_validate({"role": role, **host_data}) if role is not None else None
+    job = DeviceJob(
+        path.stem, platform, read_config_file(path), facility="test", policy=facility, host_data=data
+    )
+    return audit([job])
+
+
+def findings(report: AuditReport, rule: str, host: str | None = None) -> list[Finding]:
+    return [f for f in report.findings if f.rule == rule and (host is None or f.host == host)]
+
+
+def statuses(report: AuditReport, rule: str, host: str | None = None) -> list[Status]:
+    return [f.status for f in findings(report, rule, host)]
+
+
+def evidence_lines(finding: Finding) -> list[int]:
+    return [evidence.line for evidence in finding.evidence]
+
+
+def only(report: AuditReport, rule: str, status: Status, host: str | None = None) -> Finding:
+    """The single finding of ``rule`` with ``status``; fails the test when there is not exactly one."""
+    matching = [f for f in findings(report, rule, host) if f.status is status]
+    assert len(matching) == 1, [(f.status, f.message.en) for f in findings(report, rule, host)]
+    return matching[0]
