@@ -60,7 +60,8 @@ FailOnOption = Annotated[
 
 
 def _error(message: str) -> None:
-    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    # Plain lines, never wrapped: an error names a file path that users copy.
+    typer.echo(f"error: {message}", err=True)
 
 
 def _emit(report: AuditReport, output_format: OutputFormat, output: Path | None, language: Language) -> None:

@@ -97,7 +97,9 @@ def load_inventory(directory: Path) -> Inventory:
     problems: list[InventoryProblem] = []
     hosts_path, groups_path = directory / HOSTS_FILE, directory / GROUPS_FILE
     hosts = _load_yaml(hosts_path, problems, required=True)
+    before_groups = len(problems)
     groups = _load_yaml(groups_path, problems, required=False)
+    groups_readable = len(problems) == before_groups
     defaults = _load_yaml(directory / DEFAULTS_FILE, problems, required=False)
     facilities = _facilities(groups, str(groups_path), problems)
     entries = []
@@ -109,7 +111,7 @@ def load_inventory(directory: Path) -> Inventory:
             defaults=defaults,
             facilities=facilities,
             file=str(hosts_path),
-            problems=problems,
+            problems=problems if groups_readable else [],
         )
         if entry is not None:
             entries.append(entry)

@@ -8,7 +8,7 @@ from onshi.inventory import load_inventory
 from onshi.pipeline import AuditReport
 from onshi.sources import SnapshotSource
 from onshi.tasks.audit import audit_inventory
-from tests.helpers import SAMPLE_INVENTORY
+from tests.helpers import CORPUS, SAMPLE_INVENTORY
 
 
 @pytest.fixture(scope="session")
@@ -19,8 +19,6 @@ def sample_report() -> AuditReport:
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    from tests.helpers import CORPUS
-
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS}")
     return CORPUS

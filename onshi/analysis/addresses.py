@@ -92,28 +92,41 @@ def _normalise(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 def permitted_sources(acl: Acl, family: int) -> AddressSet | None:
     """Sources an ACL permits for some packet, by first match; None when the ACL is not exactly
-    known (unparsed entries). Entries that match only some packets of a source (ports, protocols,
-    destinations) can permit it but never deny it for every packet, so they only widen the set:
-    the answer is exact for source-only ACLs and a safe over-approximation otherwise."""
+    known (unparsed entries).
+
+    Packets are split into protocol classes (each protocol the ACL names, and all others), and
+    first match is evaluated per class, so ``deny tcp any`` before ``permit tcp any`` permits
+    nothing. Within a class, an entry that also matches on ports, destinations, TCP state or
+    other qualifiers matches only some packets of a source: it can permit the source but never
+    deny it for every packet, so it only widens the answer. The result is exact for ACLs that
+    match on source and protocol, and a safe over-approximation otherwise.
+    """
     if acl.unparsed_lines:
         return None
-    remaining = AddressSet.everything(family)
+    classes = {entry.protocol for entry in acl.entries if entry.protocol != "ip"} | {_OTHER}
     permitted = AddressSet.empty(family)
-    for entry in acl.entries:
-        matched = remaining.intersection(AddressSet.of_match(family, entry.source))
-        if entry.action == "permit":
-            permitted = permitted.union(matched)
-        elif _matches_every_packet(entry):
-            remaining = remaining.difference(matched)
+    for protocol_class in classes:
+        remaining = AddressSet.everything(family)
+        for entry in acl.entries:
+            if entry.protocol not in ("ip", protocol_class):
+                continue
+            matched = remaining.intersection(AddressSet.of_match(family, entry.source))
+            if entry.action == "permit":
+                permitted = permitted.union(matched)
+            if _matches_every_packet_of_class(entry):
+                remaining = remaining.difference(matched)
     return permitted
 
 
-def _matches_every_packet(entry: AclEntry) -> bool:
+_OTHER = "<other protocols>"
+
+
+def _matches_every_packet_of_class(entry: AclEntry) -> bool:
     return (
-        entry.protocol == "ip"
-        and entry.destination.any_
+        entry.destination.any_
         and entry.source_ports.any
         and entry.destination_ports.any
         and not entry.established
         and not entry.qualified
+        and entry.icmp_type is None
     )

@@ -23,9 +23,8 @@ _SECRET_WORDS = frozenset(
         "psk",
     }
 )
-_PREFILTER = re.compile(
-    r"password|secret|key|community|ascii|hex|snmp-server|md5|sha|encryption|psk", re.IGNORECASE
-)
+# Masking acts only on whole tokens: a line without any of these tokens holds no secret.
+_TRIGGERS = _SECRET_WORDS | {"snmp-server", "md5", "sha", "encryption"}
 _TYPE_DIGIT = re.compile(r"^\d{1,2}$")
 _XLAT = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
 _SNMP_HOST_SKIP = frozenset({"traps", "informs", "version", "1", "2c", "3", "auth", "noauth", "priv"})
@@ -36,7 +35,7 @@ _PRIV_SIZES = frozenset({"128", "192", "256"})
 
 def mask_line(line: str) -> str:
     """Replace every secret on an IOS line by ``<masked>``; other text is unchanged."""
-    if not _PREFILTER.search(line):
+    if _TRIGGERS.isdisjoint(line.lower().split()):
         return line
     tokens = line.split(" ")
     words = [token.lower() for token in tokens]
@@ -66,6 +65,16 @@ def _secret_positions(words: list[str]) -> set[int]:
 def _value_after(words: list[str], index: int) -> list[int]:
     """The value following a secret keyword, skipping an encryption-type digit and qualifiers."""
     position = index + 1
+    if (
+        words[index] == "pre-shared-key"
+        and position < len(words)
+        and words[position] in ("address", "hostname")
+    ):
+        return []  # `pre-shared-key address A key K`: the value follows `key`
+    if words[index] == "key" and position + 1 < len(words) and words[position + 1] == "size":
+        return []  # `encryption key 1 size 128bit ...`: a WEP key index, the value follows the size
+    if position + 1 < len(words) and words[position] == "level":
+        position += 2  # `enable secret level 15 ...`
     while position < len(words) and words[position] in ("local", "remote", "0", "6", "7", "ascii", "hex"):
         nxt = position + 1
         if words[position] in ("0", "6", "7") and nxt >= len(words):

@@ -1,0 +1,90 @@
+"""Audit throughput over real-world Cisco configs, with the floor and ciscoconfparse alone.
+
+    python -m benchmarks.bench_audit [--copies 10] [--repeat 3]
+
+Runs, in one process and over the same files (the shared Cisco IOS corpus, ``--copies`` times):
+  floor          read and split the files (the least any tool must do)
+  ciscoconfparse build ciscoconfparse's hierarchy only (the parser the project was asked to use)
+  onshi          decode, parse into the model, infer exposure, run every rule (as ``audit-file``)
+and prints the best of ``--repeat`` runs as µs per config line and as ratios to the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ciscoconfparse import CiscoConfParse
+
+from onshi.pipeline import DeviceJob, audit
+from onshi.sources import decode
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cisco_ios"
+TARGET_US_PER_LINE = 40.0
+
+
+def _load(copies: int) -> list[tuple[str, bytes]]:
+    files = sorted(CORPUS.glob("*.cfg"))
+    if not files:
+        raise SystemExit(f"no corpus at {CORPUS}")
+    return [(f"{path.stem}#{copy}", path.read_bytes()) for copy in range(copies) for path in files]
+
+
+def _floor(files: list[tuple[str, bytes]]) -> int:
+    return sum(len(decode(data, name).text.splitlines()) for name, data in files)
+
+
+def _ciscoconfparse(files: list[tuple[str, bytes]]) -> int:
+    count = 0
+    for name, data in files:
+        parsed = CiscoConfParse(decode(data, name).text.splitlines(), syntax="ios", ignore_blank_lines=False)
+        count += len(parsed.ConfigObjs)
+    return count
+
+
+def _onshi(files: list[tuple[str, bytes]]) -> int:
+    report = audit(DeviceJob(name, "cisco_ios", decode(data, name)) for name, data in files)
+    assert not any(device.error for device in report.devices)
+    return len(report.findings)
+
+
+def _best(
+    function: Callable[[list[tuple[str, bytes]]], int], files: list[tuple[str, bytes]], repeat: int
+) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        function(files)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--copies", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    files = _load(args.copies)
+    lines = _floor(files)
+    _onshi(files[:5])  # warm imports and caches outside the measurement
+    results = {name: _best(function, files, args.repeat) for name, function in
+               (("floor", _floor), ("ciscoconfparse", _ciscoconfparse), ("onshi", _onshi))}  # fmt: skip
+    print(f"{len(files)} configs, {lines} lines, best of {args.repeat}")
+    print(f"{'stage':<16}{'seconds':>10}{'µs/line':>10}{'× floor':>10}")
+    for name, seconds in results.items():
+        per_line = seconds * 1e6 / lines
+        print(f"{name:<16}{seconds:>10.3f}{per_line:>10.1f}{seconds / results['floor']:>10.1f}")
+    onshi_only = (results["onshi"] - results["ciscoconfparse"]) * 1e6 / lines
+    print(f"onshi beyond ciscoconfparse: {onshi_only:.1f} µs/line")
+    verdict = "met" if results["onshi"] * 1e6 / lines <= TARGET_US_PER_LINE else "NOT met"
+    print(f"target {TARGET_US_PER_LINE:.0f} µs/line: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The command line: exit codes, formats, files written atomically, one bad device among good ones."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+
+runner = CliRunner()
+
+
+def test_sample_audit_json_shape() -> None:
+    result = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json"])
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert set(document) == {"summary", "devices", "findings"}
+    assert document["summary"]["devices"] == 3
+    device = document["devices"][0]
+    assert {"host", "facility", "platform", "parse", "error"} <= set(device)
+    assert {"lines", "unrecognized"} <= set(device["parse"])
+    finding = document["findings"][0]
+    assert {"host", "facility", "rule", "severity", "status", "message", "evidence", "references",
+            "remediation", "example_packet"} <= set(finding)  # fmt: skip
+    assert set(finding["message"]) == {"ja", "en"}
+
+
+def test_fail_on_threshold_sets_the_exit_code() -> None:
+    pharmacy_only = FIXTURES / "cisco_ios" / "edge_compliant.cfg"
+    low = runner.invoke(
+        app, ["audit-file", str(pharmacy_only), "--platform", "cisco_ios", "--fail-on", "low"]
+    )
+    assert low.exit_code == 0  # without a policy nothing can fail here: every gap is `manual`
+    violations = FIXTURES / "cisco_ios" / "edge_violations.cfg"
+    critical = runner.invoke(
+        app, ["audit-file", str(violations), "--platform", "cisco_ios", "--fail-on", "critical"]
+    )
+    assert critical.exit_code == 1
+
+
+def test_table_in_both_languages() -> None:
+    ja = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY)], env={"COLUMNS": "200"})
+    en = runner.invoke(
+        app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "--lang", "en"], env={"COLUMNS": "200"}
+    )
+    assert "施設: clinic_sakura" in ja.output
+    assert "施設: pharmacy_aoba" in ja.output
+    assert "インターネットに" in ja.output
+    assert "Facility: pharmacy_aoba" in en.output
+    assert "is exposed to the internet" in en.output
+
+
+def test_missing_snapshot_is_an_error_row_and_others_go_on(tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory"
+    shutil.copytree(SAMPLE_INVENTORY, inventory)
+    (inventory / "configs" / "sakura-ap1.cfg").unlink()
+    output = tmp_path / "report.json"
+    result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", "json", "-o", str(output)])
+    assert result.exit_code == 2
+    document = json.loads(output.read_text(encoding="utf-8"))
+    errors = {d["host"]: d["error"] for d in document["devices"]}
+    assert "sakura-ap1.cfg: no such snapshot file" in errors["sakura-ap1"]
+    assert errors["sakura-rtr1"] is None
+    assert errors["aoba-rtr1"] is None
+    assert {f["host"] for f in document["findings"]} == {"sakura-rtr1", "aoba-rtr1"}
+
+
+def test_unknown_platform_for_audit_file_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["audit-file", "x.cfg", "--platform", "juniper_junos"])
+    assert result.exit_code == 2
+    assert "unknown platform" in result.output
+
+
+def test_unreadable_file_in_audit_file_is_an_error_row(tmp_path: Path) -> None:
+    good = FIXTURES / "cisco_ios" / "edge_compliant.cfg"
+    result = runner.invoke(app, ["audit-file", str(good), str(tmp_path / "absent.cfg"), "--platform", "cisco_ios",
+                                 "-f", "json"])  # fmt: skip
+    assert result.exit_code == 2
+    devices = {d["host"]: d["error"] for d in json.loads(result.output)["devices"]}
+    assert devices["edge_compliant"] is None
+    assert "absent.cfg: no such snapshot file" in devices["absent"]
+
+
+def test_schema_is_json_schema_for_the_inventory_data(tmp_path: Path) -> None:
+    target = tmp_path / "schema.json"
+    result = runner.invoke(app, ["schema", "-o", str(target)])
+    assert result.exit_code == 0
+    schema = json.loads(target.read_text(encoding="utf-8"))
+    facility = schema["$defs"]["FacilityPolicy"]
+    assert {"name", "code", "connection", "segments"} <= set(facility["required"])
+    assert "from" in json.dumps(facility)  # flows use the YAML names, not the Python ones
+
+
+def test_report_file_is_replaced_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("previous", encoding="utf-8")
+    runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json", "-o", str(target)])
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["devices"] == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left behind

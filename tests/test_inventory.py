@@ -1,0 +1,96 @@
+"""A broken inventory gets one clear error per problem, naming file, host/group and field; exit 2."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.inventory import InventoryError, load_inventory
+from tests.helpers import SAMPLE_INVENTORY
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def inventory(tmp_path: Path) -> Path:
+    target = tmp_path / "inventory"
+    shutil.copytree(SAMPLE_INVENTORY, target)
+    return target
+
+
+def _edit(path: Path, change: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _errors(inventory: Path) -> str:
+    result = runner.invoke(app, ["audit", "--inventory", str(inventory)])
+    assert result.exit_code == 2, result.output
+    return result.output
+
+
+def test_bad_prefix_names_group_and_field(inventory: Path) -> None:
+    _edit(inventory / "groups.yaml", lambda d: d["clinic_sakura"]["data"]["facility"]["segments"][0].update(
+        ipv4=["192.168.10.0/33"]))  # fmt: skip
+    output = _errors(inventory)
+    assert "groups.yaml" in output
+    assert "group clinic_sakura" in output
+    assert "data.facility.segments.0.ipv4.0" in output
+
+
+def test_unknown_segment_in_a_flow(inventory: Path) -> None:
+    _edit(inventory / "groups.yaml", lambda d: d["pharmacy_aoba"]["data"]["facility"]["flows"].append(
+        {"from": "office", "to": "pharmacy_wifi"}))  # fmt: skip
+    output = _errors(inventory)
+    assert "group pharmacy_aoba" in output
+    assert "flows[3].to: unknown zone 'pharmacy_wifi'" in output
+
+
+def test_host_without_platform(inventory: Path) -> None:
+    _edit(inventory / "hosts.yaml", lambda d: d["aoba-rtr1"].pop("platform"))
+    output = _errors(inventory)
+    assert "hosts.yaml" in output
+    assert "host aoba-rtr1" in output
+    assert "field platform: missing" in output
+
+
+def test_unknown_platform_lists_the_supported_ones(inventory: Path) -> None:
+    _edit(inventory / "hosts.yaml", lambda d: d["aoba-rtr1"].update(platform="cisco_nxos"))
+    output = _errors(inventory)
+    assert "unknown platform 'cisco_nxos'" in output
+    assert "cisco_ios" in output
+
+
+def test_every_problem_is_reported_at_once(inventory: Path) -> None:
+    _edit(
+        inventory / "hosts.yaml",
+        lambda d: (d["aoba-rtr1"].pop("platform"), d["sakura-ap1"]["data"].pop("role")),
+    )
+    with pytest.raises(InventoryError) as raised:
+        load_inventory(inventory)
+    where = sorted(problem.where for problem in raised.value.problems)
+    assert where == ["host aoba-rtr1", "host sakura-ap1"]
+
+
+def test_invalid_yaml_names_the_line(inventory: Path) -> None:
+    (inventory / "groups.yaml").write_text("clinic:\n  data: [unclosed\n", encoding="utf-8")
+    assert "groups.yaml" in _errors(inventory)
+
+
+def test_host_in_no_facility(inventory: Path) -> None:
+    _edit(inventory / "hosts.yaml", lambda d: d["aoba-rtr1"].update(groups=[]))
+    assert "belongs to no facility" in _errors(inventory)
+
+
+def test_declared_internet_interface_must_exist(inventory: Path) -> None:
+    _edit(inventory / "hosts.yaml", lambda d: d["aoba-rtr1"]["data"].update(internet_interfaces=["Dialer9"]))
+    result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", "json"])
+    assert result.exit_code == 2
+    assert "internet_interfaces names 'Dialer9'" in result.output
+    assert '"host": "sakura-rtr1"' in result.output  # the other hosts are still audited

@@ -1,0 +1,124 @@
+"""No secret ever leaves masked form: not in JSON, not in the table (either language), not in
+remediation, not in error rows."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.platforms import get_driver
+from onshi.platforms.cisco_ios.secrets import decode_type7, mask_line
+from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+
+runner = CliRunner()
+
+# Secret values written in the sample inventory and the fixtures (decoded type-7 values included).
+KNOWN_SECRETS = [
+    "Sakura2019!", "sakura-ppp", "073C20475B1B18574743524D", "071C20475B1B184807021B",
+    "03375A00131D201E1E584044", "sakura-claims-key", "Vendor#Maint2020", "welcome-sakura-guest",
+    "sakura-staff-2019", "$1$kq3T$yGdCqW7pKv2mRrvQf0Y9r.", "Aoba-Snmp-Auth-2025", "Aoba-Snmp-Priv-2025",
+    "$9$Vq3XcP7Pz2yF8k$0RbDcz2l8XW6b8JYQ3oWb1v9hjGZqN2hT4eS0yL5yXw", "cisco123", "Short-Key-9",
+    "Adm1n-Legacy-Pass", "S3cr3t-Write", "N7r$Qw2-vLp9#Xz4!Hk8mTc6", "Rd0nly-7fK2p",
+    "Guest-Wifi-Key-2025!", "070C285F4D06", "9C3A6F2F8C75", "Staff-Wifi-Key-2025#",
+    "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("enable secret 9 $9$abc$def", "enable secret 9 <masked>"),
+        ("enable secret level 15 5 $1$x$y", "enable secret level 15 5 <masked>"),
+        ("username admin privilege 15 password 7 0822455D0A16", "username admin privilege 15 password 7 <masked>"),
+        ("crypto isakmp key cisco123 address 0.0.0.0 0.0.0.0", "crypto isakmp key <masked> address 0.0.0.0 0.0.0.0"),
+        ("crypto isakmp key 6 AbC address 1.2.3.4", "crypto isakmp key 6 <masked> address 1.2.3.4"),
+        ("  pre-shared-key local 0 Secret-1", "  pre-shared-key local 0 <masked>"),
+        (" pre-shared-key address 1.2.3.4 key Secret-2", " pre-shared-key address 1.2.3.4 key <masked>"),
+        ("snmp-server community public RO 10", "snmp-server community <masked> RO 10"),
+        ("snmp-server host 10.0.0.1 version 2c Comm-1", "snmp-server host 10.0.0.1 version 2c <masked>"),
+        ("snmp-server user u g v3 auth sha Auth-1 priv aes 128 Priv-1",
+         "snmp-server user u g v3 auth sha <masked> priv aes 128 <masked>"),
+        ("   wpa-psk ascii 0 Wifi-Key-1", "   wpa-psk ascii 0 <masked>"),
+        (" encryption vlan 1 key 1 size 128bit 7 ABCDEF transmit-key",
+         " encryption vlan 1 key 1 size 128bit 7 <masked> transmit-key"),
+        (" ppp chap password 7 071C20475B1B184807021B", " ppp chap password 7 <masked>"),
+        (" ospfv3 encryption ipsec spi 1001 esp null md5 0 2757613409",
+         " ospfv3 encryption ipsec spi 1001 esp null md5 0 <masked>"),
+        ("tacacs-server key 7 0822455D0A16", "tacacs-server key 7 <masked>"),
+        ("interface GigabitEthernet0/1", "interface GigabitEthernet0/1"),
+        ("service password-encryption", "service password-encryption"),
+    ],
+)  # fmt: skip
+def test_mask_line(line: str, masked: str) -> None:
+    assert mask_line(line) == masked
+
+
+def test_type7_decoding() -> None:
+    assert decode_type7("073C20475B1B18574743524D") == "Sakura2019!"
+    assert decode_type7("not-type-7") is None
+
+
+def _assert_no_secret(text: str, secrets: list[str]) -> None:
+    leaked = [secret for secret in secrets if secret in text]
+    assert leaked == []
+
+
+@pytest.mark.parametrize("args", [["--format", "json"], ["--lang", "ja"], ["--lang", "en"]])
+def test_sample_audit_output_holds_no_secret(args: list[str]) -> None:
+    result = runner.invoke(
+        app, ["audit", "--inventory", str(SAMPLE_INVENTORY), *args], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 1, result.output
+    _assert_no_secret(result.output, KNOWN_SECRETS)
+
+
+@pytest.mark.parametrize("output_format", ["json", "table"])
+def test_fixture_audit_output_holds_no_secret(output_format: str, tmp_path: Path) -> None:
+    files = sorted(str(path) for path in (FIXTURES / "cisco_ios").glob("*.cfg"))
+    report = tmp_path / f"report.{output_format}"
+    result = runner.invoke(
+        app, ["audit-file", *files, "--platform", "cisco_ios", "-f", output_format, "-o", str(report)]
+    )
+    assert result.exit_code == 1, result.output
+    _assert_no_secret(report.read_text(encoding="utf-8") + result.output, KNOWN_SECRETS)
+
+
+def _masked_tokens(path: Path) -> list[str]:
+    """Every token the masker hides in a file, long enough not to occur by chance elsewhere."""
+    text = path.read_bytes().decode("utf-8", "replace")
+    driver = get_driver("cisco_ios")
+    hidden: set[str] = set()
+    for line in text.splitlines():
+        masked = driver.mask(line)
+        if masked != line:
+            original, replaced = line.split(" "), masked.split(" ")
+            hidden.update(o for o, r in zip(original, replaced, strict=True) if o != r)
+    visible = "\n".join(driver.mask(line) for line in text.splitlines())
+    return [token for token in hidden if len(token) >= 6 and not re.search(re.escape(token), visible)]
+
+
+def test_corpus_secrets_never_reach_any_output(corpus_dir: Path, tmp_path: Path) -> None:
+    files = sorted([*(corpus_dir / "cisco_ios").glob("*.cfg"), *(corpus_dir / "cisco_ap").glob("*.cfg")])
+    secrets = [token for path in files for token in _masked_tokens(path)]
+    assert len(secrets) > 20  # the corpus is full of published lab secrets
+    for output_format in ("json", "table"):
+        report = tmp_path / f"corpus.{output_format}"
+        result = runner.invoke(
+            app,
+            [
+                "audit-file",
+                *map(str, files),
+                "--platform",
+                "cisco_ios",
+                "-f",
+                output_format,
+                "-o",
+                str(report),
+            ],
+        )
+        assert result.exit_code in (0, 1), result.output
+        _assert_no_secret(report.read_text(encoding="utf-8") + result.output, secrets)
