@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Literal
+from collections.abc import Callable, Mapping
+from typing import Literal, TypeVar
 
 from onshi.model import IPNetwork, NatRule, StaticRoute
 from onshi.platforms.cisco_ios.acl import (
     AclSyntaxError,
-    ServiceItem,
     network_object,
     parse_extended,
     parse_standard,
@@ -96,45 +96,41 @@ def handle_ipv6_access_list(ctx: Context, item: ConfigLine, tokens: list[str]) -
 
 
 def handle_object_group(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
-    """``object-group network NAME``: its members, nested groups resolved in order."""
+    """``object-group network|service NAME``: its members, nested groups resolved in order."""
     if len(tokens) < 3:
         return
-    if tokens[1].lower() == "service":
-        _service_group(ctx, item, tokens[2])
-        return
-    if tokens[1].lower() != "network":
-        return
-    networks: list[IPNetwork] = []
+    kind = tokens[1].lower()
+    if kind == "network":
+        ctx.object_groups[tokens[2]] = _members(ctx, item, network_object, ctx.object_groups)
+    elif kind == "service":
+        ctx.service_groups[tokens[2]] = _members(ctx, item, service_object, ctx.service_groups)
+
+
+_Member = TypeVar("_Member")
+
+
+def _members(
+    ctx: Context,
+    item: ConfigLine,
+    parse_member: Callable[[list[str]], tuple[_Member, ...] | None],
+    known: Mapping[str, tuple[_Member, ...]],
+) -> tuple[_Member, ...]:
+    """An object-group's members in order; ``group-object`` (parse_member returns None) nests a
+    group defined earlier. A member that cannot be read is reported and left out."""
+    members: list[_Member] = []
     ctx.mark(item)
     for child in item.children:
         words = child.text.split()
         try:
-            members = network_object(words)
-            if members is None:
-                members = ctx.object_groups[words[1]]
+            parsed = parse_member(words)
+            if parsed is None:
+                parsed = known[words[1]]
         except (ValueError, IndexError, KeyError, AclSyntaxError):
             ctx.bad(child)
             continue
-        networks.extend(members)
+        members.extend(parsed)
         ctx.mark(child)
-    ctx.object_groups[tokens[2]] = tuple(networks)
-
-
-def _service_group(ctx: Context, item: ConfigLine, name: str) -> None:
-    services: list[ServiceItem] = []
-    ctx.mark(item)
-    for child in item.children:
-        words = child.text.split()
-        try:
-            members = service_object(words)
-            if members is None:
-                members = ctx.service_groups[words[1]]
-        except (ValueError, IndexError, KeyError, AclSyntaxError):
-            ctx.bad(child)
-            continue
-        services.extend(members)
-        ctx.mark(child)
-    ctx.service_groups[name] = tuple(services)
+    return tuple(members)
 
 
 def handle_route(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
