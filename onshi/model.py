@@ -151,6 +151,11 @@ class Interface:
     urpf: bool
     lines: Lines
 
+    @property
+    def addresses(self) -> tuple[IPInterface, ...]:
+        """Every configured address, IPv4 then IPv6."""
+        return (*self.ipv4, *self.ipv6)
+
 
 # --- filters -------------------------------------------------------------------------------------
 
@@ -256,6 +261,8 @@ class ZoneAction:
     acls: tuple[str, ...]  # ACLs the class matches on
     protocols: tuple[str, ...]  # protocols the class matches on (`match protocol tcp`)
     line: int
+    match_all: bool = False  # the class's conditions must all hold (else any of them)
+    unmodelled: bool = False  # the class has conditions onshi does not model
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,6 +559,7 @@ class ExamplePacket:
     protocol: str
     src_port: int | None
     dst_port: int | None
+    established: bool = False  # TCP with ACK/RST set: passes `established` filters
 
 
 @dataclass(frozen=True, slots=True)

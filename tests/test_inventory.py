@@ -49,7 +49,7 @@ def test_unknown_segment_in_a_flow(inventory: Path) -> None:
         {"from": "office", "to": "pharmacy_wifi"}))  # fmt: skip
     output = _errors(inventory)
     assert "group pharmacy_aoba" in output
-    assert "flows[3].to: unknown zone 'pharmacy_wifi'" in output
+    assert "flows[4].to: unknown zone 'pharmacy_wifi'" in output
 
 
 def test_host_without_platform(inventory: Path) -> None:

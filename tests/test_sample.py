@@ -74,6 +74,19 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
     }
 
 
-def test_reachability_rules_report_manual_never_pass(sample_report: AuditReport) -> None:
-    for rule in ("SEG-01", "SEG-02", "SEG-03", "SEG-04", "SEG-05", "VPN-01", "VPN-06", "EXT-01", "EXT-05"):
-        assert {f.status for f in findings(sample_report, rule)} == {Status.MANUAL}, rule
+def test_clinic_has_segmentation_and_vpn_findings_with_example_packets(sample_report: AuditReport) -> None:
+    guest = [f for f in findings(sample_report, "SEG-02", "sakura-rtr1") if "reaches onshi" in f.message.en]
+    assert len(guest) == 1
+    packet = guest[0].example_packet
+    assert packet is not None
+    assert (packet.protocol, packet.dst_port) == ("tcp", 443)
+    assert packet.src.startswith("192.168.100.")
+    assert packet.dst.startswith("192.168.10.")
+    assert 139 in evidence_lines(guest[0])  # GUEST-IN: permit tcp any any eq 443, above the deny
+    vpn = [f for f in findings(sample_report, "VPN-06", "sakura-rtr1") if f.status is Status.FAIL]
+    assert any("VENDOR-ACL" in f.message.en and f.example_packet is not None for f in vpn)
+
+
+def test_pharmacy_is_clean_under_exact_analysis(sample_report: AuditReport) -> None:
+    for rule in ("SEG-01", "SEG-03", "SEG-05", "VPN-06", "EXT-01", "EXT-05"):
+        assert {f.status for f in findings(sample_report, rule, "aoba-rtr1")} == {Status.PASS}, rule

@@ -90,7 +90,7 @@ def _default_route_interfaces(device: Device) -> set[str]:
 def _connected_to(device: Device, next_hop: ipaddress.IPv4Address | ipaddress.IPv6Address) -> set[str]:
     names = set()
     for interface in device.interfaces:
-        networks: list[IPNetwork] = [a.network for a in interface.ipv4] + [a.network for a in interface.ipv6]
+        networks: list[IPNetwork] = [address.network for address in interface.addresses]
         if any(network.version == next_hop.version and next_hop in network for network in networks):
             names.add(interface.name.lower())
     return names

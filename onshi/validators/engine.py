@@ -26,15 +26,14 @@ def evaluate(
 ) -> list[Finding]:
     """Every rule over every device (fleet rules over all of them at once)."""
     catalogue = catalogue or default_catalogue()
+    chosen = list(rules) if rules is not None else all_rules()
+    fleet = {rule.id: _run_fleet(rule, inputs) for rule in chosen if rule.fleet_check is not None}
     findings: list[Finding] = []
-    for rule in rules if rules is not None else all_rules():
-        if rule.fleet_check is not None:
-            per_host = _run_fleet(rule, inputs)
-            for inp in inputs:
-                findings.extend(_finding(rule, inp, o, catalogue) for o in per_host.get(inp.host, []))
-        elif rule.check is not None:
-            for inp in inputs:
-                findings.extend(_finding(rule, inp, o, catalogue) for o in _run(rule, inp))
+    # Device by device, so that per-device analysis (the network model) is built once per device.
+    for inp in inputs:
+        for rule in chosen:
+            outcomes = fleet[rule.id].get(inp.host, []) if rule.id in fleet else _run(rule, inp)
+            findings.extend(_finding(rule, inp, result, catalogue) for result in outcomes)
     return findings
 
 

@@ -1,37 +1,471 @@
-"""Rules answered by the exact packet-set engine (SEG-*, VPN-01, VPN-06, EXT-01, EXT-05).
+"""Rules answered by the exact packet-set engine: SEG-01..05, VPN-01, VPN-06, EXT-01, EXT-05.
 
-The engine is not built yet. Until it is, these rules are registered and report ``manual`` on
-every device, so that no report can read their silence as a pass.
+Each rule asks :class:`~onshi.analysis.network.DeviceNetwork` which packets the device forwards
+from one zone to another, subtracts what the facility policy allows, and fails with an example
+packet when anything is left. The example is replayed through the single-packet oracle, which must
+agree (otherwise the finding is ``manual``: the engine and the oracle disagree, never a pass) and
+supplies the lines that let it through as evidence. When an answer is an over-approximation
+(dynamic routing, ACL entries onshi cannot model), a non-empty answer is ``manual`` with the
+reasons, and an empty one is still a sound ``pass``.
+
+Analysis is of new connections: TCP packets with ``established`` set are return traffic.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 from collections.abc import Iterator
+from typing import Any
 
-from onshi.model import Severity
-from onshi.validators.base import Outcome, RuleInput, manual
+from onshi.analysis.network import INSIDE, DeviceNetwork
+from onshi.analysis.oracle import forward
+from onshi.analysis.packets import Packet, PacketSpace
+from onshi.model import ExamplePacket, Severity, Status
+from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, VpnPurpose
+from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
+
+log = logging.getLogger(__name__)
 
 REFS_SEG = ("REG-EX 別表 6", "SEC-GL II-5(9)", "MHLW6 システム運用編 18, 13 ①")
 REFS_VPN = ("CHECKLIST 外部 4", "MHLW6 システム運用編 13 ⑤", "REG-EX 別表 8")
 REFS_EXT = ("REG-EX 別表 5", "CHECKLIST 外部 1, 8, 10", "MHLW6 システム運用編 13 ②, 18")
 
-_PENDING = (
-    ("SEG-01", Severity.CRITICAL, REFS_SEG),
-    ("SEG-02", Severity.CRITICAL, REFS_SEG),
-    ("SEG-03", Severity.HIGH, REFS_SEG),
-    ("SEG-04", Severity.MEDIUM, REFS_SEG),
-    ("SEG-05", Severity.HIGH, REFS_SEG),
-    ("VPN-01", Severity.CRITICAL, REFS_VPN),
-    ("VPN-06", Severity.HIGH, REFS_VPN),
-    ("EXT-01", Severity.CRITICAL, REFS_EXT),
-    ("EXT-05", Severity.MEDIUM, REFS_EXT),
-)
+# Private, shared, loopback, link-local, documentation-free "martian" sources that never arrive
+# legitimately from the internet (RFC 6890), IPv4 and IPv6.
+BOGONS = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/3",
+    "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
+))  # fmt: skip
+# ICMP that answers something (echo reply, unreachable, time exceeded, parameter problem) and IPv6
+# neighbour discovery: not unsolicited.
+_RETURN_ICMP = {1: (0, 3, 11, 12), 58: (1, 2, 3, 4, 129, 133, 134, 135, 136)}
+_IKE = ((17, 500), (17, 4500))
+_ESP = 50
+
+_NETWORKS: dict[int, tuple[RuleInput, DeviceNetwork]] = {}
 
 
-def _not_analysed(inp: RuleInput) -> Iterator[Outcome]:
-    yield manual("pending")
+def network_of(inp: RuleInput) -> DeviceNetwork:
+    """The device's network model, built once per device (rules run device by device)."""
+    cached = _NETWORKS.get(id(inp.device))
+    if cached is None or cached[0] is not inp:
+        _NETWORKS.clear()
+        cached = (inp, DeviceNetwork(inp.device, inp.policy, inp.internet_names))
+        _NETWORKS[id(inp.device)] = cached
+    return cached[1]
 
 
-for _rule_id, _severity, _references in _PENDING:
-    rule(_rule_id, _severity, *_references)(_not_analysed)
+# --- sets the rules subtract ------------------------------------------------------------------------
+
+
+def new_connections(sp: PacketSpace) -> Any:
+    return sp.established(False)
+
+
+def flow_set(sp: PacketSpace, flow: Flow) -> Any:
+    if flow.protocol == "ip":
+        return sp.true
+    if flow.protocol == "icmp":
+        return sp.protocol(1) | sp.protocol(58)
+    result = sp.protocol(6 if flow.protocol == "tcp" else 17)
+    if flow.ports:
+        ports = sp.false
+        for port in flow.ports:
+            ports |= sp.value("dport", port)
+        result &= ports
+    return result
+
+
+def allowed(inp: RuleInput, source: str, destination: str) -> Any:
+    sp = network_of(inp).space
+    result = sp.false
+    for flow in inp.policy.flows if inp.policy else []:
+        if flow.source == source and flow.destination == destination:
+            result |= flow_set(sp, flow)
+    return result
+
+
+def declared_pairs(inp: RuleInput) -> set[tuple[str, str]]:
+    return {(f.source, f.destination) for f in inp.policy.flows} if inp.policy else set()
+
+
+def return_traffic(sp: PacketSpace) -> Any:
+    result = sp.false
+    for protocol, types in _RETURN_ICMP.items():
+        codes = sp.false
+        for icmp_type in types:
+            codes |= sp.value("icmp_type", icmp_type)
+        result |= sp.protocol(protocol) & codes
+    return result
+
+
+def vpn_needs(sp: PacketSpace) -> Any:
+    result = sp.protocol(_ESP)
+    for protocol, port in _IKE:
+        result |= sp.protocol(protocol) & sp.value("dport", port)
+    return result
+
+
+# --- findings with example packets ----------------------------------------------------------------------
+
+
+def _label(network: DeviceNetwork, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    return network.placeholders.get(address, str(address))
+
+
+def _example(network: DeviceNetwork, packet: Packet) -> ExamplePacket:
+    ports = packet.has_ports
+    return ExamplePacket(
+        src=_label(network, packet.src),
+        dst=_label(network, packet.dst),
+        protocol=packet.protocol_name if packet.protocol != 1 else f"icmp type {packet.icmp_type}",
+        src_port=packet.src_port if ports else None,
+        dst_port=packet.dst_port if ports else None,
+        established=packet.established and packet.protocol == 6,
+    )
+
+
+def _ingress(network: DeviceNetwork, zone: str) -> list[str]:
+    names_ = [name for name, z in network.zone_of.items() if z == zone]
+    names_ += [name for name, _, vpn in network.crypto_vpns() if vpn == zone]
+    return names_
+
+
+def _replay(network: DeviceNetwork, source: str, destination: str, packet: Packet) -> list[int] | None:
+    """The oracle's evidence lines for the example, or None when no ingress forwards it there."""
+    for name in _ingress(network, source):
+        interface = network.interfaces[name]
+        verdict = forward(network, interface, packet)
+        if destination in verdict.zones:
+            return [interface.lines[0], *verdict.lines]
+    return None
+
+
+def reach_outcome(
+    inp: RuleInput,
+    source: str,
+    destination: str,
+    extra: Any,
+    key: str,
+    *,
+    severity: Severity | None = None,
+    preferences: tuple[Any, ...] = (),
+) -> Outcome | None:
+    """A failing outcome for the packets ``extra`` forwarded ``source`` → ``destination``, or None."""
+    network = network_of(inp)
+    sp = network.space
+    packets = network.reach(source, destination).packets & extra & new_connections(sp)
+    if sp.is_empty(packets):
+        return None
+    reach = network.reach(source, destination)
+    prefer = (*preferences, *(_internet_sources(sp) if source == INTERNET else ()))
+    packet = sp.example(packets, prefer)
+    assert packet is not None
+    example = _example(network, packet)
+    text = _describe(example)
+    if not reach.exact:
+        return outcome(Status.MANUAL, "_approximate", example_packet=example, source=source,
+                       destination=destination, example=text, reasons="; ".join(reach.reasons))  # fmt: skip
+    lines = _replay(network, source, destination, packet)
+    if lines is None:
+        log.error("engine and oracle disagree on %s: %s → %s", inp.host, source, destination)
+        return outcome(Status.MANUAL, "_disagreement", example_packet=example, source=source,
+                       destination=destination, example=text)  # fmt: skip
+    return outcome(Status.FAIL, key, lines, severity=severity, example_packet=example,
+                   source=source, destination=destination, example=text,
+                   family="IPv6" if packet.version == 6 else "IPv4")  # fmt: skip
+
+
+def _internet_sources(sp: PacketSpace) -> tuple[Any, ...]:
+    return (sp.network("src", ipaddress.ip_network("198.51.100.0/24")),)
+
+
+def _describe(example: ExamplePacket) -> str:
+    src = f"{example.src}:{example.src_port}" if example.src_port is not None else example.src
+    dst = f"{example.dst}:{example.dst_port}" if example.dst_port is not None else example.dst
+    flags = " (ACK)" if example.established else ""
+    return f"{example.protocol}{flags} {src} → {dst}"
+
+
+def _blocking_lines(inp: RuleInput, zones: list[str]) -> list[int]:
+    """For a pass: the filters on the ingress interfaces of the zones, which did the blocking."""
+    network = network_of(inp)
+    lines: list[int] = []
+    for zone in zones:
+        for name in _ingress(network, zone):
+            interface = network.interfaces[name]
+            for acl_name in (interface.acl_in, interface.ipv6_acl_in):
+                acl = inp.device.acl(acl_name)
+                if acl is not None:
+                    lines.extend((acl.line, *(entry.line for entry in acl.entries)))
+    return lines
+
+
+def _segments(inp: RuleInput, network: DeviceNetwork, *kinds: SegmentKind) -> list[str]:
+    assert inp.policy is not None
+    present = set(network.zones())
+    chosen = inp.policy.segments_of_kind(*kinds) if kinds else inp.policy.segments
+    return [segment.name for segment in chosen if segment.name in present]
+
+
+def _vpns(network: DeviceNetwork) -> list[str]:
+    policy_vpns = {vpn.name for vpn in network.policy.vpns} if network.policy else set()
+    return [zone for zone in network.zones() if zone in policy_vpns or zone.startswith("vpn:")]
+
+
+def _no_policy() -> Iterator[Outcome]:
+    yield manual("no_policy")
+
+
+# --- SEG ------------------------------------------------------------------------------------------------
+
+
+@rule("SEG-01", Severity.CRITICAL, *REFS_SEG)
+def segments_apart(inp: RuleInput) -> Iterator[Outcome]:
+    if inp.policy is None:
+        yield from _no_policy()
+        return
+    network = network_of(inp)
+    segments = _segments(inp, network)
+    declared = declared_pairs(inp)
+    sp = network.space
+    found = False
+    for source in segments:
+        for destination in segments:
+            if source == destination or (source, destination) in declared:
+                continue
+            result = reach_outcome(inp, source, destination, sp.true, "forwarded")
+            if result is not None:
+                found = True
+                yield result
+    if not found:
+        yield passed("apart", _blocking_lines(inp, segments), count=len(segments))
+
+
+@rule("SEG-02", Severity.CRITICAL, *REFS_SEG, "REG-EX 別表 7")
+def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
+    if inp.policy is None:
+        yield from _no_policy()
+        return
+    network = network_of(inp)
+    guests = _segments(inp, network, SegmentKind.GUEST_WIFI)
+    if not guests:
+        yield not_applicable("no_guest")
+        return
+    sp = network.space
+    found = False
+    for guest in guests:
+        for destination in network.zones():
+            if destination in (guest, INTERNET):
+                continue
+            result = reach_outcome(inp, guest, destination, sp.true, "reaches")
+            if result is not None:
+                found = True
+                yield result
+    if not found:
+        yield passed("isolated", _blocking_lines(inp, guests), guests=names(guests))
+
+
+@rule("SEG-03", Severity.HIGH, *REFS_SEG)
+def flows_not_wider(inp: RuleInput) -> Iterator[Outcome]:
+    if inp.policy is None:
+        yield from _no_policy()
+        return
+    network = network_of(inp)
+    # Flows to the device itself are a control-plane question (which services listen, from which
+    # sources): MGMT-02 and EXT-03 judge them, not the forwarding engine.
+    zones = set(network.zones())
+    pairs = sorted((s, d) for s, d in declared_pairs(inp) if s in zones and d in zones)
+    if not pairs:
+        yield not_applicable("no_flows")
+        return
+    found = False
+    for source, destination in pairs:
+        result = reach_outcome(inp, source, destination, ~allowed(inp, source, destination), "wider")
+        if result is not None:
+            found = True
+            yield result
+    if not found:
+        yield passed("as_declared", _blocking_lines(inp, sorted({s for s, _ in pairs})), count=len(pairs))
+
+
+@rule("SEG-04", Severity.MEDIUM, *REFS_SEG)
+def interfaces_classified(inp: RuleInput) -> Iterator[Outcome]:
+    if inp.policy is None:
+        yield from _no_policy()
+        return
+    network = network_of(inp)
+    unassigned = [
+        (name, zone) for name, zone in network.zone_of.items() if zone and zone.startswith("unassigned:")
+    ]
+    for name, _ in unassigned:
+        interface = network.interfaces[name]
+        addresses = names(str(a) for a in interface.addresses)
+        yield outcome(Status.FAIL, "unassigned", [interface.lines[0]], interface=interface.name,
+                      addresses=addresses or "-")  # fmt: skip
+    if not unassigned:
+        lines = [network.interfaces[n].lines[0] for n, z in network.zone_of.items() if z is not None]
+        yield passed("classified", lines)
+
+
+@rule("SEG-05", Severity.HIGH, *REFS_SEG, "MIGRATE 2-1")
+def onshi_reaches_claims_only(inp: RuleInput) -> Iterator[Outcome]:
+    if inp.policy is None:
+        yield from _no_policy()
+        return
+    network = network_of(inp)
+    onshi = _segments(inp, network, SegmentKind.ONSHI)
+    if not onshi:
+        yield not_applicable("no_onshi")
+        return
+    claims = {v.name for v in inp.policy.vpns if v.kind is VpnPurpose.CLAIMS_NETWORK}
+    found = False
+    for source in onshi:
+        for destination in [INTERNET, *_vpns(network)]:
+            if destination in claims:
+                continue  # the claims network itself: SEG-03 judges the width of the declared flow
+            result = reach_outcome(inp, source, destination, ~allowed(inp, source, destination), "beyond")
+            if result is not None:
+                found = True
+                yield result
+    if not found:
+        yield passed("claims_only", _blocking_lines(inp, onshi))
+
+
+# --- VPN --------------------------------------------------------------------------------------------------
+
+
+@rule("VPN-01", Severity.CRITICAL, *REFS_VPN)
+def no_transit_between_vpns(inp: RuleInput) -> Iterator[Outcome]:
+    network = network_of(inp)
+    vpns = _vpns(network)
+    if len(vpns) < 2:
+        yield not_applicable("fewer_than_two", vpns=names(vpns) or "-")
+        return
+    found = False
+    for source in vpns:
+        for destination in vpns:
+            if source == destination:
+                continue
+            extra = ~allowed(inp, source, destination)
+            result = reach_outcome(inp, source, destination, extra, "transit")
+            if result is not None:
+                found = True
+                yield result
+    if not found:
+        yield passed("separated", _blocking_lines(inp, vpns), vpns=names(vpns))
+
+
+@rule("VPN-06", Severity.HIGH, *REFS_VPN, "SEC-GL II-5(3)")
+def vpn_covers_own_segments(inp: RuleInput) -> Iterator[Outcome]:
+    if inp.policy is None:
+        yield from _no_policy()
+        return
+    network = network_of(inp)
+    sp = network.space
+    vpns = [vpn for vpn in inp.policy.vpns if vpn.name in network.zones()]
+    if not vpns:
+        yield not_applicable("no_vpn")
+        return
+    found = False
+    for vpn in vpns:
+        for scope in _protected_scope(inp, vpn.name):
+            found = True
+            yield scope
+        foreign = [s for s in _segments(inp, network) if s not in vpn.local_segments]
+        for segment in foreign:
+            for source, destination in ((vpn.name, segment), (segment, vpn.name)):
+                if (source, destination) in declared_pairs(inp):
+                    continue
+                result = reach_outcome(inp, source, destination, sp.true, "foreign_segment")
+                if result is not None:
+                    found = True
+                    yield result
+    if not found:
+        yield passed("own_segments", _blocking_lines(inp, [v.name for v in vpns]))
+
+
+def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
+    """Crypto ACLs: protected traffic must run between the VPN's local segments and its remote
+    prefixes, and must not include another VPN's remote networks."""
+    assert inp.policy is not None
+    network = network_of(inp)
+    sp = network.space
+    vpn = next(v for v in inp.policy.vpns if v.name == vpn_name)
+    local = sp.false
+    for name in vpn.local_segments:
+        segment = inp.policy.segment(name)
+        if segment is not None:
+            local |= sp.networks("src", segment.prefixes)
+    remote = sp.networks("dst", vpn.remote_prefixes) if vpn.remote_prefixes else sp.true
+    for other in inp.policy.vpns:
+        if other.name != vpn.name and other.remote_prefixes:
+            remote &= ~sp.networks("dst", other.remote_prefixes)
+    for interface in network.interfaces.values():
+        for policy, protected, zone in (
+            network.crypto_entries(interface.crypto_map) if interface.crypto_map else []
+        ):
+            packet = sp.example(protected & ~(local & remote)) if zone == vpn_name else None
+            if packet is None:
+                continue
+            acl = inp.device.acl(policy.match_acl)
+            lines = [policy.line, *([acl.line, *(e.line for e in acl.entries)] if acl else [])]
+            example = _example(network, packet)
+            yield outcome(Status.FAIL, "protected_scope", lines, example_packet=example, vpn=vpn_name,
+                          example=_describe(example), acl=policy.match_acl or "-")  # fmt: skip
+
+
+# --- EXT ---------------------------------------------------------------------------------------------------
+
+
+@rule("EXT-01", Severity.CRITICAL, *REFS_EXT)
+def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
+    network = network_of(inp)
+    if INTERNET not in network.zones():
+        yield not_applicable("no_internet")
+        return
+    sp = network.space
+    found = False
+    inside = [zone for zone in network.zones() if zone != INTERNET and not zone.startswith("vpn:")]
+    inside = [z for z in inside if inp.policy is None or inp.policy.segment(z) is not None or z == INSIDE]
+    for destination in [*inside, DEVICE]:
+        extra = ~allowed(inp, INTERNET, destination) & ~return_traffic(sp)
+        if destination == DEVICE:
+            extra &= ~vpn_needs(sp)
+        result = reach_outcome(inp, INTERNET, destination, extra, "inbound")
+        if result is not None:
+            found = True
+            yield result
+    if not found:
+        yield passed("dropped", _blocking_lines(inp, [INTERNET]))
+
+
+@rule("EXT-05", Severity.MEDIUM, *REFS_EXT)
+def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
+    network = network_of(inp)
+    sp = network.space
+    wan = [network.interfaces[name] for name, zone in network.zone_of.items() if zone == INTERNET]
+    if not wan:
+        yield not_applicable("no_internet")
+        return
+    own = [p for s in inp.policy.segments for p in s.prefixes] if inp.policy else []
+    spoofed = sp.networks("src", (*BOGONS, *own))
+    found = False
+    for interface in wan:
+        if interface.urpf:
+            continue
+        accepted = network.inbound(interface) & spoofed
+        packet = sp.example(accepted, (sp.network("src", ipaddress.ip_network("10.0.0.0/8")),))
+        if packet is None:
+            continue
+        found = True
+        acl = inp.device.acl(interface.acl_in if packet.version == 4 else interface.ipv6_acl_in)
+        lines = [interface.lines[0], *([acl.line] if acl else [])]
+        yield outcome(Status.FAIL, "spoofed_accepted", lines, example_packet=_example(network, packet),
+                      interface=interface.name, example=_describe(_example(network, packet)))  # fmt: skip
+    if not found:
+        lines = [i.lines[0] for i in wan] + _blocking_lines(inp, [INTERNET])
+        yield passed("filtered", lines, interfaces=names(i.name for i in wan))

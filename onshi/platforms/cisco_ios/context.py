@@ -52,6 +52,8 @@ class ClassMap:
     acls: list[str]
     protocols: list[str]
     line: int
+    match_all: bool = False
+    unmodelled: bool = False
 
 
 @dataclass

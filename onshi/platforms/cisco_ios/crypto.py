@@ -354,9 +354,12 @@ def handle_class_map(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         return
     rest = tokens[3:]
     name = rest[-1] if rest else "?"
+    mode = rest[0].lower() if len(rest) > 1 else "match-all"  # the IOS default
+    match_all = mode == "match-all"
     acls: list[str] = []
     protocols: list[str] = []
     any_match = False
+    unmodelled = False
     for child in item.children:
         child_words = child.text.split()
         lowered = [word.lower() for word in child_words]
@@ -366,11 +369,13 @@ def handle_class_map(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
             protocols.append(lowered[2])
         elif lowered[:2] == ["match", "any"]:
             any_match = True
+        elif lowered[:1] == ["match"]:
+            unmodelled = True  # class-map, security-group, user-group ... conditions
         elif lowered[:1] != ["description"]:
             ctx.bad(child)
             continue
         ctx.mark(child)
-    ctx.class_maps[name] = ClassMap(name, any_match, acls, protocols, line_of(item))
+    ctx.class_maps[name] = ClassMap(name, any_match, acls, protocols, line_of(item), match_all, unmodelled)
     ctx.mark(item)
 
 

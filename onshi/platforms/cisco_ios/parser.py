@@ -372,6 +372,8 @@ def _zone_pairs(ctx: Context) -> tuple[ZonePair, ...]:
                     acls=tuple(class_map.acls) if class_map else (),
                     protocols=tuple(class_map.protocols) if class_map else (),
                     line=policy_class.line,
+                    match_all=class_map.match_all if class_map else False,
+                    unmodelled=class_map.unmodelled if class_map else (not is_default),
                 )
             )
         pairs.append(ZonePair(name, source, destination, policy, tuple(actions), line))

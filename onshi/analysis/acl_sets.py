@@ -1,0 +1,107 @@
+"""Access lists as exact packet sets: first match, implicit deny.
+
+IOS semantics kept here because they are about filters in general, not vendor syntax:
+an ACL that is referenced but not defined, or defined without entries, permits everything; an
+IPv6 ACL ends with implicit permits of neighbour discovery (ND NA/NS) before its implicit deny
+(so an explicit ``deny ipv6 any any`` blocks ND too); a standard ACL matches
+the source only (the parser gives it ``any`` destination).
+
+Entries that match on something the model does not represent (``qualified``: DSCP, time-range,
+TCP flags, fragments) are taken as matching when they permit and as not matching when they deny:
+the permitted set is then a safe over-approximation, and :class:`FilterSet` says it is not exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from onshi.analysis.packets import PROTOCOLS, PacketSpace
+from onshi.model import Acl, AclEntry, AddressMatch, PortMatch
+
+ICMPV6 = 58
+_ND_TYPES = (135, 136)
+
+
+@dataclass(frozen=True)
+class FilterSet:
+    """The packets a filter permits, whether that is exact, and the lines that decide."""
+
+    permitted: Any
+    exact: bool
+    lines: tuple[int, ...]
+    reason: str | None = None  # why it is not exact
+
+
+def _addresses(space: PacketSpace, field: str, match: AddressMatch) -> Any:
+    return space.true if match.any_ else space.networks(field, match.networks)
+
+
+def _ports(space: PacketSpace, field: str, match: PortMatch) -> Any:
+    if match.any:
+        return space.true
+    result = space.false
+    for low, high in match.ranges:
+        result |= space.range(field, low, high)
+    return result
+
+
+def protocol_number(name: str, family: int) -> int | None:
+    """The IP protocol of an ACL protocol word; None for ``ip`` (every protocol)."""
+    if name in ("ip", "ipv6"):
+        return None
+    if name == "icmp":
+        return 1 if family == 4 else ICMPV6
+    if name.isdigit():
+        return int(name)
+    return PROTOCOLS.get(name, -1)
+
+
+def entry_set(space: PacketSpace, entry: AclEntry, family: int) -> Any:
+    """The packets of ``family`` that an entry matches."""
+    result = space.family(family)
+    result &= _addresses(space, "src", entry.source) & _addresses(space, "dst", entry.destination)
+    number = protocol_number(entry.protocol, family)
+    if number is not None:
+        if number < 0:
+            return space.false  # an unknown protocol name matches nothing we can name
+        result &= space.protocol(number)
+    if number in (6, 17):
+        result &= _ports(space, "sport", entry.source_ports) & _ports(space, "dport", entry.destination_ports)
+    if number == 6 and entry.established:
+        result &= space.established(True)
+    if number in (1, ICMPV6) and entry.icmp_type is not None:
+        result &= space.value("icmp_type", entry.icmp_type)
+        if entry.icmp_code is not None:
+            result &= space.value("icmp_code", entry.icmp_code)
+    return result
+
+
+def acl_set(space: PacketSpace, acl: Acl | None, family: int, name: str | None = None) -> FilterSet:
+    """What an interface ACL (or the absence of one) lets through, for packets of ``family``."""
+    every = space.family(family)
+    if acl is None:
+        reason = None if name is None else f"ACL {name} is not defined (permits everything)"
+        return FilterSet(every, True, (), reason)
+    if acl.family != family:
+        return FilterSet(every, True, ())
+    lines = (acl.line, *(entry.line for entry in acl.entries))
+    if not acl.entries and not acl.unparsed_lines:
+        return FilterSet(every, True, lines)
+    # Folded from the last entry up; IPv6 lists end with implicit ND permits before the deny.
+    permitted = _neighbour_discovery(space) if family == 6 else space.false
+    for entry in reversed(acl.entries):
+        if entry.qualified and entry.action == "deny":
+            continue  # a partial deny cannot be relied on to drop every matching packet
+        matched = entry_set(space, entry, family)
+        permitted = (permitted | matched) if entry.action == "permit" else (permitted & ~matched)
+    exact = not acl.unparsed_lines and not any(entry.qualified for entry in acl.entries)
+    reason = None if exact else f"ACL {acl.name} has entries onshi cannot model exactly"
+    return FilterSet(permitted & every, exact, lines, reason)
+
+
+def _neighbour_discovery(space: PacketSpace) -> Any:
+    nd = space.false
+    for icmp_type in _ND_TYPES:
+        nd |= space.value("icmp_type", icmp_type)
+    return space.family(6) & space.protocol(ICMPV6) & nd

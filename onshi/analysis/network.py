@@ -1,0 +1,513 @@
+"""Which packets a device forwards from one zone to another, exactly.
+
+Zones come from the facility policy (segments by address, VPNs by peer, the internet by the
+internet-facing interfaces, and the device itself); without a policy, every interface that does
+not face the internet is ``inside``. For a source zone the device is evaluated as IOS-style edge
+routers forward, one ingress interface at a time:
+
+1. the packet enters an interface of the zone (its source within the zone's prefixes; from the
+   internet, any source; from a crypto-map VPN, the mirror of the protected traffic);
+2. the inbound filter (IPv4 ACL for IPv4 packets, IPv6 traffic filter for IPv6) is applied;
+3. on a NAT outside interface, static NAT and port forwards rewrite the destination;
+4. a packet for one of the device's own addresses goes to the ``device`` zone (through the
+   zone-based firewall's self zone); any other is routed by longest prefix match in the
+   interface's VRF over connected and static routes (dynamic routing: any interface may be the
+   egress, and the answer says it is an over-approximation);
+5. the zone-based firewall between the two interfaces' zones and the outbound filter apply;
+6. on an interface with a crypto map, what a map entry protects enters that entry's VPN; the rest
+   leaves into the interface's own zone.
+
+The answer is a BDD of pre-NAT packets (as the sender wrote them) per destination zone, with
+whether it is exact. Analysis considers new connections: TCP packets with ``established`` set
+are return traffic of a flow allowed the other way and are left out by the rules that ask.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from onshi.analysis.acl_sets import FilterSet, acl_set, protocol_number
+from onshi.analysis.packets import FIELDS, IPAddress, IPNetwork, PacketSpace, space
+from onshi.model import Device, Interface, InterfaceKind, IpsecPolicy, NatRole, NatRule, ZonePair
+from onshi.policy import DEVICE, INTERNET, FacilityPolicy
+
+INSIDE = "inside"
+SELF = "self"  # the zone-based firewall's name for the device
+_NOT_FORWARDING = frozenset({InterfaceKind.LOOPBACK, InterfaceKind.NULL, InterfaceKind.VIRTUAL_TEMPLATE})
+# `match protocol` names of inspect classes: (IP protocol, destination ports or None for any).
+CLASS_PROTOCOLS: dict[str, tuple[tuple[int, tuple[int, ...] | None], ...]] = {
+    "tcp": ((6, None),), "udp": ((17, None),), "icmp": ((1, None), (58, None)),
+    "http": ((6, (80,)),), "https": ((6, (443,)),), "dns": ((17, (53,)), (6, (53,))),
+    "ssh": ((6, (22,)),), "telnet": ((6, (23,)),), "ftp": ((6, (21,)),), "smtp": ((6, (25,)),),
+    "pop3": ((6, (110,)),), "imap": ((6, (143,)),), "ntp": ((17, (123,)),), "snmp": ((17, (161,)),),
+    "isakmp": ((17, (500,)),), "ipsec-msft": ((17, (4500,)),), "ms-wbt-server": ((6, (3389,)),),
+    "microsoft-ds": ((6, (445,)),), "netbios-ssn": ((6, (139,)),), "bootps": ((17, (67,)),),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Packets forwarded from one zone to another (pre-NAT), and how sure the answer is."""
+
+    packets: Any
+    exact: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class _Flow:
+    """Per destination zone: packets, and the reasons the answer may be too wide."""
+
+    packets: dict[str, Any] = field(default_factory=dict)
+    reasons: set[str] = field(default_factory=set)
+
+    def add(self, zone: str, packets: Any, sp: PacketSpace) -> None:
+        if not sp.is_empty(packets):
+            self.packets[zone] = self.packets.get(zone, sp.false) | packets
+
+
+@dataclass(frozen=True)
+class Route:
+    prefix: IPNetwork
+    egress: str | None  # interface name; None drops (Null0, unresolvable)
+    line: int | None  # None: a connected or learnt route
+    distance: int = 0
+
+
+class DeviceNetwork:
+    """The forwarding behaviour of one device over the facility's zones."""
+
+    def __init__(self, device: Device, policy: FacilityPolicy | None, internet: Iterable[str]) -> None:
+        self.device = device
+        self.policy = policy
+        self.space = space()
+        self.internet = frozenset(name.lower() for name in internet)
+        self.interfaces = {i.name.lower(): i for i in device.interfaces if not i.shutdown}
+        self.placeholders: dict[IPAddress, str] = {}
+        self.vpn_of_peer = self._vpn_peers()
+        self.zone_of = {name: self._zone_of(interface) for name, interface in self.interfaces.items()}
+        self.approximations: set[str] = set()
+        self._device_addresses: dict[str | None, Any] = {}
+        self._routes: dict[str | None, list[tuple[str | None, Any]]] = {}
+        self._from_zone: dict[str, _Flow] = {}
+
+    # --- zones ------------------------------------------------------------------------------------
+
+    def _vpn_peers(self) -> dict[str, str]:
+        peers = {}
+        for vpn in self.policy.vpns if self.policy else []:
+            for peer in vpn.peers:
+                peers[_normal(str(peer))] = vpn.name
+        return peers
+
+    def vpn_zone(self, peer: str | None, fallback: str) -> str:
+        if peer is not None and _normal(peer) in self.vpn_of_peer:
+            return self.vpn_of_peer[_normal(peer)]
+        return f"vpn:{peer or fallback}"
+
+    def _zone_of(self, interface: Interface) -> str | None:
+        routed = interface.ipv4 or interface.ipv6 or interface.ipv4_dhcp or interface.ipv4_negotiated
+        if interface.kind in _NOT_FORWARDING or not (routed or interface.ipv6_autoconfig or interface.tunnel):
+            return None  # a switch port or PPPoE carrier: layer 2 only
+        if interface.name.lower() in self.internet:
+            return INTERNET
+        if interface.tunnel is not None:
+            return self.vpn_zone(interface.tunnel.destination, interface.name)
+        if self.policy is None:
+            return INSIDE
+        for segment in self.policy.segments:
+            for address in interface.addresses:
+                if any(address.ip in prefix for prefix in segment.prefixes):
+                    return segment.name
+        return f"unassigned:{interface.name}"
+
+    def zones(self) -> list[str]:
+        names = {zone for zone in self.zone_of.values() if zone is not None}
+        names.update(zone for _, _, zone in self.crypto_vpns())
+        return sorted(names)
+
+    def segment_sources(self, zone: str) -> Any:
+        sp = self.space
+        if self.policy is None or zone in (INTERNET, INSIDE) or zone.startswith("unassigned:"):
+            return sp.true
+        segment = self.policy.segment(zone)
+        if segment is not None:
+            sources = sp.networks("src", segment.ipv4) if segment.ipv4 else sp.ipv4
+            sources |= sp.networks("src", segment.ipv6) if segment.ipv6 else sp.ipv6
+            return sources
+        vpn = next((v for v in self.policy.vpns if v.name == zone), None)
+        if vpn is not None and vpn.remote_prefixes:
+            return sp.networks("src", vpn.remote_prefixes)
+        return sp.true
+
+    # --- addresses and routes ----------------------------------------------------------------------
+
+    def device_addresses(self, vrf: str | None) -> Any:
+        if vrf not in self._device_addresses:
+            sp = self.space
+            result = sp.false
+            for interface in self.interfaces.values():
+                if interface.vrf != vrf:
+                    continue
+                for address in interface.addresses:
+                    result |= sp.address("dst", address.ip)
+                for placeholder in self._placeholders_of(interface):
+                    result |= sp.address("dst", placeholder)
+            self._device_addresses[vrf] = result
+        return self._device_addresses[vrf]
+
+    def _placeholders_of(self, interface: Interface) -> list[IPAddress]:
+        """Addresses learnt at run time (PPP, DHCP, SLAAC) stand in as reserved placeholders."""
+        found = []
+        if interface.ipv4_negotiated or interface.ipv4_dhcp:
+            found.append(
+                self._placeholder(ipaddress.IPv4Address(f"0.0.0.{self._index(interface)}"), interface)
+            )
+        if interface.ipv6_autoconfig:
+            found.append(
+                self._placeholder(ipaddress.IPv6Address(f"100::{self._index(interface)}"), interface)
+            )
+        return found
+
+    def _index(self, interface: Interface) -> int:
+        return 1 + list(self.interfaces).index(interface.name.lower())
+
+    def _placeholder(self, address: IPAddress, interface: Interface) -> IPAddress:
+        self.placeholders[address] = f"<{interface.name} address>"
+        return address
+
+    def interface_addresses(self, interface: Interface) -> list[IPAddress]:
+        return [a.ip for a in interface.addresses] + self._placeholders_of(interface)
+
+    def routes(self, vrf: str | None) -> list[tuple[str | None, Any]]:
+        """(egress interface or None for drop, destinations) by longest prefix match."""
+        if vrf in self._routes:
+            return self._routes[vrf]
+        sp = self.space
+        covered = sp.false
+        result: list[tuple[str | None, Any]] = []
+        for prefix, best in sorted(
+            best_routes(self.route_table(vrf)).items(), key=lambda i: -_absolute_length(i[0])
+        ):
+            destinations = sp.network("dst", prefix) & ~covered
+            result.extend((route.egress, destinations) for route in best)  # equal cost: any of them
+            covered |= sp.network("dst", prefix)
+        if self.device.dynamic_routing_lines:
+            self.approximations.add("dynamic routing: routes learnt at run time may reach any interface")
+            for name, interface in self.interfaces.items():
+                if interface.vrf == vrf and self.zone_of.get(name) is not None:
+                    result.append((name, ~covered))
+        self._routes[vrf] = result
+        return result
+
+    def route_table(self, vrf: str | None) -> list[Route]:
+        table: list[Route] = []
+        for name, interface in self.interfaces.items():
+            if interface.vrf != vrf or self.zone_of.get(name) is None:
+                continue
+            for address in interface.addresses:
+                table.append(Route(address.network, name, None))
+            # A DHCP or SLAAC client installs a default route through its interface (distance 254).
+            if interface.ipv4_dhcp:
+                table.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), name, None, 254))
+            if interface.ipv6_autoconfig:
+                table.append(Route(ipaddress.IPv6Network("::/0"), name, None, 254))
+        connected = list(table)
+        for route in self.device.static_routes:
+            if route.vrf == vrf:
+                egress = self._resolve(route.interface, route.next_hop, connected)
+                table.append(Route(route.prefix, egress, route.line, route.distance))
+        return table
+
+    def _resolve(
+        self, interface: str | None, next_hop: IPAddress | None, connected: list[Route]
+    ) -> str | None:
+        if interface is not None:
+            name = interface.lower()
+            if name.startswith("null") or name not in self.interfaces:
+                return None
+            return name
+        if next_hop is None:
+            return None
+        for route in sorted(connected, key=lambda r: -r.prefix.prefixlen):
+            if route.line is None and route.prefix.version == next_hop.version and next_hop in route.prefix:
+                return route.egress
+        self.approximations.add(f"next hop {next_hop} is not on a connected network: its routes are dropped")
+        return None
+
+    # --- filters ------------------------------------------------------------------------------------
+
+    def _filter(self, acl_name: str | None, family: int) -> FilterSet:
+        acl = self.device.acl(acl_name)
+        found = acl_set(self.space, acl, family, acl_name if acl_name is not None and acl is None else None)
+        if not found.exact and found.reason:
+            self.approximations.add(found.reason)
+        return found
+
+    def inbound(self, interface: Interface) -> Any:
+        v4 = self._filter(interface.acl_in, 4).permitted & self._speaks(interface, 4)
+        v6 = self._filter(interface.ipv6_acl_in, 6).permitted & self._speaks(interface, 6)
+        return v4 | v6
+
+    def outbound(self, interface: Interface) -> Any:
+        v4 = self._filter(interface.acl_out, 4).permitted & self._speaks(interface, 4)
+        v6 = self._filter(interface.ipv6_acl_out, 6).permitted & self._speaks(interface, 6)
+        return v4 | v6
+
+    def _speaks(self, interface: Interface, family: int) -> Any:
+        sp = self.space
+        if family == 4:
+            speaks = bool(interface.ipv4) or interface.ipv4_dhcp or interface.ipv4_negotiated
+            return sp.ipv4 if speaks or interface.kind is InterfaceKind.TUNNEL else sp.false
+        return sp.ipv6 if interface.ipv6_enabled or interface.ipv6 else sp.false
+
+    def _own_family(self, acl_name: str | None) -> Any:
+        """What a referenced ACL permits among packets of its own family (nothing if undefined)."""
+        acl = self.device.acl(acl_name)
+        return self.space.false if acl is None else self._filter(acl_name, acl.family).permitted
+
+    # --- zone-based firewall --------------------------------------------------------------------------
+
+    def firewall(self, zone_in: str | None, zone_out: str | None) -> Any:
+        """What the zone-based firewall lets from ``zone_in`` to ``zone_out`` (device zone names)."""
+        sp = self.space
+        if not self.device.zones:
+            return sp.true
+        pair = self.zone_pair(zone_in, zone_out)
+        if zone_out == SELF:
+            return sp.true if pair is None else self._policy(pair)
+        if zone_in is None and zone_out is None:
+            return sp.true
+        if zone_in is None or zone_out is None:
+            return sp.false
+        if zone_in == zone_out and pair is None:
+            return sp.true
+        return sp.false if pair is None else self._policy(pair)
+
+    def zone_pair(self, zone_in: str | None, zone_out: str | None) -> ZonePair | None:
+        source = zone_in if zone_in is not None else None
+        for pair in self.device.zone_pairs:
+            if (
+                pair.source.lower() == (source or "").lower()
+                and pair.destination.lower() == (zone_out or "").lower()
+            ):
+                return pair
+        return None
+
+    def _policy(self, pair: ZonePair) -> Any:
+        sp = self.space
+        allowed = sp.false
+        for action in reversed(pair.actions):
+            matched = self._class_set(action)
+            allowed = (allowed | matched) if action.action in ("inspect", "pass") else (allowed & ~matched)
+        return allowed
+
+    def _class_set(self, action: Any) -> Any:
+        sp = self.space
+        if action.match_any:
+            return sp.true
+        if action.unmodelled:
+            self.approximations.add(f"class {action.class_name} has conditions onshi does not model")
+            return sp.true if action.action in ("inspect", "pass") else sp.false
+        # A class matching an ACL that is not defined matches nothing; an ACL matches its own family.
+        conditions = [self._own_family(acl) for acl in action.acls]
+        conditions += [self._class_protocol(protocol, action.class_name) for protocol in action.protocols]
+        if not conditions:
+            return sp.false
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined = (combined & condition) if action.match_all else (combined | condition)
+        return combined
+
+    def _class_protocol(self, protocol: str, class_name: str) -> Any:
+        sp = self.space
+        known = CLASS_PROTOCOLS.get(protocol)
+        if known is None:
+            self.approximations.add(f"class {class_name}: protocol {protocol} taken as any TCP or UDP")
+            return sp.protocol(6) | sp.protocol(17)
+        result = sp.false
+        for number, ports in known:
+            part = sp.protocol(number)
+            if ports is not None:
+                port_set = sp.false
+                for port in ports:
+                    port_set |= sp.value("dport", port)
+                part &= port_set
+            result |= part
+        return result
+
+    # --- crypto maps -----------------------------------------------------------------------------------
+
+    def crypto_entries(self, map_name: str) -> list[tuple[IpsecPolicy, Any, str]]:
+        """Entries of an applied crypto map in sequence order: (entry, protected packets, zone)."""
+        entries = [
+            policy for policy in self.device.crypto.policies
+            if policy.kind == "crypto_map" and policy.name.split()[0] == map_name
+        ]  # fmt: skip
+        result = []
+        for policy in sorted(entries, key=lambda p: int(p.name.split()[1])):
+            protected = self._own_family(policy.match_acl)  # an undefined crypto ACL protects nothing
+            peer = policy.peers[0] if policy.peers else None
+            result.append((policy, protected, self.vpn_zone(peer, policy.name)))
+        if any(p.kind == "dynamic_map" for p in self.device.crypto.policies):
+            self.approximations.add("dynamic crypto map peers are not analysed")
+        return result
+
+    def crypto_vpns(self) -> list[tuple[str, Any, str]]:
+        """(interface, protected packets, VPN zone) for every entry of every applied crypto map."""
+        result: list[tuple[str, Any, str]] = []
+        for name, interface in self.interfaces.items():
+            if interface.crypto_map:
+                result.extend(
+                    (name, protected, zone)
+                    for _, protected, zone in self.crypto_entries(interface.crypto_map)
+                )
+        return result
+
+    # --- forwarding ----------------------------------------------------------------------------------
+
+    def reach(self, source_zone: str, destination_zone: str) -> Reach:
+        flow = self._flow(source_zone)
+        packets = flow.packets.get(destination_zone, self.space.false)
+        reasons = tuple(sorted(flow.reasons | self.approximations))
+        return Reach(packets, not reasons, reasons)
+
+    def _flow(self, zone: str) -> _Flow:
+        if zone not in self._from_zone:
+            flow = _Flow()
+            for name, interface in self.interfaces.items():
+                if self.zone_of.get(name) == zone:
+                    self._forward(interface, self.segment_sources(zone), flow)
+            for name, _protected, vpn in self.crypto_vpns():
+                if vpn == zone:
+                    self._forward(self.interfaces[name], self._decrypted(name, zone), flow)
+            self._from_zone[zone] = flow
+        return self._from_zone[zone]
+
+    def _decrypted(self, interface_name: str, zone: str) -> Any:
+        """Packets arriving through a crypto-map VPN: the mirror of what its entries protect."""
+        sp = self.space
+        result = sp.false
+        for _, protected, vpn in self.crypto_vpns():
+            if vpn == zone:
+                result |= mirror(sp, protected)
+        return result & self.segment_sources(zone)
+
+    def _forward(self, interface: Interface, sources: Any, flow: _Flow) -> None:
+        sp = self.space
+        packets = sources & self.inbound(interface)
+        if sp.is_empty(packets):
+            return
+        for post, back in self._nat_inbound(interface, packets):
+            routed = _Flow()
+            self._route(interface, post, routed)
+            for zone, forwarded in routed.packets.items():
+                flow.add(zone, back(forwarded), sp)
+            flow.reasons |= routed.reasons
+
+    def _nat_inbound(self, interface: Interface, packets: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
+        """(post-NAT packets, map back to pre-NAT) pieces: untranslated, then one per static rule."""
+        sp = self.space
+        if interface.nat is not NatRole.OUTSIDE:
+            return [(packets, lambda forwarded: forwarded)]
+        pieces: list[tuple[Any, Callable[[Any], Any]]] = []
+        untranslated = packets
+        for rule in self.device.nat:
+            if rule.direction != "inside" or rule.kind == "dynamic":
+                continue
+            matched, post, fields = self._static_nat(rule, untranslated)  # the first matching rule wins
+            if matched is None or sp.is_empty(matched):
+                continue
+            untranslated &= ~matched
+            pieces.append((post, _back(sp, matched, fields)))
+        return [(untranslated, lambda forwarded: forwarded), *pieces]
+
+    def _static_nat(self, rule: NatRule, packets: Any) -> tuple[Any, Any, tuple[str, ...]]:
+        sp = self.space
+        outside = self.global_address(rule)
+        if outside is None or rule.inside_address is None:
+            return None, None, ()
+        matched = packets & sp.address("dst", outside)
+        rewrite: dict[str, Any] = {"dst": sp.address("dst", rule.inside_address)}
+        if rule.kind == "port_forward" and rule.protocol is not None:
+            number = protocol_number(rule.protocol, outside.version) or 0
+            matched &= sp.protocol(number) & sp.value("dport", rule.outside_port or 0)
+            rewrite["dport"] = sp.value("dport", rule.inside_port or 0)
+        return matched, sp.rewrite(matched, rewrite), tuple(rewrite)
+
+    def global_address(self, rule: NatRule) -> IPAddress | None:
+        if rule.outside_address is not None:
+            return rule.outside_address
+        interface = self.interfaces.get((rule.outside_interface or "").lower())
+        if interface is None:
+            return None
+        addresses = self.interface_addresses(interface)
+        return next((a for a in addresses if a.version == 4), None)
+
+    def _route(self, interface: Interface, packets: Any, flow: _Flow) -> None:
+        sp = self.space
+        own = self.device_addresses(interface.vrf)
+        flow.add(DEVICE, packets & own & self.firewall(interface.zone, SELF), sp)
+        transit = packets & ~own
+        for egress_name, destinations in self.routes(interface.vrf):
+            if egress_name is None:
+                continue
+            egress = self.interfaces[egress_name]
+            leaving = transit & destinations
+            if sp.is_empty(leaving):
+                continue
+            leaving &= self.firewall(interface.zone, egress.zone) & self.outbound(egress)
+            if egress.nat is NatRole.OUTSIDE and interface.nat is NatRole.INSIDE and egress.acl_out:
+                flow.reasons.add(f"outbound ACL on {egress.name} sees NAT-translated sources")
+            if egress.crypto_map:
+                for _, protected, vpn in self.crypto_entries(egress.crypto_map):
+                    flow.add(vpn, leaving & protected, sp)
+                    leaving &= ~protected
+            zone = self.zone_of.get(egress_name)
+            if zone is not None:
+                flow.add(zone, leaving, sp)
+
+
+def mirror(sp: PacketSpace, packets: Any) -> Any:
+    """Swap source and destination (addresses and ports): traffic in the opposite direction."""
+    renaming = {}
+    for first, second in (("dst", "src"), ("dport", "sport")):
+        first_prefix, width = FIELDS[first]
+        second_prefix, _ = FIELDS[second]
+        for index in range(width):
+            renaming[f"{first_prefix}{index}"] = f"{second_prefix}{index}"
+            renaming[f"{second_prefix}{index}"] = f"{first_prefix}{index}"
+    return sp.bdd.let(renaming, packets)
+
+
+def _back(sp: PacketSpace, matched: Any, fields: tuple[str, ...]) -> Callable[[Any], Any]:
+    def back(forwarded: Any) -> Any:
+        return matched & sp.forget(forwarded, *fields)
+
+    return back
+
+
+def _normal(peer: str) -> str:
+    try:
+        return str(ipaddress.ip_address(peer))
+    except ValueError:
+        return peer.lower()
+
+
+def _absolute_length(prefix: IPNetwork) -> int:
+    return prefix.prefixlen + (96 if prefix.version == 4 else 0)
+
+
+def best_routes(table: list[Route]) -> dict[IPNetwork, list[Route]]:
+    """Per prefix, the routes of the lowest administrative distance (several: equal cost)."""
+    best: dict[IPNetwork, list[Route]] = {}
+    for route in table:
+        current = best.get(route.prefix)
+        if current is None or route.distance < current[0].distance:
+            best[route.prefix] = [route]
+        elif route.distance == current[0].distance:
+            current.append(route)
+    return best
