@@ -93,6 +93,7 @@ class DeviceNetwork:
         self._device_addresses: dict[str | None, Any] = {}
         self._routes: dict[str | None, list[tuple[str | None, Any]]] = {}
         self._from_zone: dict[str, _Flow] = {}
+        self._filters: dict[tuple[str | None, int], FilterSet] = {}
 
     # --- zones ------------------------------------------------------------------------------------
 
@@ -241,6 +242,12 @@ class DeviceNetwork:
     # --- filters ------------------------------------------------------------------------------------
 
     def _filter(self, acl_name: str | None, family: int) -> FilterSet:
+        key = (acl_name, family)
+        if key not in self._filters:
+            self._filters[key] = self._compute_filter(acl_name, family)
+        return self._filters[key]
+
+    def _compute_filter(self, acl_name: str | None, family: int) -> FilterSet:
         acl = self.device.acl(acl_name)
         found = acl_set(self.space, acl, family, acl_name if acl_name is not None and acl is None else None)
         if not found.exact and found.reason:
