@@ -111,7 +111,7 @@ def acls(draw: st.DrawFn, name: str, family: int, first_line: int) -> Acl:
 @st.composite
 def devices(draw: st.DrawFn) -> Device:
     acl_list: list[Acl] = []
-    interfaces = []
+    interfaces: list[Interface] = []
     line = 1000
     zoned = draw(st.booleans())
     for name, v4_address in V4.items():
@@ -137,7 +137,7 @@ def devices(draw: st.DrawFn) -> Device:
     routes = []
     for index in range(draw(st.integers(0, 4))):
         prefix = ipaddress.ip_network(draw(st.sampled_from([*V4_NETS, *V6_NETS])))
-        target = draw(st.sampled_from([*V4, "Null0", "hop"]))
+        target: str | None = draw(st.sampled_from([*V4, "Null0", "hop"]))
         hop = None
         if target == "hop":
             hop = ipaddress.ip_address(
@@ -145,7 +145,7 @@ def devices(draw: st.DrawFn) -> Device:
             )
             target = None
         routes.append(StaticRoute(None, prefix, hop, target, draw(st.sampled_from([1, 5, 250])), 500 + index))
-    nat = ()
+    nat: tuple[NatRule, ...] = ()
     if draw(st.booleans()):
         nat = (NatRule("port_forward", "inside", ipaddress.ip_address("10.0.1.5"), 3389, None, "Gi3", draw(st.sampled_from(PORTS)),
                        "tcp", None, None, 600),)  # fmt: skip
