@@ -190,8 +190,9 @@ class DeviceNetwork:
         sp = self.space
         covered = sp.false
         result: list[tuple[str | None, Any]] = []
+        # The families are disjoint sets, so one ordering by prefix length serves both.
         for prefix, best in sorted(
-            best_routes(self.route_table(vrf)).items(), key=lambda i: -_absolute_length(i[0])
+            best_routes(self.route_table(vrf)).items(), key=lambda item: -item[0].prefixlen
         ):
             destinations = sp.network("dst", prefix) & ~covered
             result.extend((route.egress, destinations) for route in best)  # equal cost: any of them
@@ -502,10 +503,6 @@ def _normal(peer: str) -> str:
         return str(ipaddress.ip_address(peer))
     except ValueError:
         return peer.lower()
-
-
-def _absolute_length(prefix: IPNetwork) -> int:
-    return prefix.prefixlen + (96 if prefix.version == 4 else 0)
 
 
 def best_routes(table: list[Route]) -> dict[IPNetwork, list[Route]]:

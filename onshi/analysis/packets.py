@@ -1,19 +1,32 @@
 """Exact sets of packets as binary decision diagrams (CUDD through the ``dd`` package).
 
-A packet is a point in the header space: destination and source address (128 bits each; IPv4
-addresses live in the IPv4-mapped range ``::ffff:0:0/96``, so one space holds both families),
-IP protocol (8 bits), source and destination port (16 bits each), ICMP type and code (8 bits
-each), and TCP ``established`` (1 bit: ACK or RST set, i.e. not the opening SYN). A set of packets
-is a BDD over those 313 variables; union, intersection, difference and emptiness are BDD
-operations, and an example packet is one satisfying assignment.
+A packet is a point in the header space: address family (1 bit), destination and source address
+(128 bits each; an IPv4 address fills the top 32 bits and leaves the other 96 free, so an IPv4
+prefix costs as many BDD nodes as its length), IP protocol (8 bits), source and destination port
+(16 bits each), ICMP type and code (8 bits each), and TCP ``established`` (1 bit: ACK or RST set,
+i.e. not the opening SYN). A set of packets is a BDD over those 314 variables; union,
+intersection, difference and emptiness are BDD operations, and an example packet is one path to
+``true``.
 
-Why BDDs, by measurement (``python -m benchmarks.bench_reachability --compare``): first-match
-evaluation of an ACL over disjoint hyper-rectangles subtracts every entry from the remaining
-space, which fragments into thousands of boxes for ACLs of thousands of host entries (quadratic
-time: ~27 s for 2,000 lines here, extrapolating past a minute at 10,000). The same ACL folds
-into a BDD with one if-then-else per entry, in time linear in the ACL (0.09 s for 10,000 lines),
-and the BDD of a prefix or a port range is small. The numbers are in the module that measures
-them and in the project's closing notes.
+Why BDDs, measured with ``python -m benchmarks.bench_reachability --compare`` (2 cores, first
+match of one ACL, seconds):
+
+    shape      lines   BDD (divide and conquer)   BDD (fold)   disjoint hyper-rectangles
+    random      1000                      0.21         0.25                        0.07
+    random     10000                      2.26            -                        0.16
+    blocklist   1000                      0.06         0.06                        0.35
+    blocklist  10000                      0.84            -                        3.79
+
+Hyper-rectangles win while entries do not overlap ("random": hosts anywhere in the address
+space), but first match subtracts every entry from what remains, and overlapping entries (host
+denies inside permitted networks, the shape of real block lists) fragment the remainder, which
+grows quadratically; the multi-field sets the rules combine (zone-based firewall classes, NAT,
+mirrored crypto ACLs, differences of reachability sets) fragment further. BDDs stay canonical
+and compact for prefixes and port ranges, answer emptiness and equality in constant time, and
+grow linearly on both shapes. Two measured choices keep them fast: IPv4 addresses use only the
+top 32 bits of the address field (an earlier IPv4-mapped encoding carried 96 fixed bits per
+address and was 3-4 times slower), and ACLs fold by divide and conquer
+(``acl_sets.first_match``).
 """
 
 from __future__ import annotations
@@ -30,8 +43,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 ADDRESS_BITS = 128
-V4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
-_V4_BASE = int(V4_MAPPED.network_address)
+_V4_SHIFT = ADDRESS_BITS - 32  # an IPv4 address sits in the top 32 bits of the field
 
 PROTOCOLS = {
     "icmp": 1, "igmp": 2, "ipinip": 4, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "ahp": 51, "ah": 51,
@@ -39,9 +51,10 @@ PROTOCOLS = {
 }  # fmt: skip
 PROTOCOL_NAMES = {number: name for name, number in PROTOCOLS.items() if name != "ah"}
 
-# Field name -> (variable prefix, width in bits). Order is the BDD variable order: destination
-# first (routing decides on it), then source, then the transport fields.
+# Field name -> (variable prefix, width in bits). Order is the BDD variable order: the family,
+# then the destination (routing decides on it), then the source, then the transport fields.
 FIELDS: dict[str, tuple[str, int]] = {
+    "family": ("f", 1),  # 0: IPv4, 1: IPv6
     "dst": ("d", ADDRESS_BITS),
     "src": ("s", ADDRESS_BITS),
     "proto": ("p", 8),
@@ -84,16 +97,16 @@ class Packet:
         return self.protocol in (6, 17)
 
 
-def address_int(address: IPAddress) -> int:
-    """The address in the unified 128-bit space."""
+def address_bits(address: IPAddress) -> tuple[int, int]:
+    """(value in the 128-bit field, number of significant bits) for an address."""
     if address.version == 4:
-        return _V4_BASE | int(address)
-    return int(address)
+        return int(address) << _V4_SHIFT, 32
+    return int(address), ADDRESS_BITS
 
 
-def address_from_int(value: int) -> IPAddress:
-    if value >> 32 == _V4_BASE >> 32:
-        return ipaddress.IPv4Address(value & 0xFFFFFFFF)
+def address_from_bits(version: int, value: int) -> IPAddress:
+    if version == 4:
+        return ipaddress.IPv4Address(value >> _V4_SHIFT)
     return ipaddress.IPv6Address(value)
 
 
@@ -108,8 +121,8 @@ class PacketSpace:
         self.true = self.bdd.true
         self.false = self.bdd.false
         self._vars = {field: [self.bdd.var(name) for name in _names(field)] for field in FIELDS}
-        self.ipv4 = self._prefix_bits("dst", _V4_BASE, 96) & self._prefix_bits("src", _V4_BASE, 96)
-        self.ipv6 = ~self._prefix_bits("dst", _V4_BASE, 96) & ~self._prefix_bits("src", _V4_BASE, 96)
+        self.ipv6 = self._vars["family"][0]
+        self.ipv4 = ~self.ipv6
         self._range_cache: dict[tuple[str, int, int], Any] = {}
         # Prefixes recur across entries and devices (any, RFC 1918, the facility's segments).
         self._network_cache: dict[tuple[str, IPNetwork], Any] = {}
@@ -132,11 +145,24 @@ class PacketSpace:
         return cached
 
     def _network(self, field: str, network: IPNetwork) -> Any:
-        if network.version == 4:
-            return self._prefix_bits(field, _V4_BASE | int(network.network_address), 96 + network.prefixlen)
-        return self._prefix_bits(field, int(network.network_address), network.prefixlen) & ~self._prefix_bits(
-            field, _V4_BASE, 96
-        )
+        value, _ = address_bits(network.network_address)
+        return self.family(network.version) & self._prefix_bits(field, value, network.prefixlen)
+
+    def fixed(self, family: int, src: IPNetwork | None, dst: IPNetwork | None, protocol: int | None) -> Any:
+        """Family, source and destination prefixes and protocol as one cube (one BDD operation
+        where separate conjunctions would take four): the common shape of an ACL entry."""
+        assignment: dict[str, bool] = {_names("family")[0]: family == 6}
+        for field, network in (("src", src), ("dst", dst)):
+            if network is not None:
+                value, _ = address_bits(network.network_address)
+                names = _names(field)
+                for index in range(network.prefixlen):
+                    assignment[names[index]] = bool((value >> (ADDRESS_BITS - 1 - index)) & 1)
+        if protocol is not None:
+            names = _names("proto")
+            for index, name in enumerate(names):
+                assignment[name] = bool((protocol >> (7 - index)) & 1)
+        return self.bdd.cube(assignment)
 
     def networks(self, field: str, networks: Iterable[IPNetwork]) -> Any:
         result = self.false
@@ -261,9 +287,13 @@ class PacketSpace:
         )
 
     def _host_bits(self, field: str, host: int) -> Any:
-        """The last octet (last 8 bits) of the address equals ``host``."""
-        names = _names(field)[-8:]
-        return self.bdd.cube({name: bool((host >> (7 - i)) & 1) for i, name in enumerate(names)})
+        """The last octet of the address (IPv4 or IPv6) equals ``host``."""
+        result = self.false
+        for version, last in ((4, 32), (6, ADDRESS_BITS)):
+            names = _names(field)[last - 8 : last]
+            octet = self.bdd.cube({name: bool((host >> (7 - i)) & 1) for i, name in enumerate(names)})
+            result |= self.family(version) & octet
+        return result
 
     def _field(self, assignment: Mapping[str, bool], field: str) -> int:
         value = 0
@@ -272,9 +302,10 @@ class PacketSpace:
         return value
 
     def _packet(self, assignment: Mapping[str, bool]) -> Packet:
+        version = 6 if self._field(assignment, "family") else 4
         return Packet(
-            src=address_from_int(self._field(assignment, "src")),
-            dst=address_from_int(self._field(assignment, "dst")),
+            src=address_from_bits(version, self._field(assignment, "src")),
+            dst=address_from_bits(version, self._field(assignment, "dst")),
             protocol=self._field(assignment, "proto"),
             src_port=self._field(assignment, "sport"),
             dst_port=self._field(assignment, "dport"),
