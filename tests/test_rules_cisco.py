@@ -45,9 +45,9 @@ CASES: list[tuple[str, bool, str, str, Status, list[int], str]] = [
     ("edge_compliant.cfg", True, "edge_router", "EXT-02", PASS, [81], "No static NAT"),
     ("edge_violations.cfg", False, "edge_router", "EXT-02", FAIL, [78], "192.168.1.10 is exposed"),
     ("edge_compliant.cfg", True, "edge_router", "EXT-03", PASS, [95, 96, 108], "restricted"),
-    ("edge_violations.cfg", False, "edge_router", "EXT-03", FAIL, [101], "line vty 0 4"),
-    ("edge_violations.cfg", False, "edge_router", "EXT-03", FAIL, [75, 76], "web management"),
-    ("edge_violations.cfg", False, "edge_router", "EXT-03", FAIL, [89], "SNMP"),
+    ("edge_violations.cfg", False, "edge_router", "EXT-03", FAIL, [58, 101], "line vty 0 4"),
+    ("edge_violations.cfg", False, "edge_router", "EXT-03", FAIL, [58, 75, 76], "web management"),
+    ("edge_violations.cfg", False, "edge_router", "EXT-03", FAIL, [58, 89], "SNMP"),
     ("edge_compliant.cfg", True, "edge_router", "EXT-04", NA, [], "no UPnP"),
     # WLAN
     ("ap_compliant.cfg", True, "wireless", "WLAN-01", PASS, [17, 18, 19, 20, 21, 38], "CLINIC-STAFF uses WPA2"),

@@ -59,14 +59,21 @@ class Reach:
 
 @dataclass
 class _Flow:
-    """Per destination zone: packets, and the reasons the answer may be too wide."""
+    """Per destination zone: packets, and the reasons the answer may be too wide. ``common``
+    reasons (ingress filters, routing) concern every destination; ``by_zone`` those met on the
+    way to one destination (its egress filter, firewall class, crypto map)."""
 
     packets: dict[str, Any] = field(default_factory=dict)
-    reasons: set[str] = field(default_factory=set)
+    common: set[str] = field(default_factory=set)
+    by_zone: dict[str, set[str]] = field(default_factory=dict)
 
-    def add(self, zone: str, packets: Any, sp: PacketSpace) -> None:
+    def add(self, zone: str, packets: Any, sp: PacketSpace, reasons: Iterable[str] = ()) -> None:
         if not sp.is_empty(packets):
             self.packets[zone] = self.packets.get(zone, sp.false) | packets
+            self.by_zone.setdefault(zone, set()).update(reasons)
+
+    def reasons(self, zone: str) -> set[str]:
+        return self.common | self.by_zone.get(zone, set())
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,9 @@ class DeviceNetwork:
         self.placeholders: dict[IPAddress, str] = {}
         self.vpn_of_peer = self._vpn_peers()
         self.zone_of = {name: self._zone_of(interface) for name, interface in self.interfaces.items()}
-        self.approximations: set[str] = set()
+        # Why an answer may be too wide, noted into the flow being computed (see ``_note``).
+        self._collector: set[str] = set()
+        self._route_notes: dict[str | None, set[str]] = {}
         self._device_addresses: dict[str | None, Any] = {}
         self._routes: dict[str | None, list[tuple[str | None, Any]]] = {}
         self._from_zone: dict[str, _Flow] = {}
@@ -198,7 +207,9 @@ class DeviceNetwork:
             result.extend((route.egress, destinations) for route in best)  # equal cost: any of them
             covered |= sp.network("dst", prefix)
         if self.device.dynamic_routing_lines:
-            self.approximations.add("dynamic routing: routes learnt at run time may reach any interface")
+            self._route_notes.setdefault(vrf, set()).add(
+                "dynamic routing: routes learnt at run time may reach any interface"
+            )
             for name, interface in self.interfaces.items():
                 if interface.vrf == vrf and self.zone_of.get(name) is not None:
                     result.append((name, ~covered))
@@ -220,12 +231,12 @@ class DeviceNetwork:
         connected = list(table)
         for route in self.device.static_routes:
             if route.vrf == vrf:
-                egress = self._resolve(route.interface, route.next_hop, connected)
+                egress = self._resolve(route.interface, route.next_hop, connected, vrf)
                 table.append(Route(route.prefix, egress, route.line, route.distance))
         return table
 
     def _resolve(
-        self, interface: str | None, next_hop: IPAddress | None, connected: list[Route]
+        self, interface: str | None, next_hop: IPAddress | None, connected: list[Route], vrf: str | None
     ) -> str | None:
         if interface is not None:
             name = interface.lower()
@@ -237,7 +248,9 @@ class DeviceNetwork:
         for route in sorted(connected, key=lambda r: -r.prefix.prefixlen):
             if route.line is None and route.prefix.version == next_hop.version and next_hop in route.prefix:
                 return route.egress
-        self.approximations.add(f"next hop {next_hop} is not on a connected network: its routes are dropped")
+        self._route_notes.setdefault(vrf, set()).add(
+            f"next hop {next_hop} is not on a connected network: its routes are dropped"
+        )
         return None
 
     # --- filters ------------------------------------------------------------------------------------
@@ -252,7 +265,7 @@ class DeviceNetwork:
         acl = self.device.acl(acl_name)
         found = acl_set(self.space, acl, family, acl_name if acl_name is not None and acl is None else None)
         if not found.exact and found.reason:
-            self.approximations.add(found.reason)
+            self._note(found.reason)
         return found
 
     def inbound(self, interface: Interface) -> Any:
@@ -318,7 +331,7 @@ class DeviceNetwork:
         if action.match_any:
             return sp.true
         if action.unmodelled:
-            self.approximations.add(f"class {action.class_name} has conditions onshi does not model")
+            self._note(f"class {action.class_name} has conditions onshi does not model")
             return sp.true if action.action in ("inspect", "pass") else sp.false
         # A class matching an ACL that is not defined matches nothing; an ACL matches its own family.
         conditions = [self._own_family(acl) for acl in action.acls]
@@ -334,7 +347,7 @@ class DeviceNetwork:
         sp = self.space
         known = CLASS_PROTOCOLS.get(protocol)
         if known is None:
-            self.approximations.add(f"class {class_name}: protocol {protocol} taken as any TCP or UDP")
+            self._note(f"class {class_name}: protocol {protocol} taken as any TCP or UDP")
             return sp.protocol(6) | sp.protocol(17)
         result = sp.false
         for number, ports in known:
@@ -360,8 +373,6 @@ class DeviceNetwork:
             protected = self._own_family(policy.match_acl)  # an undefined crypto ACL protects nothing
             peer = policy.peers[0] if policy.peers else None
             result.append((policy, protected, self.vpn_zone(peer, policy.name)))
-        if any(p.kind == "dynamic_map" for p in self.device.crypto.policies):
-            self.approximations.add("dynamic crypto map peers are not analysed")
         return result
 
     def crypto_vpns(self) -> list[tuple[str, Any, str]]:
@@ -380,12 +391,16 @@ class DeviceNetwork:
     def reach(self, source_zone: str, destination_zone: str) -> Reach:
         flow = self._flow(source_zone)
         packets = flow.packets.get(destination_zone, self.space.false)
-        reasons = tuple(sorted(flow.reasons | self.approximations))
+        reasons = tuple(sorted(flow.reasons(destination_zone)))
         return Reach(packets, not reasons, reasons)
+
+    def _note(self, reason: str) -> None:
+        self._collector.add(reason)
 
     def _flow(self, zone: str) -> _Flow:
         if zone not in self._from_zone:
             flow = _Flow()
+            self._collector = flow.common  # what this zone's ingress meets concerns every destination
             for name, interface in self.interfaces.items():
                 if self.zone_of.get(name) == zone:
                     self._forward(interface, self.segment_sources(zone), flow)
@@ -393,6 +408,7 @@ class DeviceNetwork:
                 if vpn == zone:
                     self._forward(self.interfaces[name], self._decrypted(name, zone), flow)
             self._from_zone[zone] = flow
+            self._collector = set()  # notes made outside a flow (a rule's direct query) go nowhere
         return self._from_zone[zone]
 
     def _decrypted(self, interface_name: str, zone: str) -> Any:
@@ -413,8 +429,8 @@ class DeviceNetwork:
             routed = _Flow()
             self._route(interface, post, routed)
             for zone, forwarded in routed.packets.items():
-                flow.add(zone, back(forwarded), sp)
-            flow.reasons |= routed.reasons
+                flow.add(zone, back(forwarded), sp, routed.reasons(zone))
+            self._collector = flow.common
 
     def _nat_inbound(self, interface: Interface, packets: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
         """(post-NAT packets, map back to pre-NAT) pieces: untranslated, then one per static rule."""
@@ -457,26 +473,37 @@ class DeviceNetwork:
 
     def _route(self, interface: Interface, packets: Any, flow: _Flow) -> None:
         sp = self.space
+        routes = self.routes(interface.vrf)
+        flow.common |= self._route_notes.get(interface.vrf, set())
         own = self.device_addresses(interface.vrf)
-        flow.add(DEVICE, packets & own & self.firewall(interface.zone, SELF), sp)
+        local = self._collecting()
+        flow.add(DEVICE, packets & own & self.firewall(interface.zone, SELF), sp, local)
         transit = packets & ~own
-        for egress_name, destinations in self.routes(interface.vrf):
+        for egress_name, destinations in routes:
             if egress_name is None:
                 continue
             egress = self.interfaces[egress_name]
             leaving = transit & destinations
             if sp.is_empty(leaving):
                 continue
+            local = self._collecting()
             leaving &= self.firewall(interface.zone, egress.zone) & self.outbound(egress)
             if egress.nat is NatRole.OUTSIDE and interface.nat is NatRole.INSIDE and egress.acl_out:
-                flow.reasons.add(f"outbound ACL on {egress.name} sees NAT-translated sources")
+                local.add(f"outbound ACL on {egress.name} sees NAT-translated sources")
             if egress.crypto_map:
+                if any(p.kind == "dynamic_map" for p in self.device.crypto.policies):
+                    local.add("dynamic crypto map peers are not analysed")
                 for _, protected, vpn in self.crypto_entries(egress.crypto_map):
-                    flow.add(vpn, leaving & protected, sp)
+                    flow.add(vpn, leaving & protected, sp, local)
                     leaving &= ~protected
             zone = self.zone_of.get(egress_name)
             if zone is not None:
-                flow.add(zone, leaving, sp)
+                flow.add(zone, leaving, sp, local)
+
+    def _collecting(self) -> set[str]:
+        """A fresh set that notes made from now on go into (one destination's reasons)."""
+        self._collector = set()
+        return self._collector
 
 
 def mirror(sp: PacketSpace, packets: Any) -> Any:

@@ -66,9 +66,13 @@ FIELDS: dict[str, tuple[str, int]] = {
 }
 
 
+_NAMES: dict[str, list[str]] = {
+    field: [f"{prefix}{index}" for index in range(width)] for field, (prefix, width) in FIELDS.items()
+}
+
+
 def _names(field: str) -> list[str]:
-    prefix, width = FIELDS[field]
-    return [f"{prefix}{index}" for index in range(width)]
+    return _NAMES[field]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,15 +181,17 @@ class PacketSpace:
         return self.ipv4 if version == 4 else self.ipv6
 
     def value(self, field: str, value: int) -> Any:
-        names = _names(field)
-        return self._prefix_bits(field, value, len(names))
+        return self.range(field, value, value)
 
     def range(self, field: str, low: int, high: int) -> Any:
         """``low <= field <= high`` (inclusive), for ports and other small fields."""
         key = (field, low, high)
         cached = self._range_cache.get(key)
         if cached is None:
-            cached = self._at_least(field, low) & self._at_most(field, high)
+            if low == high:
+                cached = self._prefix_bits(field, low, len(_names(field)))
+            else:
+                cached = self._at_least(field, low) & self._at_most(field, high)
             self._range_cache[key] = cached
         return cached
 

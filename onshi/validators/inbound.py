@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from onshi.model import Interface, NatRule, Severity
+from onshi.analysis.packets import PacketSpace
+from onshi.model import NatRule, Severity
+from onshi.policy import DEVICE, INTERNET
 from onshi.validators.access import Restriction, judge_acl
 from onshi.validators.base import (
     Outcome,
     RuleInput,
     failed,
     manual,
-    names,
     not_applicable,
     passed,
     remove_line,
 )
+from onshi.validators.reachability import network_of, reach_outcome
 from onshi.validators.registry import rule
 
 REFS_EXT = ("REG-EX 別表 5", "CHECKLIST 外部 1, 8, 10", "MHLW6 システム運用編 13 ②, 10, 18")
@@ -65,38 +68,41 @@ def _faces_internet(inp: RuleInput, nat: NatRule) -> bool:
 
 @rule("EXT-03", Severity.HIGH, *REFS_EXT, "MHLW6 システム運用編 13 ⑩")
 def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
+    """Management services open to every source on the device itself, and reachable from the
+    internet through the device's filters (answered exactly by the packet engine)."""
     if not inp.internet:
         yield not_applicable("no_internet_interface")
         return
-    filtered = _filtered_internet(inp)
-    exposures = list(_exposed_services(inp))
-    if not exposures:
+    sp = network_of(inp).space
+    exposed = False
+    for service, lines, params, ports in _exposed_services(inp):
+        result = reach_outcome(
+            inp, INTERNET, DEVICE, ports(sp), f"open_{service}", lines=lines, message=params
+        )
+        if result is not None:
+            exposed = True
+            yield result
+    if not exposed:
         yield passed("restricted", _restricting_lines(inp))
-        return
-    for service, lines, params in exposures:
-        if filtered:
-            filter_lines = [i.lines[0] for i in filtered]
-            filters = names(i.name for i in filtered)
-            yield manual(f"behind_filter_{service}", [*lines, *filter_lines], filters=filters, **params)
-        else:
-            yield failed(f"open_{service}", lines, **params)
 
 
-def _filtered_internet(inp: RuleInput) -> list[Interface]:
-    """Internet interfaces with an inbound filter or firewall zone: whether that filter blocks a
-    management port is a reachability question, which the packet engine answers."""
-    result = []
-    for interface in inp.device.interfaces:
-        if interface.name.lower() in inp.internet_names and (interface.acl_in or interface.zone):
-            result.append(interface)
-    return result
+_Ports = Callable[[PacketSpace], Any]
+_Exposure = tuple[str, tuple[int, ...], dict[str, str], _Ports]
+_TRANSPORT_PORTS = {"telnet": 23, "ssh": 22, "rlogin": 513}
 
 
-_Exposure = tuple[str, tuple[int, ...], dict[str, str]]
+def _tcp(*ports: int) -> _Ports:
+    def build(sp: PacketSpace) -> Any:
+        result = sp.false
+        for port in ports:
+            result |= sp.protocol(6) & sp.value("dport", port)
+        return result
+
+    return build
 
 
 def _exposed_services(inp: RuleInput) -> Iterator[_Exposure]:
-    """(service key, lines, message parameters) for each service open to every source."""
+    """(service key, lines, message parameters, its packets) for each service open to every source."""
     management = inp.device.management
     for terminal in management.terminal_lines:
         transports = terminal.effective_transport
@@ -104,17 +110,23 @@ def _exposed_services(inp: RuleInput) -> Iterator[_Exposure]:
             continue
         verdict = judge_acl(inp, terminal.access_class_v4)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
-            protocols = "/".join(transports) if transports else "telnet/ssh"
-            yield "vty", (terminal.line,), {"line": terminal.name, "protocols": protocols}
+            chosen = transports if transports is not None else ("telnet", "ssh")
+            ports = _tcp(*(_TRANSPORT_PORTS[t] for t in chosen if t in _TRANSPORT_PORTS))
+            yield "vty", (terminal.line,), {"line": terminal.name, "protocols": "/".join(chosen)}, ports
     web = management.web
     if web is not None and (web.http or web.https):
         verdict = judge_acl(inp, web.access_class)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
-            yield "web", web.lines, {}
+            ports = _tcp(*((80,) if web.http else ()), *((443,) if web.https else ()))
+            yield "web", web.lines, {}, ports
     for community in management.snmp_communities:
         verdict = judge_acl(inp, community.acl)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
-            yield "snmp", (community.line,), {}
+            yield "snmp", (community.line,), {}, _udp_snmp
+
+
+def _udp_snmp(sp: PacketSpace) -> Any:
+    return sp.protocol(17) & sp.value("dport", 161)
 
 
 def _restricting_lines(inp: RuleInput) -> list[int]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from onshi.analysis.network import INSIDE, DeviceNetwork
@@ -92,6 +93,7 @@ def declared_pairs(inp: RuleInput) -> set[tuple[str, str]]:
     return {(f.source, f.destination) for f in inp.policy.flows} if inp.policy else set()
 
 
+@cache
 def return_traffic(sp: PacketSpace) -> Any:
     result = sp.false
     for protocol, types in _RETURN_ICMP.items():
@@ -102,6 +104,7 @@ def return_traffic(sp: PacketSpace) -> Any:
     return result
 
 
+@cache
 def vpn_needs(sp: PacketSpace) -> Any:
     result = sp.protocol(_ESP)
     for protocol, port in _IKE:
@@ -153,8 +156,12 @@ def reach_outcome(
     *,
     severity: Severity | None = None,
     preferences: tuple[Any, ...] = (),
+    lines: tuple[int, ...] = (),
+    message: Mapping[str, Any] | None = None,
 ) -> Outcome | None:
-    """A failing outcome for the packets ``extra`` forwarded ``source`` → ``destination``, or None."""
+    """A failing outcome for the packets ``extra`` forwarded ``source`` → ``destination``, or None.
+
+    ``lines`` are cited besides the oracle's; ``message`` holds further message parameters."""
     network = network_of(inp)
     sp = network.space
     packets = network.reach(source, destination).packets & extra & new_connections(sp)
@@ -167,16 +174,16 @@ def reach_outcome(
     example = _example(network, packet)
     text = _describe(example)
     if not reach.exact:
-        return outcome(Status.MANUAL, "_approximate", example_packet=example, source=source,
+        return outcome(Status.MANUAL, "_approximate", lines, example_packet=example, source=source,
                        destination=destination, example=text, reasons="; ".join(reach.reasons))  # fmt: skip
-    lines = _replay(network, source, destination, packet)
-    if lines is None:
+    evidence = _replay(network, source, destination, packet)
+    if evidence is None:
         log.error("engine and oracle disagree on %s: %s → %s", inp.host, source, destination)
-        return outcome(Status.MANUAL, "_disagreement", example_packet=example, source=source,
+        return outcome(Status.MANUAL, "_disagreement", lines, example_packet=example, source=source,
                        destination=destination, example=text)  # fmt: skip
-    return outcome(Status.FAIL, key, lines, severity=severity, example_packet=example,
+    return outcome(Status.FAIL, key, [*lines, *evidence], severity=severity, example_packet=example,
                    source=source, destination=destination, example=text,
-                   family="IPv6" if packet.version == 6 else "IPv4")  # fmt: skip
+                   family="IPv6" if packet.version == 6 else "IPv4", **(message or {}))  # fmt: skip
 
 
 def _internet_sources(sp: PacketSpace) -> tuple[Any, ...]:
