@@ -103,6 +103,7 @@ class DeviceNetwork:
         self._routes: dict[str | None, list[tuple[str | None, Any]]] = {}
         self._from_zone: dict[str, _Flow] = {}
         self._filters: dict[tuple[str | None, int], FilterSet] = {}
+        self._zones: list[str] | None = None
 
     # --- zones ------------------------------------------------------------------------------------
 
@@ -135,9 +136,11 @@ class DeviceNetwork:
         return f"unassigned:{interface.name}"
 
     def zones(self) -> list[str]:
-        names = {zone for zone in self.zone_of.values() if zone is not None}
-        names.update(zone for _, _, zone in self.crypto_vpns())
-        return sorted(names)
+        if self._zones is None:
+            names = {zone for zone in self.zone_of.values() if zone is not None}
+            names.update(zone for _, _, zone in self.crypto_vpns())
+            self._zones = sorted(names)
+        return self._zones
 
     def segment_sources(self, zone: str) -> Any:
         sp = self.space

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -227,6 +227,12 @@ def _no_policy() -> Iterator[Outcome]:
     yield manual("no_policy")
 
 
+def _violations(inp: RuleInput, pairs: Iterable[tuple[str, str, Any]], key: str) -> list[Outcome]:
+    """The failing outcomes of (source zone, destination zone, packets not allowed) triples."""
+    found = (reach_outcome(inp, source, destination, extra, key) for source, destination, extra in pairs)
+    return [result for result in found if result is not None]
+
+
 # --- SEG ------------------------------------------------------------------------------------------------
 
 
@@ -238,17 +244,15 @@ def segments_apart(inp: RuleInput) -> Iterator[Outcome]:
     network = network_of(inp)
     segments = _segments(inp, network)
     declared = declared_pairs(inp)
-    sp = network.space
-    found = False
-    for source in segments:
-        for destination in segments:
-            if source == destination or (source, destination) in declared:
-                continue
-            result = reach_outcome(inp, source, destination, sp.true, "forwarded")
-            if result is not None:
-                found = True
-                yield result
-    if not found:
+    pairs = [
+        (source, destination, network.space.true)
+        for source in segments
+        for destination in segments
+        if source != destination and (source, destination) not in declared
+    ]
+    failures = _violations(inp, pairs, "forwarded")
+    yield from failures
+    if not failures:
         yield passed("apart", _blocking_lines(inp, segments), count=len(segments))
 
 
@@ -262,17 +266,15 @@ def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
     if not guests:
         yield not_applicable("no_guest")
         return
-    sp = network.space
-    found = False
-    for guest in guests:
-        for destination in network.zones():
-            if destination in (guest, INTERNET):
-                continue
-            result = reach_outcome(inp, guest, destination, sp.true, "reaches")
-            if result is not None:
-                found = True
-                yield result
-    if not found:
+    pairs = [
+        (guest, destination, network.space.true)
+        for guest in guests
+        for destination in network.zones()
+        if destination not in (guest, INTERNET)
+    ]
+    failures = _violations(inp, pairs, "reaches")
+    yield from failures
+    if not failures:
         yield passed("isolated", _blocking_lines(inp, guests), guests=names(guests))
 
 
@@ -289,13 +291,9 @@ def flows_not_wider(inp: RuleInput) -> Iterator[Outcome]:
     if not pairs:
         yield not_applicable("no_flows")
         return
-    found = False
-    for source, destination in pairs:
-        result = reach_outcome(inp, source, destination, ~allowed(inp, source, destination), "wider")
-        if result is not None:
-            found = True
-            yield result
-    if not found:
+    failures = _violations(inp, [(s, d, ~allowed(inp, s, d)) for s, d in pairs], "wider")
+    yield from failures
+    if not failures:
         yield passed("as_declared", _blocking_lines(inp, sorted({s for s, _ in pairs})), count=len(pairs))
 
 
@@ -329,16 +327,16 @@ def onshi_reaches_claims_only(inp: RuleInput) -> Iterator[Outcome]:
         yield not_applicable("no_onshi")
         return
     claims = {v.name for v in inp.policy.vpns if v.kind is VpnPurpose.CLAIMS_NETWORK}
-    found = False
-    for source in onshi:
-        for destination in [INTERNET, *_vpns(network)]:
-            if destination in claims:
-                continue  # the claims network itself: SEG-03 judges the width of the declared flow
-            result = reach_outcome(inp, source, destination, ~allowed(inp, source, destination), "beyond")
-            if result is not None:
-                found = True
-                yield result
-    if not found:
+    # The claims network itself is left to SEG-03, which judges the width of the declared flow.
+    pairs = [
+        (source, destination, ~allowed(inp, source, destination))
+        for source in onshi
+        for destination in [INTERNET, *_vpns(network)]
+        if destination not in claims
+    ]
+    failures = _violations(inp, pairs, "beyond")
+    yield from failures
+    if not failures:
         yield passed("claims_only", _blocking_lines(inp, onshi))
 
 
@@ -352,17 +350,10 @@ def no_transit_between_vpns(inp: RuleInput) -> Iterator[Outcome]:
     if len(vpns) < 2:
         yield not_applicable("fewer_than_two", vpns=names(vpns) or "-")
         return
-    found = False
-    for source in vpns:
-        for destination in vpns:
-            if source == destination:
-                continue
-            extra = ~allowed(inp, source, destination)
-            result = reach_outcome(inp, source, destination, extra, "transit")
-            if result is not None:
-                found = True
-                yield result
-    if not found:
+    pairs = [(s, d, ~allowed(inp, s, d)) for s in vpns for d in vpns if s != d]
+    failures = _violations(inp, pairs, "transit")
+    yield from failures
+    if not failures:
         yield passed("separated", _blocking_lines(inp, vpns), vpns=names(vpns))
 
 
@@ -372,26 +363,24 @@ def vpn_covers_own_segments(inp: RuleInput) -> Iterator[Outcome]:
         yield from _no_policy()
         return
     network = network_of(inp)
-    sp = network.space
     vpns = [vpn for vpn in inp.policy.vpns if vpn.name in network.zones()]
     if not vpns:
         yield not_applicable("no_vpn")
         return
-    found = False
+    declared = declared_pairs(inp)
+    failures: list[Outcome] = []
     for vpn in vpns:
-        for scope in _protected_scope(inp, vpn.name):
-            found = True
-            yield scope
+        failures.extend(_protected_scope(inp, vpn.name))
         foreign = [s for s in _segments(inp, network) if s not in vpn.local_segments]
-        for segment in foreign:
-            for source, destination in ((vpn.name, segment), (segment, vpn.name)):
-                if (source, destination) in declared_pairs(inp):
-                    continue
-                result = reach_outcome(inp, source, destination, sp.true, "foreign_segment")
-                if result is not None:
-                    found = True
-                    yield result
-    if not found:
+        pairs = [
+            (source, destination, network.space.true)
+            for segment in foreign
+            for source, destination in ((vpn.name, segment), (segment, vpn.name))
+            if (source, destination) not in declared
+        ]
+        failures.extend(_violations(inp, pairs, "foreign_segment"))
+    yield from failures
+    if not failures:
         yield passed("own_segments", _blocking_lines(inp, [v.name for v in vpns]))
 
 
