@@ -6,15 +6,25 @@ import enum
 import io
 import json
 import logging
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from onshi.collect import (
+    Collected,
+    CollectError,
+    CollectOptions,
+    resolve_credentials,
+    terminal_prompt,
+    write_snapshot,
+)
 from onshi.files import write_atomic
-from onshi.inventory import InventoryError, load_inventory
+from onshi.inventory import Inventory, InventoryError, load_inventory
 from onshi.model import Severity, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms import UnknownPlatformError, resolve_platform
@@ -22,7 +32,8 @@ from onshi.policy import json_schema
 from onshi.report.json_report import to_json
 from onshi.report.table import render_table
 from onshi.sources import SnapshotSource, SourceError, read_config_file
-from onshi.tasks.audit import audit_inventory
+from onshi.tasks.audit import audit_collected, audit_inventory
+from onshi.tasks.collect import collect_inventory
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -88,6 +99,78 @@ def exit_code(report: AuditReport, fail_on: FailOn) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+KnownHostsOption = Annotated[
+    Path, typer.Option("--known-hosts", help="known_hosts file that host keys are verified against.")
+]
+AcceptNewOption = Annotated[
+    bool, typer.Option("--accept-new-host-keys", help="Record the keys of hosts seen for the first time.")
+]
+ConnectTimeoutOption = Annotated[float, typer.Option(min=1, help="Seconds to connect and log in, per host.")]
+CommandTimeoutOption = Annotated[
+    float, typer.Option(min=1, help="Seconds to wait for each command's output.")
+]
+WorkersOption = Annotated[int, typer.Option(min=1, max=200, help="Concurrent hosts.")]
+DEFAULT_KNOWN_HOSTS = Path.home() / ".ssh" / "known_hosts"
+
+
+def _load(inventory: Path) -> Inventory:
+    try:
+        return load_inventory(inventory)
+    except InventoryError as error:
+        for problem in error.problems:
+            _error(str(problem))
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _collect(inventory: Inventory, options: CollectOptions, workers: int) -> list[Collected | CollectError]:
+    prompt = _memoised_prompt() if sys.stdin.isatty() else None
+    outcomes = collect_inventory(
+        inventory, lambda host: resolve_credentials(host, os.environ, prompt), options, workers
+    )
+    for outcome in outcomes:
+        if isinstance(outcome, CollectError):
+            _error(f"host {outcome.host} ({outcome.platform}): {outcome.reason}")
+    return outcomes
+
+
+def _memoised_prompt() -> Callable[[str, bool], str]:
+    """Ask once for the credentials every host without its own shares."""
+    answers: dict[bool, str] = {}
+
+    def ask(question: str, secret: bool) -> str:
+        if secret not in answers:
+            answers[secret] = terminal_prompt("Password: " if secret else "Username: ", secret)
+        return answers[secret]
+
+    return ask
+
+
+@app.command("collect")
+def collect_command(
+    inventory: Annotated[Path, typer.Option(help="Inventory folder.")] = Path("inventory"),
+    out: Annotated[Path | None, typer.Option(help="Snapshot folder [default: INVENTORY/configs].")] = None,
+    workers: WorkersOption = 10,
+    known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
+    accept_new_host_keys: AcceptNewOption = False,
+    connect_timeout: ConnectTimeoutOption = 10.0,
+    command_timeout: CommandTimeoutOption = 60.0,
+    sanitize: Annotated[
+        bool, typer.Option(help="Also write copies with secrets masked, for sharing.")
+    ] = False,
+) -> None:
+    """Collect running configurations and device facts over SSH into snapshots."""
+    loaded = _load(inventory)
+    options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
+    outcomes = _collect(loaded, options, workers)
+    target = out if out is not None else inventory / "configs"
+    for outcome in outcomes:
+        if isinstance(outcome, Collected):
+            write_snapshot(target, outcome, sanitize)
+    failed = sum(isinstance(o, CollectError) for o in outcomes)
+    typer.echo(f"collected {len(outcomes) - failed} of {len(outcomes)} hosts into {target}", err=True)
+    raise typer.Exit(EXIT_INPUT if failed else EXIT_OK)
+
+
 @app.command("audit")
 def audit_command(
     inventory: Annotated[
@@ -100,15 +183,22 @@ def audit_command(
     output: OutputOption = None,
     lang: LangOption = Language.JA,
     fail_on: FailOnOption = FailOn.HIGH,
-    workers: Annotated[int, typer.Option(min=1, max=200, help="Concurrent hosts.")] = 10,
+    workers: WorkersOption = 10,
+    live: Annotated[
+        bool, typer.Option("--live", help="Collect over SSH now instead of reading snapshots.")
+    ] = False,
+    known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
+    accept_new_host_keys: AcceptNewOption = False,
+    connect_timeout: ConnectTimeoutOption = 10.0,
+    command_timeout: CommandTimeoutOption = 60.0,
 ) -> None:
-    """Audit every device of the inventory from saved configuration snapshots."""
-    try:
-        loaded = load_inventory(inventory)
-    except InventoryError as error:
-        for problem in error.problems:
-            _error(str(problem))
-        raise typer.Exit(EXIT_INPUT) from None
+    """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
+    loaded = _load(inventory)
+    if live:
+        options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
+        report = audit_collected(loaded, _collect(loaded, options, workers))
+        _emit(report, output_format, output, lang)
+        raise typer.Exit(exit_code(report, fail_on))
     snapshots = configs if configs is not None else inventory / "configs"
     if not snapshots.is_dir():
         _error(f"{snapshots}: snapshot folder not found")
@@ -166,4 +256,8 @@ def schema_command(output: OutputOption = None) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Per-host failures are reported as error rows; the libraries' own tracebacks are noise (and
+    # nothing of theirs should reach a terminal that a vendor's customer might be watching).
+    for name in ("nornir", "paramiko", "netmiko"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     app()

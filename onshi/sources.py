@@ -7,10 +7,13 @@ Live collection over SSH is another implementation of the same protocol.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from onshi.platforms.base import DeviceFacts
 
 # Japanese descriptions arrive in any of these; CP932 (Windows-31J) extends Shift_JIS with NEC and
 # IBM characters (①, ㈱ ...), so Shift_JIS is tried first to report the narrower name when it fits.
@@ -26,6 +29,8 @@ class ConfigText:
     text: str
     file: str
     encoding: str
+    facts: DeviceFacts | None = None  # from `show version` when collected (live, or saved beside it)
+    collected_at: str | None = None
 
 
 def decode(data: bytes, file: str) -> ConfigText:
@@ -58,10 +63,33 @@ class ConfigSource(Protocol):
 
 @dataclass(frozen=True)
 class SnapshotSource:
+    """``<directory>/<host>.cfg``, with the facts of ``<host>.json`` when ``onshi collect`` wrote one."""
+
     directory: Path
 
     def fetch(self, host: str) -> ConfigText:
-        return read_config_file(self.directory / f"{host}.cfg")
+        config = read_config_file(self.directory / f"{host}.cfg")
+        metadata = _metadata(self.directory / f"{host}.json")
+        if metadata is None:
+            return config
+        facts = metadata.get("facts") or {}
+        return replace(
+            config,
+            facts=DeviceFacts(
+                facts.get("model"), facts.get("serial"), facts.get("os_version"), facts.get("hostname")
+            ),
+            collected_at=metadata.get("collected_at"),
+        )
+
+
+def _metadata(path: Path) -> dict[str, Any] | None:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise SourceError(f"{path}: unreadable snapshot metadata ({type(error).__name__})") from error
+    return loaded if isinstance(loaded, dict) else None
 
 
 @dataclass(frozen=True)

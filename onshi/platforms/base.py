@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 from onshi.model import Device
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    """What ``show version`` (or the platform's equivalent) says about the device."""
+
+    model: str | None = None
+    serial: str | None = None
+    os_version: str | None = None
+    hostname: str | None = None
 
 
 class PlatformDriver(Protocol):
@@ -34,4 +45,21 @@ class PlatformDriver(Protocol):
 
     def remediation(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
         """Commands that carry out a neutral remediation action; () when none can be generated."""
+        ...
+
+    @property
+    def paging_marker(self) -> str:
+        """What the device prints when it pages output (collection fails clearly on it)."""
+        ...
+
+    def clean_config(self, output: str) -> str:
+        """The configuration text out of the first collect command's output."""
+        ...
+
+    def config_complete(self, config: str) -> bool:
+        """Whether the configuration text is whole (not cut off mid-output)."""
+        ...
+
+    def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
+        """Device facts from the outputs of the other collect commands."""
         ...

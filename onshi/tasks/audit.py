@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from nornir import InitNornir
-from nornir.core import Nornir
-
-from onshi.inventory import DEFAULTS_FILE, GROUPS_FILE, HOSTS_FILE, Inventory
+from onshi.collect import Collected, CollectError
+from onshi.inventory import Inventory
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.sources import ConfigSource, ConfigText, SourceError
 from onshi.tasks.collect import fetch_config
+from onshi.tasks.runner import init_nornir
 from onshi.validators.base import Facts
-
-
-def init_nornir(directory: Path, workers: int = 10) -> Nornir:
-    """Nornir over the inventory folder, without its log file (onshi reports on its own)."""
-    options = {"host_file": str(directory / HOSTS_FILE)}
-    for key, name in (("group_file", GROUPS_FILE), ("defaults_file", DEFAULTS_FILE)):
-        if (directory / name).exists():
-            options[key] = str(directory / name)
-    return InitNornir(
-        runner={"plugin": "threaded", "options": {"num_workers": workers}},
-        inventory={"plugin": "SimpleInventory", "options": options},
-        logging={"enabled": False},
-    )
 
 
 def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 10) -> AuditReport:
@@ -53,7 +37,47 @@ def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 1
                 facility=entry.facility,
                 policy=entry.policy,
                 host_data=entry.data,
-                facts=Facts(model=entry.data.model, serial=entry.data.serial),
+                facts=facts_for(entry.data.model, entry.data.serial, config),
+            )
+        )
+    return audit(jobs)
+
+
+def facts_for(model: str | None, serial: str | None, config: ConfigText | None) -> Facts:
+    """The inventory's model and serial first, then what the device reported."""
+    reported = config.facts if config is not None else None
+    return Facts(
+        model=model or (reported.model if reported else None),
+        serial=serial or (reported.serial if reported else None),
+        os_version=reported.os_version if reported else None,
+        collected_at=config.collected_at if config is not None else None,
+    )
+
+
+def audit_collected(inventory: Inventory, outcomes: list[Collected | CollectError]) -> AuditReport:
+    """Audit what live collection returned (error rows for the hosts that failed)."""
+    jobs = []
+    for entry, outcome in zip(inventory.hosts, outcomes, strict=True):
+        config = None
+        if isinstance(outcome, Collected):
+            config = ConfigText(
+                outcome.config, f"{entry.name} (live)", "utf-8", outcome.facts, outcome.collected_at
+            )
+        error = (
+            f"host {entry.name} ({entry.platform}): {outcome.reason}"
+            if isinstance(outcome, CollectError)
+            else None
+        )
+        jobs.append(
+            DeviceJob(
+                host=entry.name,
+                platform=entry.platform,
+                config=config,
+                error=error,
+                facility=entry.facility,
+                policy=entry.policy,
+                host_data=entry.data,
+                facts=facts_for(entry.data.model, entry.data.serial, config),
             )
         )
     return audit(jobs)

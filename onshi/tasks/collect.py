@@ -1,12 +1,151 @@
-"""Fetch each host's configuration through a :class:`~onshi.sources.ConfigSource`."""
+"""Nornir tasks that obtain configuration text: from a snapshot source, or live over SSH."""
 
 from __future__ import annotations
 
-from nornir.core.task import Result, Task
+import re
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
 
+from nornir.core.inventory import Host
+from nornir.core.task import AggregatedResult, MultiResult, Result, Task
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from onshi.collect import (
+    Collected,
+    CollectError,
+    CollectOptions,
+    Credentials,
+    CredentialsError,
+    classify,
+    finish,
+    merge_known_hosts,
+    prepare_hosts,
+    scratch_dir,
+)
+from onshi.inventory import Inventory
+from onshi.platforms import get_driver
 from onshi.sources import ConfigSource
+from onshi.tasks.runner import init_nornir
 
 
 def fetch_config(task: Task, source: ConfigSource) -> Result:
     """Nornir task: the host's configuration text (a :class:`~onshi.sources.ConfigText`)."""
     return Result(host=task.host, result=source.fetch(task.host.name))
+
+
+def collect_device(task: Task, command_timeout: float) -> Result:
+    """Nornir task: run the platform's collect commands over netmiko; the outputs by command."""
+    driver = get_driver(str(task.host.platform))
+    connection = task.host.get_connection("netmiko", task.nornir.config)
+    try:
+        extras = task.host.connection_options["netmiko"].extras or {}
+        if extras.get("secret"):
+            connection.enable()
+        # Stop at the prompt, or at the paging marker of a device that ignored `terminal length 0`.
+        pattern = f"(?:{re.escape(connection.base_prompt)}|{re.escape(driver.paging_marker)})"
+        outputs: dict[str, str] = {}
+        for command in driver.collect_commands:
+            outputs[command] = connection.send_command(
+                command, expect_string=pattern, read_timeout=command_timeout
+            )
+            if driver.paging_marker in outputs[command]:
+                break
+    finally:
+        task.host.close_connection("netmiko")
+    return Result(host=task.host, result=outputs)
+
+
+class ProgressReporter:
+    """A Nornir processor: a rich progress bar on a terminal, one plain line per host otherwise."""
+
+    def __init__(self, total: int, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.console = Console(file=self.stream)
+        self.total = total
+        self.done = 0
+        self.failed = 0
+        self.lock = threading.Lock()
+        self.progress: Progress | None = None
+        self.task_id: Any = None
+
+    def task_started(self, task: Task) -> None:
+        if self.console.is_terminal:
+            self.progress = Progress(
+                TextColumn("collecting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("failed: {task.fields[failed]}"),
+                TimeRemainingColumn(),
+                console=self.console,
+            )
+            self.task_id = self.progress.add_task("collect", total=self.total, failed=0)
+            self.progress.start()
+
+    def task_completed(self, task: Task, result: AggregatedResult) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def task_instance_started(self, task: Task, host: Host) -> None:
+        return None
+
+    def task_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        with self.lock:
+            self.done += 1
+            self.failed += int(result.failed)
+            if self.progress is not None:
+                self.progress.update(self.task_id, advance=1, failed=self.failed)
+            else:
+                state = "failed" if result.failed else "collected"
+                self.stream.write(f"[{self.done}/{self.total}] {host.name}: {state}\n")
+                self.stream.flush()
+
+    def subtask_instance_started(self, task: Task, host: Host) -> None:
+        return None
+
+    def subtask_instance_completed(self, task: Task, host: Host, result: MultiResult) -> None:
+        return None
+
+
+def collect_inventory(
+    inventory: Inventory,
+    credentials_for: Callable[[Host], Credentials],
+    options: CollectOptions,
+    workers: int = 10,
+    stream: TextIO | None = None,
+) -> list[Collected | CollectError]:
+    """Collect every host of the inventory concurrently; one outcome per host, in inventory order.
+    A host without credentials is an error row; the others are still collected."""
+    nornir = init_nornir(inventory.directory, workers)
+    credentials: dict[str, Credentials] = {}
+    missing: dict[str, str] = {}
+    for name, host in nornir.inventory.hosts.items():
+        try:
+            credentials[name] = credentials_for(host)
+        except CredentialsError as error:
+            missing[name] = str(error)
+    runnable = nornir.filter(filter_func=lambda host: host.name in credentials)
+    outcomes: list[Collected | CollectError] = []
+    with scratch_dir() as scratch:
+        copies = prepare_hosts(runnable, credentials, options, Path(scratch))
+        reporter = ProgressReporter(len(runnable.inventory.hosts), stream)
+        results = runnable.with_processors([reporter]).run(
+            task=collect_device, command_timeout=options.command_timeout, on_failed=True
+        )
+        for entry in inventory.hosts:
+            if entry.name in missing:
+                outcomes.append(CollectError(entry.name, entry.platform, missing[entry.name]))
+                continue
+            multi = results[entry.name]
+            secrets = credentials[entry.name].secrets
+            if multi.failed:
+                outcomes.append(
+                    CollectError(entry.name, entry.platform, classify(multi[0].exception, secrets))
+                )
+            else:
+                outcomes.append(finish(entry.name, entry.platform, multi[0].result))
+        merge_known_hosts(options.known_hosts, copies)
+    return outcomes

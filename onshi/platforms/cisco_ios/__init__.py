@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from onshi.model import Device
+from onshi.platforms.base import DeviceFacts
+from onshi.platforms.cisco_ios import facts
 from onshi.platforms.cisco_ios.parser import parse
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.remediation import RemediationTemplates
@@ -18,6 +20,7 @@ class CiscoIosDriver:
     name: str = "cisco_ios"
     netmiko_device_type: str = "cisco_ios"
     collect_commands: tuple[str, ...] = ("show running-config", "show version")
+    paging_marker: str = "--More--"
 
     def parse(self, text: str, file: str, encoding: str = "utf-8") -> Device:
         return parse(text, file, encoding)
@@ -27,6 +30,15 @@ class CiscoIosDriver:
 
     def remediation(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
         return _REMEDIATION.render(action, params)
+
+    def clean_config(self, output: str) -> str:
+        return facts.clean_config(output)
+
+    def config_complete(self, config: str) -> bool:
+        return facts.config_complete(config)
+
+    def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
+        return facts.parse_facts(outputs.get("show version", ""))
 
 
 DRIVER = CiscoIosDriver()

@@ -1,0 +1,282 @@
+"""A network device simulator on 127.0.0.1: real SSH (paramiko's server), device-like shells.
+
+Each :class:`SimulatedDevice` listens on an ephemeral loopback port and serves one fixture
+configuration through a shell close enough to Cisco IOS, Yamaha RTX or FortiGate that netmiko's
+own drivers (``cisco_ios``, ``yamaha``, ``fortinet``) work unmodified: echo of typed commands,
+prompts, ``terminal length 0`` / ``console -l 0`` / ``config system console`` handling, enable
+with a password, and paging with ``--More--`` when paging was not disabled.
+
+Fault modes reproduce what collection must survive: a refused connection, a TCP listener that
+never speaks SSH, a wrong password, a connection dropped in the middle of the configuration, a
+shell that never shows a prompt, a device that ignores ``terminal length 0`` and pages, a
+configuration cut before ``end``; and a legacy mode that offers only diffie-hellman-group14-sha1
+and ssh-rsa, as old clinic routers do. Nothing here ever connects anywhere but 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+import paramiko
+from paramiko.common import (
+    AUTH_FAILED,
+    AUTH_SUCCESSFUL,
+    OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED,
+    OPEN_SUCCEEDED,
+)
+
+Fault = Literal[
+    "none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated"
+]
+Personality = Literal["cisco_ios", "yamaha", "fortinet"]
+LOOPBACK = "127.0.0.1"
+
+
+_KEYS: dict[str, paramiko.RSAKey] = {}
+_KEYS_LOCK = threading.Lock()
+
+
+def host_key(name: str = "default") -> paramiko.RSAKey:
+    """One RSA host key per name (generation is slow; tests share them unless they need new ones).
+    Locked: two devices starting at once must not each generate their own "default" key."""
+    with _KEYS_LOCK:
+        if name not in _KEYS:
+            _KEYS[name] = paramiko.RSAKey.generate(2048)
+        return _KEYS[name]
+
+
+@dataclass
+class SimulatedDevice:
+    config: str
+    facts: str
+    hostname: str = "R1"
+    personality: Personality = "cisco_ios"
+    username: str = "admin"
+    password: str = "Sim-Pass-7391!"
+    enable_secret: str | None = "Sim-Enable-5822!"
+    fault: Fault = "none"
+    legacy_only: bool = False
+    key_name: str = "default"
+    port: int = 0
+    connections: int = 0
+    _socket: socket.socket | None = field(default=None, repr=False)
+    _threads: list[threading.Thread] = field(default_factory=list, repr=False)
+    _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
+    _key: paramiko.RSAKey | None = field(default=None, repr=False)
+
+    # --- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> SimulatedDevice:
+        """Listen on ``self.port`` (0: an ephemeral port)."""
+        self._key = host_key(self.key_name)  # fixed before the first connection
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((LOOPBACK, self.port))
+        self.port = listener.getsockname()[1]
+        if self.fault == "refused":
+            listener.close()  # the port is now closed: connections are refused
+            return self
+        listener.listen(32)
+        listener.settimeout(0.2)
+        self._socket = listener
+        thread = threading.Thread(target=self._accept_loop, daemon=True, name=f"sim-{self.hostname}")
+        thread.start()
+        self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._socket is not None:
+            self._socket.close()
+
+    def _accept_loop(self) -> None:
+        assert self._socket is not None
+        while not self._stopping.is_set():
+            try:
+                client, _ = self._socket.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            thread = threading.Thread(target=self._serve, args=(client,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    # --- one SSH session ----------------------------------------------------------------------------
+
+    def _serve(self, client: socket.socket) -> None:
+        if self.fault == "silent_tcp":
+            self._stopping.wait(30)  # accept the TCP connection, never speak SSH
+            client.close()
+            return
+        transport = paramiko.Transport(client)
+        try:
+            if self.legacy_only:
+                options = transport.get_security_options()
+                options.kex = ("diffie-hellman-group14-sha1",)
+                options.key_types = ("ssh-rsa",)
+            assert self._key is not None  # set by start()
+            transport.add_server_key(self._key)
+            transport.start_server(server=_Auth(self))
+            channel = transport.accept(10)
+            if channel is None:
+                return
+            _Shell(self, channel).run()
+        except (paramiko.SSHException, EOFError, OSError):
+            pass
+        finally:
+            transport.close()
+
+
+class _Auth(paramiko.ServerInterface):
+    def __init__(self, device: SimulatedDevice) -> None:
+        self.device = device
+
+    def get_allowed_auths(self, username: str) -> str:
+        return "password"
+
+    def check_auth_password(self, username: str, password: str) -> int:
+        if username == self.device.username and password == self.device.password:
+            return AUTH_SUCCESSFUL
+        return AUTH_FAILED
+
+    def check_channel_request(self, kind: str, chanid: int) -> int:
+        return OPEN_SUCCEEDED if kind == "session" else OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+
+    def check_channel_pty_request(self, *args: object) -> bool:
+        return True
+
+    def check_channel_shell_request(self, channel: paramiko.Channel) -> bool:
+        return True
+
+
+_PAGE = 20  # lines per page when the device pages
+
+
+class _Shell:
+    """An interactive shell with the device's prompts and commands."""
+
+    def __init__(self, device: SimulatedDevice, channel: paramiko.Channel) -> None:
+        self.device = device
+        self.channel = channel
+        self.paging = True
+        self.privileged = device.personality == "fortinet" or device.enable_secret is None
+
+    def prompt(self) -> str:
+        name = self.device.hostname
+        if self.device.personality == "yamaha":
+            return f"{name}# " if self.privileged else f"{name}> "
+        if self.device.personality == "fortinet":
+            return f"{name} # "
+        return f"{name}#" if self.privileged else f"{name}>"
+
+    def send(self, text: str) -> None:
+        self.channel.sendall(text.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8"))
+
+    def run(self) -> None:
+        if self.device.fault == "no_prompt":
+            self.send("\nWelcome\n")
+            self.device._stopping.wait(30)
+            return
+        self.send("\n" + self.prompt())
+        while True:
+            line = self._read_line()
+            if line is None:
+                return
+            if not self._command(line.strip()):
+                return
+
+    def _read_line(self, echo: bool = True) -> str | None:
+        buffer = ""
+        while True:
+            try:
+                data = self.channel.recv(1024)
+            except (OSError, EOFError):
+                return None
+            if not data:
+                return None
+            text = data.decode("utf-8", "replace")
+            for character in text:
+                if character in "\r\n":
+                    if echo:
+                        self.send("\n")
+                    return buffer
+                buffer += character
+                if echo:
+                    self.send(character)
+
+    def _command(self, command: str) -> bool:
+        """Run one command; False ends the session."""
+        personality = self.device.personality
+        lowered = command.lower()
+        if lowered in ("exit", "quit", "logout"):
+            return False
+        if lowered in ("terminal length 0", "console -l 0") or lowered.startswith("terminal width"):
+            self.paging = self.paging if self.device.fault == "ignores_paging" else False
+        elif (lowered == "enable" and personality == "cisco_ios") or (
+            lowered == "administrator" and personality == "yamaha"
+        ):
+            self._enable("Password: ")
+            return True
+        elif lowered in ("show running-config", "show config", "show full-configuration", "show"):
+            return self._configuration()
+        elif lowered in ("show version", "show environment", "get system status"):
+            self._output(self.device.facts)
+        elif personality == "fortinet" and lowered in ("config system console", "set output standard", "end"):
+            pass
+        elif command:
+            self.send("% Invalid input detected at '^' marker.\n")
+        self.send(self.prompt())
+        return True
+
+    def _enable(self, ask: str) -> None:
+        self.send(ask)
+        secret = self._read_line(echo=False)
+        self.send("\n")
+        if secret is not None and secret == self.device.enable_secret:
+            self.privileged = True
+        else:
+            self.send("% Access denied\n")
+        self.send(self.prompt())
+
+    def _configuration(self) -> bool:
+        text = self.device.config
+        if self.device.personality == "cisco_ios":
+            text = f"Building configuration...\n\nCurrent configuration : {len(text.encode())} bytes\n{text}"
+        if self.device.fault == "truncated":
+            text = "\n".join(text.splitlines()[:-3]) + "\n"
+        if self.device.fault == "drop_mid_output":
+            lines = text.splitlines(keepends=True)
+            self.send("".join(lines[: len(lines) // 2]))
+            time.sleep(0.1)
+            self.channel.close()
+            return False
+        self._output(text)
+        self.send(self.prompt())
+        return True
+
+    def _output(self, text: str) -> None:
+        lines = text.splitlines(keepends=True)
+        if not self.paging or len(lines) <= _PAGE:
+            self.send(text)
+            return
+        for start in range(0, len(lines), _PAGE):
+            self.send("".join(lines[start : start + _PAGE]))
+            if start + _PAGE < len(lines):
+                self.send(" --More-- ")
+                reply = self.channel.recv(16)
+                if not reply or (reply.strip(b" ") not in (b"", b"\r", b"\n") and reply[:1] != b" "):
+                    return
+                self.send("\r          \r")
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.bind((LOOPBACK, 0))
+    port: int = probe.getsockname()[1]
+    probe.close()
+    return port
