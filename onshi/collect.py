@@ -50,6 +50,18 @@ class Credentials:
         return tuple(s for s in (self.password, self.enable_secret) if s)
 
 
+class ConnectionDropped(EOFError):
+    """The device closed the session before a command's output was complete."""
+
+
+class NoPrompt(TimeoutError):
+    """The device logged us in but never showed its prompt."""
+
+
+class OutputTimeout(TimeoutError):
+    """A command's output did not end with the prompt in time."""
+
+
 class CredentialsError(Exception):
     """No credentials for a host, and no way to ask for them."""
 
@@ -151,11 +163,15 @@ def classify(error: BaseException | None, secrets: tuple[str, ...]) -> str:
     text = " ".join(str(e) for e in chain)
     if "not found in known_hosts" in text:
         return "host key unknown: verify it and run once with --accept-new-host-keys"
-    if any(isinstance(e, ReadTimeout) for e in chain):
-        return "the device did not answer with its prompt in time (timed out reading output)"
-    if any(isinstance(e, NetmikoTimeoutException | socket.timeout | TimeoutError) for e in chain):
-        if "Pattern not detected" in text or "prompt" in text.lower():
-            return "no prompt came from the device (timed out waiting for it)"
+    for cause in chain:
+        if isinstance(cause, ConnectionDropped):
+            return f"the connection dropped in the middle of the output of '{cause}'"
+        if isinstance(cause, NoPrompt):
+            return "no prompt came from the device after login (timed out waiting for it)"
+        if isinstance(cause, OutputTimeout):
+            return f"the output of '{cause}' did not end with the prompt in time (timed out)"
+    timeouts = (NetmikoTimeoutException, socket.timeout, TimeoutError, ReadTimeout)
+    if any(isinstance(e, timeouts) for e in chain):
         return "timed out connecting (the device is unreachable or does not speak SSH)"
     if any(isinstance(e, EOFError | OSError | paramiko.SSHException) for e in chain):
         return scrub(f"the connection dropped ({type(chain[-1]).__name__})", secrets)
@@ -164,9 +180,13 @@ def classify(error: BaseException | None, secrets: tuple[str, ...]) -> str:
 
 
 def _chain(error: BaseException | None) -> list[BaseException]:
+    """The exception, its causes, and the per-address errors paramiko collects when it cannot
+    connect (``NoValidConnectionsError``)."""
     found: list[BaseException] = []
     while error is not None and error not in found:
         found.append(error)
+        if isinstance(error, paramiko.ssh_exception.NoValidConnectionsError):
+            found.extend(e for e in error.errors.values() if isinstance(e, BaseException))
         error = error.__cause__ or error.__context__
     return found
 

@@ -1,10 +1,11 @@
 """A network device simulator on 127.0.0.1: real SSH (paramiko's server), device-like shells.
 
 Each :class:`SimulatedDevice` listens on an ephemeral loopback port and serves one fixture
-configuration through a shell close enough to Cisco IOS, Yamaha RTX or FortiGate that netmiko's
-own drivers (``cisco_ios``, ``yamaha``, ``fortinet``) work unmodified: echo of typed commands,
-prompts, ``terminal length 0`` / ``console -l 0`` / ``config system console`` handling, enable
-with a password, and paging with ``--More--`` when paging was not disabled.
+configuration through a shell close enough to Cisco IOS that netmiko's own ``cisco_ios`` driver
+works unmodified: echo of typed commands, ``>`` and ``#`` prompts, ``terminal length 0`` and
+``terminal width``, ``enable`` with a password, and paging with ``--More--`` when paging was not
+turned off. (Yamaha RTX and FortiGate shells come with those platforms: their netmiko drivers
+probe more of the device than this shell answers yet.)
 
 Fault modes reproduce what collection must survive: a refused connection, a TCP listener that
 never speaks SSH, a wrong password, a connection dropped in the middle of the configuration, a
@@ -32,7 +33,6 @@ from paramiko.common import (
 Fault = Literal[
     "none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated"
 ]
-Personality = Literal["cisco_ios", "yamaha", "fortinet"]
 LOOPBACK = "127.0.0.1"
 
 
@@ -54,7 +54,6 @@ class SimulatedDevice:
     config: str
     facts: str
     hostname: str = "R1"
-    personality: Personality = "cisco_ios"
     username: str = "admin"
     password: str = "Sim-Pass-7391!"
     enable_secret: str | None = "Sim-Enable-5822!"
@@ -63,6 +62,7 @@ class SimulatedDevice:
     key_name: str = "default"
     port: int = 0
     connections: int = 0
+    session_seconds: list[float] = field(default_factory=list)  # accept to close, per session
     _socket: socket.socket | None = field(default=None, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
     _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -108,6 +108,13 @@ class SimulatedDevice:
     # --- one SSH session ----------------------------------------------------------------------------
 
     def _serve(self, client: socket.socket) -> None:
+        started = time.perf_counter()
+        try:
+            self._session(client)
+        finally:
+            self.session_seconds.append(time.perf_counter() - started)
+
+    def _session(self, client: socket.socket) -> None:
         if self.fault == "silent_tcp":
             self._stopping.wait(30)  # accept the TCP connection, never speak SSH
             client.close()
@@ -163,14 +170,10 @@ class _Shell:
         self.device = device
         self.channel = channel
         self.paging = True
-        self.privileged = device.personality == "fortinet" or device.enable_secret is None
+        self.privileged = device.enable_secret is None
 
     def prompt(self) -> str:
         name = self.device.hostname
-        if self.device.personality == "yamaha":
-            return f"{name}# " if self.privileged else f"{name}> "
-        if self.device.personality == "fortinet":
-            return f"{name} # "
         return f"{name}#" if self.privileged else f"{name}>"
 
     def send(self, text: str) -> None:
@@ -210,23 +213,18 @@ class _Shell:
 
     def _command(self, command: str) -> bool:
         """Run one command; False ends the session."""
-        personality = self.device.personality
         lowered = command.lower()
         if lowered in ("exit", "quit", "logout"):
             return False
-        if lowered in ("terminal length 0", "console -l 0") or lowered.startswith("terminal width"):
+        if lowered == "terminal length 0" or lowered.startswith("terminal width"):
             self.paging = self.paging if self.device.fault == "ignores_paging" else False
-        elif (lowered == "enable" and personality == "cisco_ios") or (
-            lowered == "administrator" and personality == "yamaha"
-        ):
+        elif lowered == "enable":
             self._enable("Password: ")
             return True
-        elif lowered in ("show running-config", "show config", "show full-configuration", "show"):
+        elif lowered == "show running-config":
             return self._configuration()
-        elif lowered in ("show version", "show environment", "get system status"):
+        elif lowered == "show version":
             self._output(self.device.facts)
-        elif personality == "fortinet" and lowered in ("config system console", "set output standard", "end"):
-            pass
         elif command:
             self.send("% Invalid input detected at '^' marker.\n")
         self.send(self.prompt())
@@ -244,8 +242,7 @@ class _Shell:
 
     def _configuration(self) -> bool:
         text = self.device.config
-        if self.device.personality == "cisco_ios":
-            text = f"Building configuration...\n\nCurrent configuration : {len(text.encode())} bytes\n{text}"
+        text = f"Building configuration...\n\nCurrent configuration : {len(text.encode())} bytes\n{text}"
         if self.device.fault == "truncated":
             text = "\n".join(text.splitlines()[:-3]) + "\n"
         if self.device.fault == "drop_mid_output":

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from netmiko.exceptions import ReadTimeout
 from nornir.core.inventory import Host
 from nornir.core.task import AggregatedResult, MultiResult, Result, Task
 from rich.console import Console
@@ -18,8 +19,11 @@ from onshi.collect import (
     Collected,
     CollectError,
     CollectOptions,
+    ConnectionDropped,
     Credentials,
     CredentialsError,
+    NoPrompt,
+    OutputTimeout,
     classify,
     finish,
     merge_known_hosts,
@@ -40,7 +44,10 @@ def fetch_config(task: Task, source: ConfigSource) -> Result:
 def collect_device(task: Task, command_timeout: float) -> Result:
     """Nornir task: run the platform's collect commands over netmiko; the outputs by command."""
     driver = get_driver(str(task.host.platform))
-    connection = task.host.get_connection("netmiko", task.nornir.config)
+    try:
+        connection = task.host.get_connection("netmiko", task.nornir.config)
+    except ReadTimeout as error:
+        raise NoPrompt() from error
     try:
         extras = task.host.connection_options["netmiko"].extras or {}
         if extras.get("secret"):
@@ -49,10 +56,14 @@ def collect_device(task: Task, command_timeout: float) -> Result:
         pattern = f"(?:{re.escape(connection.base_prompt)}|{re.escape(driver.paging_marker)})"
         outputs: dict[str, str] = {}
         for command in driver.collect_commands:
-            outputs[command] = connection.send_command(
-                command, expect_string=pattern, read_timeout=command_timeout
-            )
-            if driver.paging_marker in outputs[command]:
+            try:
+                output = connection.send_command(command, expect_string=pattern, read_timeout=command_timeout)
+            except ReadTimeout as error:
+                if connection.remote_conn is None or connection.remote_conn.closed:
+                    raise ConnectionDropped(command) from error  # not slow: gone
+                raise OutputTimeout(command) from error
+            outputs[command] = output
+            if driver.paging_marker in output:
                 break
     finally:
         task.host.close_connection("netmiko")

@@ -1,0 +1,242 @@
+"""Live collection over real SSH (netmiko's own cisco_ios driver) against simulated devices."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from nornir.core.inventory import Host
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.collect import CollectOptions, CredentialsError, resolve_credentials
+from onshi.inventory import load_inventory
+from onshi.platforms import get_driver
+from onshi.tasks.collect import collect_inventory
+from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+from tests.simulator import LOOPBACK, SimulatedDevice, free_port
+
+runner = CliRunner()
+CONFIG = (SAMPLE_INVENTORY / "configs" / "aoba-rtr1.cfg").read_text(encoding="utf-8")
+FACTS = (FIXTURES / "cisco_ios" / "collect" / "show_version_c1111.txt").read_text(encoding="utf-8")
+PASSWORD, ENABLE = "Sim-Pass-7391!", "Sim-Enable-5822!"
+ENV = {"ONSHI_USERNAME": "admin", "ONSHI_PASSWORD": PASSWORD, "ONSHI_ENABLE_SECRET": ENABLE}
+FAST = ["--connect-timeout", "3", "--command-timeout", "4"]
+
+
+@pytest.fixture
+def devices() -> Iterator[list[SimulatedDevice]]:
+    started: list[SimulatedDevice] = []
+    yield started
+    for device in started:
+        device.stop()
+
+
+def start(devices: list[SimulatedDevice], **options: Any) -> SimulatedDevice:
+    device = SimulatedDevice(CONFIG, FACTS, **options).start()
+    devices.append(device)
+    return device
+
+
+def inventory(tmp_path: Path, hosts: dict[str, SimulatedDevice | int]) -> Path:
+    """An inventory folder whose hosts are the simulated devices (or bare ports) on 127.0.0.1."""
+    folder = tmp_path / "inventory"
+    folder.mkdir()
+    groups = yaml.safe_load((SAMPLE_INVENTORY / "groups.yaml").read_text(encoding="utf-8"))
+    (folder / "groups.yaml").write_text(yaml.safe_dump({"pharmacy_aoba": groups["pharmacy_aoba"]},
+                                                       allow_unicode=True), encoding="utf-8")  # fmt: skip
+    entries = {
+        name: {"hostname": LOOPBACK, "port": target if isinstance(target, int) else target.port,
+               "platform": "cisco_ios", "groups": ["pharmacy_aoba"],
+               "data": {"role": "edge_router", "location": "調剤室"}}
+        for name, target in hosts.items()
+    }  # fmt: skip
+    (folder / "hosts.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    return folder
+
+
+def collect(folder: Path, tmp_path: Path, *extra: str) -> Any:
+    return runner.invoke(
+        app,
+        ["collect", "--inventory", str(folder), "--out", str(tmp_path / "out"),
+         "--known-hosts", str(tmp_path / "known_hosts"), *FAST, *extra],
+        env=ENV,
+    )  # fmt: skip
+
+
+def test_collect_writes_the_config_byte_for_byte_with_facts(
+    tmp_path: Path, devices: list[SimulatedDevice]
+) -> None:
+    device = start(devices, hostname="aoba-rtr1")
+    result = collect(
+        inventory(tmp_path, {"aoba-rtr1": device}), tmp_path, "--accept-new-host-keys", "--sanitize"
+    )
+    assert result.exit_code == 0, result.output
+    snapshot = tmp_path / "out" / "aoba-rtr1.cfg"
+    assert snapshot.read_bytes() == CONFIG.encode("utf-8")
+    metadata = json.loads((tmp_path / "out" / "aoba-rtr1.json").read_text(encoding="utf-8"))
+    assert metadata["sha256"] == hashlib.sha256(snapshot.read_bytes()).hexdigest()
+    assert metadata["commands"] == ["show running-config", "show version"]
+    assert metadata["facts"] == {"model": "C1111-4P", "serial": "FGL2420L0AB", "os_version": "17.09.04a",
+                                 "hostname": "aoba-rtr1"}  # fmt: skip
+    for path in (snapshot, tmp_path / "out" / "aoba-rtr1.json", tmp_path / "known_hosts"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    sanitized = (tmp_path / "out" / "sanitized" / "aoba-rtr1.cfg").read_text(encoding="utf-8")
+    assert "<masked>" in sanitized
+    assert "Aoba-Snmp-Auth-2025" not in sanitized
+    assert f"[{LOOPBACK}]:{device.port} ssh-rsa" in (tmp_path / "known_hosts").read_text(encoding="utf-8")
+
+
+def test_audit_live_uses_the_collected_config_and_facts(
+    tmp_path: Path, devices: list[SimulatedDevice]
+) -> None:
+    device = start(devices, hostname="aoba-rtr1")
+    folder = inventory(tmp_path, {"aoba-rtr1": device})
+    result = runner.invoke(app, ["audit", "--live", "--inventory", str(folder), "--known-hosts",
+                                 str(tmp_path / "known_hosts"), "--accept-new-host-keys", "-f", "json", *FAST],
+                           env=ENV)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output[result.output.index("{") :])
+    assert document["devices"][0]["error"] is None
+    ledger = next(f for f in document["findings"] if f["rule"] == "DOC-01")
+    assert ledger["status"] == "pass"
+    assert "C1111-4P" in ledger["message"]["en"]
+    assert "FGL2420L0AB" in ledger["message"]["en"]
+
+
+FAULTS = {
+    "refused": ("connection refused", {}),
+    "silent": ("timed out connecting", {"fault": "silent_tcp"}),
+    "wrongpw": ("authentication failed", {"password": "Another-Pass-1!"}),
+    "dropped": ("the connection dropped", {"fault": "drop_mid_output"}),
+    "noprompt": ("no prompt", {"fault": "no_prompt"}),
+    "paging": ("pages its output ('--More--')", {"fault": "ignores_paging"}),
+    "truncated": ("truncated", {"fault": "truncated"}),
+}
+
+
+def test_each_fault_is_its_own_error_and_other_hosts_are_kept(
+    tmp_path: Path, devices: list[SimulatedDevice]
+) -> None:
+    hosts: dict[str, SimulatedDevice | int] = {"good": start(devices, hostname="good")}
+    for name, (_, options) in FAULTS.items():
+        hosts[name] = free_port() if name == "refused" else start(devices, hostname=name, **options)
+    previous = tmp_path / "out" / "dropped.cfg"
+    previous.parent.mkdir()
+    previous.write_text("! the previous snapshot\n", encoding="utf-8")
+    result = collect(inventory(tmp_path, hosts), tmp_path, "--accept-new-host-keys", "--workers", "8")
+    assert result.exit_code == 2
+    for name, (reason, _) in FAULTS.items():
+        error_lines = [line for line in result.output.splitlines() if line.startswith(f"error: host {name} ")]
+        assert len(error_lines) == 1, (name, result.output)
+        assert reason in error_lines[0], (name, error_lines)
+    assert (tmp_path / "out" / "good.cfg").read_bytes() == CONFIG.encode("utf-8")
+    assert previous.read_text(encoding="utf-8") == "! the previous snapshot\n"  # untouched
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.cfg")) == ["dropped.cfg", "good.cfg"]
+
+
+def test_a_legacy_only_device_is_collected(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    device = start(devices, hostname="legacy", legacy_only=True)
+    result = collect(inventory(tmp_path, {"legacy": device}), tmp_path, "--accept-new-host-keys")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "legacy.cfg").read_bytes() == CONFIG.encode("utf-8")
+
+
+def test_an_unknown_host_key_is_refused_without_accept_new(
+    tmp_path: Path, devices: list[SimulatedDevice]
+) -> None:
+    device = start(devices, hostname="new")
+    result = collect(inventory(tmp_path, {"new": device}), tmp_path)
+    assert result.exit_code == 2
+    assert "host key unknown" in result.output
+    assert not (tmp_path / "out" / "new.cfg").exists()
+
+
+def test_a_changed_host_key_is_an_error(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    first = start(devices, hostname="r1", key_name="first")
+    folder = inventory(tmp_path, {"r1": first})
+    assert collect(folder, tmp_path, "--accept-new-host-keys").exit_code == 0
+    first.stop()
+    start(devices, hostname="r1", key_name="second", port=first.port)  # same address, another key
+    for extra in ((), ("--accept-new-host-keys",)):
+        result = collect(folder, tmp_path, *extra)
+        assert result.exit_code == 2
+        assert "host key changed" in result.output
+
+
+def test_no_credential_in_any_file_or_output(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    good = start(devices, hostname="good")
+    bad = start(devices, hostname="bad", password="Another-Pass-1!")
+    folder = inventory(tmp_path, {"good": good, "bad": bad})
+    outputs = [collect(folder, tmp_path, "--accept-new-host-keys", "--sanitize").output]
+    for output_format in ("json", "table"):
+        audit = runner.invoke(app, ["audit", "--live", "--inventory", str(folder), "--known-hosts",
+                                    str(tmp_path / "known_hosts"), "-f", output_format, *FAST], env=ENV)  # fmt: skip
+        outputs.append(audit.output)
+    written = [path.read_bytes().decode("utf-8", "replace") for path in tmp_path.rglob("*") if path.is_file()]
+    for text in [*outputs, *written]:
+        assert PASSWORD not in text
+        assert ENABLE not in text
+
+
+def test_progress_is_plain_lines_off_a_terminal(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    folder = inventory(tmp_path, {"r1": start(devices, hostname="r1"), "r2": free_port()})
+    stream = io.StringIO()
+    outcomes = collect_inventory(
+        load_inventory(folder),
+        lambda host: resolve_credentials(host, ENV, None),
+        CollectOptions(
+            tmp_path / "known_hosts", accept_new_host_keys=True, connect_timeout=3, command_timeout=4
+        ),
+        workers=2,
+        stream=stream,
+    )
+    assert [type(o).__name__ for o in outcomes] == ["Collected", "CollectError"]
+    lines = stream.getvalue().splitlines()
+    assert sorted(line.split("] ", 1)[1] for line in lines) == ["r1: collected", "r2: failed"]
+    assert sorted(line.split("]", 1)[0] for line in lines) == ["[1/2", "[2/2"]
+
+
+def test_credentials_come_from_inventory_then_environment_then_prompt() -> None:
+    asked: list[str] = []
+
+    def prompt(question: str, secret: bool) -> str:
+        asked.append(question)
+        return "typed-secret" if secret else "typed-user"
+
+    in_inventory = Host(name="r1", username="inv-user", password="inv-pass")
+    assert resolve_credentials(in_inventory, ENV, prompt).username == "inv-user"
+    from_env = resolve_credentials(Host(name="r2"), ENV, prompt)
+    assert (from_env.username, from_env.enable_secret) == ("admin", ENABLE)
+    typed = resolve_credentials(Host(name="r3"), {}, prompt)
+    assert (typed.username, typed.password) == ("typed-user", "typed-secret")
+    assert len(asked) == 2
+    with pytest.raises(CredentialsError, match="host r4: no credentials"):
+        resolve_credentials(Host(name="r4"), {}, None)
+    assert PASSWORD not in repr(from_env)
+    assert ENABLE not in repr(from_env)
+
+
+@pytest.mark.parametrize(("fixture", "facts"), [
+    ("show_version_c1111.txt", ("C1111-4P", "FGL2420L0AB", "17.09.04a")),
+    ("show_version_c891.txt", ("C891FJ-K9", "FGL2231A0BC", "15.7(3)M5")),
+])  # fmt: skip
+def test_facts_from_show_version(fixture: str, facts: tuple[str, str, str]) -> None:
+    text = (FIXTURES / "cisco_ios" / "collect" / fixture).read_text(encoding="utf-8")
+    parsed = get_driver("cisco_ios").parse_facts({"show version": text})
+    assert (parsed.model, parsed.serial, parsed.os_version) == facts
+
+
+def test_running_config_header_is_removed_and_truncation_seen() -> None:
+    driver = get_driver("cisco_ios")
+    output = "Building configuration...\n\nCurrent configuration : 42 bytes\n!\nversion 17.9\nend"
+    assert driver.clean_config(output) == "!\nversion 17.9\nend\n"
+    assert driver.config_complete("!\nversion 17.9\nend\n")
+    assert not driver.config_complete("!\nversion 17.9\ninterface Gi0\n")
