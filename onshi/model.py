@@ -495,6 +495,17 @@ class Ssid:
 
 
 @dataclass(frozen=True, slots=True)
+class DeviceFacts:
+    """What the device says about itself (``show version``) or the inventory says about it."""
+
+    model: str | None = None
+    serial: str | None = None
+    os_version: str | None = None
+    hostname: str | None = None
+    collected_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Unrecognized:
     line: int
     text: str  # masked

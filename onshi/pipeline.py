@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from onshi.analysis.exposure import UnknownInterfaceError, internet_interfaces
-from onshi.model import Finding, Unrecognized
+from onshi.model import DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.policy import FacilityPolicy, HostData
 from onshi.sources import ConfigText
-from onshi.validators.base import Facts, RuleInput
+from onshi.validators.base import RuleInput
 from onshi.validators.engine import evaluate
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class DeviceJob:
     facility: str | None = None
     policy: FacilityPolicy | None = None
     host_data: HostData | None = None
-    facts: Facts = field(default_factory=Facts)
+    facts: DeviceFacts = field(default_factory=DeviceFacts)
 
 
 def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Protocol
 
-from onshi.model import Device
+from onshi.model import Device, DeviceFacts
 
-
-@dataclass(frozen=True, slots=True)
-class DeviceFacts:
-    """What ``show version`` (or the platform's equivalent) says about the device."""
-
-    model: str | None = None
-    serial: str | None = None
-    os_version: str | None = None
-    hostname: str | None = None
+__all__ = ["DeviceFacts", "PlatformDriver"]
 
 
 class PlatformDriver(Protocol):

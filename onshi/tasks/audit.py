@@ -3,81 +3,68 @@
 from __future__ import annotations
 
 from onshi.collect import Collected, CollectError
-from onshi.inventory import Inventory
+from onshi.inventory import HostEntry, Inventory
+from onshi.model import DeviceFacts
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.sources import ConfigSource, ConfigText, SourceError
 from onshi.tasks.collect import fetch_config
 from onshi.tasks.runner import init_nornir
-from onshi.validators.base import Facts
 
 
 def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 10) -> AuditReport:
+    """Audit from a config source (snapshots); a host whose text cannot be had is an error row."""
     nornir = init_nornir(inventory.directory, workers)
     results = nornir.run(task=fetch_config, source=source, on_failed=True)
     jobs = []
     for entry in inventory.hosts:
-        config: ConfigText | None = None
-        error: str | None = None
         multi = results.get(entry.name)
         if multi is None:
-            error = f"host {entry.name}: not run"
+            jobs.append(job(entry, None, f"host {entry.name}: not run"))
         elif multi.failed:
             exception = multi[0].exception
-            error = (
+            reason = (
                 str(exception) if isinstance(exception, SourceError) else f"host {entry.name}: {exception!r}"
             )
+            jobs.append(job(entry, None, reason))
         else:
-            config = multi[0].result
-        jobs.append(
-            DeviceJob(
-                host=entry.name,
-                platform=entry.platform,
-                config=config,
-                error=error,
-                facility=entry.facility,
-                policy=entry.policy,
-                host_data=entry.data,
-                facts=facts_for(entry.data.model, entry.data.serial, config),
-            )
-        )
+            jobs.append(job(entry, multi[0].result, None))
     return audit(jobs)
-
-
-def facts_for(model: str | None, serial: str | None, config: ConfigText | None) -> Facts:
-    """The inventory's model and serial first, then what the device reported."""
-    reported = config.facts if config is not None else None
-    return Facts(
-        model=model or (reported.model if reported else None),
-        serial=serial or (reported.serial if reported else None),
-        os_version=reported.os_version if reported else None,
-        collected_at=config.collected_at if config is not None else None,
-    )
 
 
 def audit_collected(inventory: Inventory, outcomes: list[Collected | CollectError]) -> AuditReport:
     """Audit what live collection returned (error rows for the hosts that failed)."""
     jobs = []
     for entry, outcome in zip(inventory.hosts, outcomes, strict=True):
-        config = None
-        if isinstance(outcome, Collected):
-            config = ConfigText(
+        if isinstance(outcome, CollectError):
+            jobs.append(job(entry, None, f"host {entry.name} ({entry.platform}): {outcome.reason}"))
+        else:
+            text = ConfigText(
                 outcome.config, f"{entry.name} (live)", "utf-8", outcome.facts, outcome.collected_at
             )
-        error = (
-            f"host {entry.name} ({entry.platform}): {outcome.reason}"
-            if isinstance(outcome, CollectError)
-            else None
-        )
-        jobs.append(
-            DeviceJob(
-                host=entry.name,
-                platform=entry.platform,
-                config=config,
-                error=error,
-                facility=entry.facility,
-                policy=entry.policy,
-                host_data=entry.data,
-                facts=facts_for(entry.data.model, entry.data.serial, config),
-            )
-        )
+            jobs.append(job(entry, text, None))
     return audit(jobs)
+
+
+def job(entry: HostEntry, config: ConfigText | None, error: str | None) -> DeviceJob:
+    return DeviceJob(
+        host=entry.name,
+        platform=entry.platform,
+        config=config,
+        error=error,
+        facility=entry.facility,
+        policy=entry.policy,
+        host_data=entry.data,
+        facts=facts_for(entry, config),
+    )
+
+
+def facts_for(entry: HostEntry, config: ConfigText | None) -> DeviceFacts:
+    """The inventory's model and serial first, then what the device reported."""
+    reported = config.facts if config is not None and config.facts is not None else DeviceFacts()
+    return DeviceFacts(
+        model=entry.data.model or reported.model,
+        serial=entry.data.serial or reported.serial,
+        os_version=reported.os_version,
+        hostname=reported.hostname,
+        collected_at=config.collected_at if config is not None else None,
+    )

@@ -14,18 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onshi.analysis.exposure import InternetInterface
-from onshi.model import Device, ExamplePacket, Severity, Status
+from onshi.model import Device, DeviceFacts, ExamplePacket, Severity, Status
 from onshi.policy import FacilityPolicy, HostData
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """Device facts from the inventory or from collection (model, serial ...)."""
-
-    model: str | None = None
-    serial: str | None = None
-    os_version: str | None = None
-    collected_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +26,7 @@ class RuleInput:
     policy: FacilityPolicy | None
     host_data: HostData | None
     internet: tuple[InternetInterface, ...]
-    facts: Facts = field(default_factory=Facts)
+    facts: DeviceFacts = field(default_factory=DeviceFacts)
 
     @property
     def internet_names(self) -> frozenset[str]:
