@@ -16,6 +16,7 @@ and ssh-rsa, as old clinic routers do. Nothing here ever connects anywhere but 1
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -89,9 +90,17 @@ class SimulatedDevice:
         return self
 
     def stop(self) -> None:
+        """Stop listening and release the port (the accept thread is joined, so the same port can
+        be listened on again at once)."""
         self._stopping.set()
         if self._socket is not None:
+            # A listening socket without connections may refuse the shutdown; closing still follows.
+            with contextlib.suppress(OSError):
+                self._socket.shutdown(socket.SHUT_RDWR)
             self._socket.close()
+            self._socket = None
+        if self._threads:
+            self._threads[0].join(timeout=2)
 
     def _accept_loop(self) -> None:
         assert self._socket is not None
