@@ -30,6 +30,8 @@ from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import json_schema
 from onshi.report.json_report import to_json
+from onshi.report.junit import to_junit
+from onshi.report.sarif import to_sarif
 from onshi.report.table import render_table
 from onshi.sources import SnapshotSource, SourceError, read_config_file
 from onshi.tasks.audit import audit_collected, audit_inventory
@@ -48,6 +50,8 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 class OutputFormat(enum.StrEnum):
     TABLE = "table"
     JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
 
 
 class Language(enum.StrEnum):
@@ -76,8 +80,13 @@ def _error(message: str) -> None:
 
 
 def _emit(report: AuditReport, output_format: OutputFormat, output: Path | None, language: Language) -> None:
-    if output_format is OutputFormat.JSON:
-        text = to_json(report)
+    renderers = {
+        OutputFormat.JSON: to_json,
+        OutputFormat.JUNIT: lambda r: to_junit(r, language.value),
+        OutputFormat.SARIF: to_sarif,
+    }
+    if output_format in renderers:
+        text = renderers[output_format](report)
         if output is None:
             sys.stdout.write(text)
         else:

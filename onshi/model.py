@@ -572,6 +572,13 @@ class ExamplePacket:
     dst_port: int | None
     established: bool = False  # TCP with ACK/RST set: passes `established` filters
 
+    def describe(self) -> str:
+        """``tcp 192.168.100.23:51000 → 192.168.10.5:443`` (``(ACK)`` after the protocol when set)."""
+        src = f"{self.src}:{self.src_port}" if self.src_port is not None else self.src
+        dst = f"{self.dst}:{self.dst_port}" if self.dst_port is not None else self.dst
+        flags = " (ACK)" if self.established else ""
+        return f"{self.protocol}{flags} {src} → {dst}"
+
 
 @dataclass(frozen=True, slots=True)
 class Message:

@@ -54,10 +54,7 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str) 
     for finding in sorted(findings, key=_sort_key):
         message = finding.message.ja if language == "ja" else finding.message.en
         if finding.example_packet is not None:
-            packet = finding.example_packet
-            message += (
-                f"\n  e.g. {packet.protocol} {packet.src}:{packet.src_port} → {packet.dst}:{packet.dst_port}"
-            )
+            message += f"\n  e.g. {finding.example_packet.describe()}"
         table.add_row(
             Text(finding.status.value, style=_STATUS_STYLE[finding.status]),
             finding.severity.value,

@@ -172,7 +172,7 @@ def reach_outcome(
     packet = sp.example(packets, prefer)
     assert packet is not None
     example = _example(network, packet)
-    text = _describe(example)
+    text = example.describe()
     if not reach.exact:
         return outcome(Status.MANUAL, "_approximate", lines, example_packet=example, source=source,
                        destination=destination, example=text, reasons="; ".join(reach.reasons))  # fmt: skip
@@ -188,13 +188,6 @@ def reach_outcome(
 
 def _internet_sources(sp: PacketSpace) -> tuple[Any, ...]:
     return (sp.network("src", ipaddress.ip_network("198.51.100.0/24")),)
-
-
-def _describe(example: ExamplePacket) -> str:
-    src = f"{example.src}:{example.src_port}" if example.src_port is not None else example.src
-    dst = f"{example.dst}:{example.dst_port}" if example.dst_port is not None else example.dst
-    flags = " (ACK)" if example.established else ""
-    return f"{example.protocol}{flags} {src} → {dst}"
 
 
 def _blocking_lines(inp: RuleInput, zones: list[str]) -> list[int]:
@@ -411,7 +404,7 @@ def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
             lines = [policy.line, *([acl.line, *(e.line for e in acl.entries)] if acl else [])]
             example = _example(network, packet)
             yield outcome(Status.FAIL, "protected_scope", lines, example_packet=example, vpn=vpn_name,
-                          example=_describe(example), acl=policy.match_acl or "-")  # fmt: skip
+                          example=example.describe(), acl=policy.match_acl or "-")  # fmt: skip
 
 
 # --- EXT ---------------------------------------------------------------------------------------------------
@@ -461,7 +454,7 @@ def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
         acl = inp.device.acl(interface.acl_in if packet.version == 4 else interface.ipv6_acl_in)
         lines = [interface.lines[0], *([acl.line] if acl else [])]
         yield outcome(Status.FAIL, "spoofed_accepted", lines, example_packet=_example(network, packet),
-                      interface=interface.name, example=_describe(_example(network, packet)))  # fmt: skip
+                      interface=interface.name, example=_example(network, packet).describe())  # fmt: skip
     if not found:
         lines = [i.lines[0] for i in wan] + _blocking_lines(inp, [INTERNET])
         yield passed("filtered", lines, interfaces=names(i.name for i in wan))
