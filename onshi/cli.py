@@ -29,6 +29,7 @@ from onshi.model import Severity, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import json_schema
+from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
@@ -215,6 +216,53 @@ def audit_command(
     report = audit_inventory(loaded, SnapshotSource(snapshots), workers)
     _emit(report, output_format, output, lang)
     raise typer.Exit(exit_code(report, fail_on))
+
+
+def _snapshot_report(inventory: Path, configs: Path | None, workers: int) -> AuditReport:
+    loaded = _load(inventory)
+    snapshots = configs if configs is not None else inventory / "configs"
+    if not snapshots.is_dir():
+        _error(f"{snapshots}: snapshot folder not found")
+        raise typer.Exit(EXIT_INPUT)
+    return audit_inventory(loaded, SnapshotSource(snapshots), workers)
+
+
+def _write_or_print(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        # UTF-8 with a byte-order mark: spreadsheet software then reads the Japanese correctly.
+        write_atomic(output, "\ufeff" + text)
+
+
+ConfigsOption = Annotated[Path | None, typer.Option(help="Snapshot folder [default: INVENTORY/configs].")]
+InventoryOption = Annotated[Path, typer.Option(help="Inventory folder.")]
+
+
+@app.command("ledger")
+def ledger_command(
+    inventory: InventoryOption = Path("inventory"),
+    configs: ConfigsOption = None,
+    output: OutputOption = None,
+    workers: WorkersOption = 10,
+) -> None:
+    """The asset ledger (機器台帳) as CSV: device, facility, role, platform, model, OS, serial, location."""
+    report = _snapshot_report(inventory, configs, workers)
+    _write_or_print(ledger_csv(report), output)
+    raise typer.Exit(EXIT_INPUT if any(d.error for d in report.devices) else EXIT_OK)
+
+
+@app.command("checklist")
+def checklist_command(
+    inventory: InventoryOption = Path("inventory"),
+    configs: ConfigsOption = None,
+    output: OutputOption = None,
+    workers: WorkersOption = 10,
+) -> None:
+    """The checklist items (最低限のチェックリスト, 規程例 別表) with verdicts per facility, as CSV."""
+    report = _snapshot_report(inventory, configs, workers)
+    _write_or_print(checklist_csv(report), output)
+    raise typer.Exit(EXIT_INPUT if any(d.error for d in report.devices) else EXIT_OK)
 
 
 @app.command("audit-file")

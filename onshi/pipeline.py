@@ -8,7 +8,7 @@ A device that cannot be read or parsed becomes an error row; the others go on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -18,6 +18,7 @@ from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.policy import FacilityPolicy, HostData
 from onshi.sources import ConfigText
 from onshi.validators.base import RuleInput
+from onshi.validators.documentation import ledger_entry
 from onshi.validators.engine import evaluate
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class DeviceReport:
     unrecognized: tuple[Unrecognized, ...]
     error: str | None = None
     encoding: str | None = None
+    ledger: Mapping[str, str] = field(default_factory=dict)  # the asset-ledger row (DOC-01)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,15 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         internet = internet_interfaces(device, declared)
     except UnknownInterfaceError as error:
         return _error_row(job, f"host {job.host}: {error}"), None
+    rule_input = RuleInput(
+        host=job.host,
+        device=device,
+        facility_name=job.facility,  # the inventory group: the key reports group and compare by
+        policy=job.policy,
+        host_data=job.host_data,
+        internet=internet,
+        facts=job.facts,
+    )
     report = DeviceReport(
         host=job.host,
         facility=job.facility,
@@ -83,15 +94,7 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         lines=len(device.source.lines),
         unrecognized=device.unrecognized,
         encoding=job.config.encoding,
-    )
-    rule_input = RuleInput(
-        host=job.host,
-        device=device,
-        facility_name=job.policy.name if job.policy else job.facility,
-        policy=job.policy,
-        host_data=job.host_data,
-        internet=internet,
-        facts=job.facts,
+        ledger={**ledger_entry(rule_input), "collected_at": job.facts.collected_at or ""},
     )
     return report, rule_input
 

@@ -1,0 +1,69 @@
+"""The checklist export and the asset ledger, as a facility files them."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.pipeline import AuditReport
+from onshi.report.checklist import checklist, checklist_csv, checklist_items, ledger_csv
+from onshi.validators.registry import all_rules
+from tests.helpers import SAMPLE_INVENTORY
+
+runner = CliRunner()
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def test_every_checklist_item_quotes_its_source_and_names_real_rules() -> None:
+    known = {rule.id for rule in all_rules()}
+    items = checklist_items()
+    assert {item.source.split()[0] for item in items} == {"CHECKLIST", "REG-EX"}
+    assert len([i for i in items if i.source.startswith("REG-EX 別表")]) == 8
+    for item in items:
+        assert set(item.rules) <= known, item.id
+        assert item.ja
+        assert item.en
+
+
+def test_verdicts_follow_the_findings(sample_report: AuditReport) -> None:
+    rows = {(r.facility, r.item.id): r for r in checklist(sample_report)}
+    password = rows[("clinic_sakura", "CL-T7b")]  # AUTH-02 fails on the clinic's type-7 passwords
+    assert password.verdict == "not_done"
+    assert "AUTH-02@sakura-rtr1" in password.failing
+    assert rows[("pharmacy_aoba", "CL-T7b")].verdict == "done"
+    assert rows[("pharmacy_aoba", "CL-T12")].verdict == "not_applicable"  # the pharmacy has no Wi-Fi
+    assert rows[("pharmacy_aoba", "REG-3")].verdict == "confirm"  # anti-malware: no rule can tell
+    assert rows[("clinic_sakura", "REG-6")].verdict == "not_done"  # segmentation fails exactly
+
+
+def test_checklist_csv_has_both_languages(sample_report: AuditReport) -> None:
+    rows = _rows(checklist_csv(sample_report))
+    assert {row["verdict_ja"] for row in rows} <= {"実施済", "未実施", "要確認", "該当なし"}
+    first = rows[0]
+    assert first["item_ja"].endswith("。")
+    assert first["verdict_en"] in {"done", "not done", "to confirm", "not applicable"}
+
+
+def test_ledger_has_a_row_per_device(sample_report: AuditReport) -> None:
+    rows = {row["host"]: row for row in _rows(ledger_csv(sample_report))}
+    assert set(rows) == {"sakura-rtr1", "sakura-ap1", "aoba-rtr1"}
+    assert rows["aoba-rtr1"]["model"] == "C1111-4P"
+    assert rows["aoba-rtr1"]["os_version"] == "17.9"
+    assert rows["sakura-rtr1"]["location"] == "1F 事務室 ラック"
+
+
+def test_cli_writes_csv_files_excel_can_read(tmp_path: Path) -> None:
+    for command in ("ledger", "checklist"):
+        target = tmp_path / f"{command}.csv"
+        result = runner.invoke(app, [command, "--inventory", str(SAMPLE_INVENTORY), "--output", str(target)])
+        assert result.exit_code == 0, result.output
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
+        assert len(_rows(data.decode("utf-8"))) > 2
