@@ -30,6 +30,7 @@ from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
+from onshi.report.compare import CompareError, Comparison, compare, load_previous
 from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
@@ -80,9 +81,15 @@ def _error(message: str) -> None:
     typer.echo(f"error: {message}", err=True)
 
 
-def _emit(report: AuditReport, output_format: OutputFormat, output: Path | None, language: Language) -> None:
-    renderers = {
-        OutputFormat.JSON: to_json,
+def _emit(
+    report: AuditReport,
+    output_format: OutputFormat,
+    output: Path | None,
+    language: Language,
+    comparison: Comparison | None = None,
+) -> None:
+    renderers: dict[OutputFormat, Callable[[AuditReport], str]] = {
+        OutputFormat.JSON: lambda r: to_json(r, comparison),
         OutputFormat.JUNIT: lambda r: to_junit(r, language.value),
         OutputFormat.SARIF: to_sarif,
     }
@@ -94,11 +101,21 @@ def _emit(report: AuditReport, output_format: OutputFormat, output: Path | None,
             write_atomic(output, text)
         return
     if output is None:
-        render_table(report, language.value)
+        render_table(report, language.value, comparison=comparison)
         return
     console = Console(record=True, width=160, file=io.StringIO())
-    render_table(report, language.value, console)
+    render_table(report, language.value, console, comparison)
     write_atomic(output, console.export_text())
+
+
+def _comparison(report: AuditReport, previous: Path | None) -> Comparison | None:
+    if previous is None:
+        return None
+    try:
+        return compare(report, load_previous(previous), str(previous))
+    except CompareError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 def exit_code(report: AuditReport, fail_on: FailOn) -> int:
@@ -201,21 +218,31 @@ def audit_command(
     accept_new_host_keys: AcceptNewOption = False,
     connect_timeout: ConnectTimeoutOption = 10.0,
     command_timeout: CommandTimeoutOption = 60.0,
+    compare_with: Annotated[
+        Path | None,
+        typer.Option("--compare", help="A previous JSON report: mark findings new, fixed, unchanged."),
+    ] = None,
 ) -> None:
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
-    loaded = _load(inventory)
+    if compare_with is not None:
+        _comparison_file_readable(compare_with)
     if live:
+        loaded = _load(inventory)
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
         report = audit_collected(loaded, _collect(loaded, options, workers))
-        _emit(report, output_format, output, lang)
-        raise typer.Exit(exit_code(report, fail_on))
-    snapshots = configs if configs is not None else inventory / "configs"
-    if not snapshots.is_dir():
-        _error(f"{snapshots}: snapshot folder not found")
-        raise typer.Exit(EXIT_INPUT)
-    report = audit_inventory(loaded, SnapshotSource(snapshots), workers)
-    _emit(report, output_format, output, lang)
+    else:
+        report = _snapshot_report(inventory, configs, workers)
+    _emit(report, output_format, output, lang, _comparison(report, compare_with))
     raise typer.Exit(exit_code(report, fail_on))
+
+
+def _comparison_file_readable(path: Path) -> None:
+    """Fail before a long audit when the previous report cannot be used."""
+    try:
+        load_previous(path)
+    except CompareError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_INPUT) from None
 
 
 def _snapshot_report(inventory: Path, configs: Path | None, workers: int) -> AuditReport:

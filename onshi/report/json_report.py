@@ -9,6 +9,7 @@ from typing import Any
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceReport
+from onshi.report.compare import Comparison
 
 
 def summary(report: AuditReport) -> dict[str, Any]:
@@ -40,8 +41,8 @@ def _device(device: DeviceReport) -> dict[str, Any]:
     }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
-    return {
+def _finding(finding: Finding, comparison: Comparison | None = None) -> dict[str, Any]:
+    document = {
         "host": finding.host,
         "facility": finding.facility,
         "rule": finding.rule,
@@ -53,12 +54,23 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "remediation": list(finding.remediation),
         "example_packet": asdict(finding.example_packet) if finding.example_packet else None,
     }
+    if comparison is not None:
+        document["change"] = comparison.change(finding)
+    return document
 
 
-def to_json(report: AuditReport) -> str:
-    document = {
+def to_json(report: AuditReport, comparison: Comparison | None = None) -> str:
+    document: dict[str, Any] = {
         "summary": summary(report),
         "devices": [_device(device) for device in report.devices],
-        "findings": [_finding(finding) for finding in report.findings],
+        "findings": [_finding(finding, comparison) for finding in report.findings],
     }
+    if comparison is not None:
+        document["comparison"] = {
+            "previous": comparison.previous,
+            "new": len(comparison.new),
+            "unchanged": len(comparison.unchanged),
+            "fixed": len(comparison.fixed),
+            "fixed_findings": list(comparison.fixed),
+        }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceReport
+from onshi.report.compare import Comparison
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
 _STATUS_STYLE = {
@@ -21,10 +22,12 @@ _STATUS_STYLE = {
 _LABELS = {
     "ja": {"facility": "施設", "device": "機器", "status": "結果", "severity": "重要度", "rule": "ルール",
            "message": "内容", "evidence": "根拠行", "totals": "合計", "parse": "解析", "lines": "行",
-           "unrecognized": "未解釈行", "error": "エラー", "none": "（施設なし）"},
+           "unrecognized": "未解釈行", "error": "エラー", "none": "（施設なし）", "compared": "前回との比較",
+           "new": "新規", "fixed": "解消", "unchanged": "継続"},
     "en": {"facility": "Facility", "device": "Device", "status": "Status", "severity": "Severity",
            "rule": "Rule", "message": "Message", "evidence": "Evidence", "totals": "Totals", "parse": "parse",
-           "lines": "lines", "unrecognized": "unrecognized lines", "error": "error", "none": "(no facility)"},
+           "lines": "lines", "unrecognized": "unrecognized lines", "error": "error", "none": "(no facility)",
+           "compared": "compared with", "new": "new", "fixed": "fixed", "unchanged": "unchanged"},
 }  # fmt: skip
 
 
@@ -37,7 +40,9 @@ def _evidence(finding: Finding) -> str:
     return ", ".join(str(line) for line in lines[:8]) + (" …" if len(lines) > 8 else "")
 
 
-def _device_table(device: DeviceReport, findings: list[Finding], language: str) -> Table:
+def _device_table(
+    device: DeviceReport, findings: list[Finding], language: str, comparison: Comparison | None
+) -> Table:
     labels = _LABELS[language]
     title = f"{labels['device']}: {device.host} ({device.platform})"
     if device.error:
@@ -55,8 +60,10 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str) 
         message = finding.message.ja if language == "ja" else finding.message.en
         if finding.example_packet is not None:
             message += f"\n  e.g. {finding.example_packet.describe()}"
+        change = comparison.change(finding) if comparison is not None else None
+        status = finding.status.value + (f" ({_LABELS[language][change]})" if change else "")
         table.add_row(
-            Text(finding.status.value, style=_STATUS_STYLE[finding.status]),
+            Text(status, style=_STATUS_STYLE[finding.status]),
             finding.severity.value,
             finding.rule,
             Text(message),
@@ -65,7 +72,12 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str) 
     return table
 
 
-def render_table(report: AuditReport, language: str = "ja", console: Console | None = None) -> None:
+def render_table(
+    report: AuditReport,
+    language: str = "ja",
+    console: Console | None = None,
+    comparison: Comparison | None = None,
+) -> None:
     console = console or Console()
     labels = _LABELS[language]
     by_host: dict[str, list[Finding]] = defaultdict(list)
@@ -76,8 +88,13 @@ def render_table(report: AuditReport, language: str = "ja", console: Console | N
         by_facility[device.facility or labels["none"]].append(device)
     for facility, devices in by_facility.items():
         console.rule(f"{labels['facility']}: {facility}")
-        console.print(Group(*(_device_table(d, by_host[d.host], language) for d in devices)))
+        console.print(Group(*(_device_table(d, by_host[d.host], language, comparison) for d in devices)))
     counts = Counter(finding.status for finding in report.findings)
     totals = "  ".join(f"{status.value}: {counts.get(status, 0)}" for status in _STATUS_ORDER)
     errors = sum(1 for device in report.devices if device.error)
     console.print(f"{labels['totals']}: {totals}  device errors: {errors}")
+    if comparison is not None:
+        console.print(
+            f"{labels['compared']} {comparison.previous}: {labels['new']} {len(comparison.new)}, "
+            f"{labels['fixed']} {len(comparison.fixed)}, {labels['unchanged']} {len(comparison.unchanged)}"
+        )
