@@ -51,9 +51,7 @@ def _onshi(files: list[tuple[str, bytes]]) -> int:
     return len(report.findings)
 
 
-def _best(
-    function: Callable[[list[tuple[str, bytes]]], int], files: list[tuple[str, bytes]], repeat: int
-) -> float:
+def _best(function: Callable[[list[tuple[str, bytes]]], int], files: list[tuple[str, bytes]], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         gc.collect()
@@ -64,9 +62,7 @@ def _best(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

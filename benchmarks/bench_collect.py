@@ -25,17 +25,13 @@ from tests.simulator import LOOPBACK, SimulatedDevice
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = (ROOT / "inventory" / "configs" / "aoba-rtr1.cfg").read_text(encoding="utf-8")
-FACTS = (ROOT / "tests" / "fixtures" / "cisco_ios" / "collect" / "show_version_c1111.txt").read_text(
-    encoding="utf-8"
-)
+FACTS = (ROOT / "tests" / "fixtures" / "cisco_ios" / "collect" / "show_version_c1111.txt").read_text(encoding="utf-8")
 CREDENTIALS = Credentials("admin", "Sim-Pass-7391!", "Sim-Enable-5822!")
 GROUP = yaml.safe_load((ROOT / "inventory" / "groups.yaml").read_text(encoding="utf-8"))["pharmacy_aoba"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--devices", type=int, default=100)
     parser.add_argument("--workers", type=int, default=20)
     args = parser.parse_args()
@@ -49,9 +45,7 @@ def main() -> None:
                 for i, device in enumerate(devices)
             }  # fmt: skip
             (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts), encoding="utf-8")
-            (folder / "groups.yaml").write_text(
-                yaml.safe_dump({"pharmacy": GROUP}, allow_unicode=True), "utf-8"
-            )
+            (folder / "groups.yaml").write_text(yaml.safe_dump({"pharmacy": GROUP}, allow_unicode=True), "utf-8")
             options = CollectOptions(folder / "known_hosts", accept_new_host_keys=True)
             start = time.perf_counter()
             outcomes = collect_inventory(

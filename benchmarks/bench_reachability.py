@@ -82,9 +82,7 @@ def pharmacy_with(acl: Acl) -> tuple[Device, Any]:
     host = inventory.host("aoba-rtr1")
     config = read_config_file(INVENTORY / "configs" / "aoba-rtr1.cfg")
     device = get_driver(host.platform).parse(config.text, config.file)
-    interfaces = tuple(
-        replace(i, acl_in="BENCH") if i.name == ZONE_INTERFACE else i for i in device.interfaces
-    )
+    interfaces = tuple(replace(i, acl_in="BENCH") if i.name == ZONE_INTERFACE else i for i in device.interfaces)
     return replace(device, interfaces=interfaces, acls=(*device.acls, acl)), host.policy
 
 
@@ -241,9 +239,7 @@ def throughput(copies: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--compare", action="store_true", help="also time the hyper-rectangle alternative")
     parser.add_argument("--copies", type=int, default=50)
     args = parser.parse_args()
@@ -254,9 +250,7 @@ def main() -> None:
         for size in SIZES:
             with context.Pool(1, maxtasksperchild=1) as pool:
                 seconds, peak, pairs = pool.apply(matrix, (size, shape))
-            print(
-                f"{shape:>10}{size:>10}{seconds:>10.3f}{peak:>10.0f}{pairs:>7}{seconds * 1e6 / size:>10.1f}"
-            )
+            print(f"{shape:>10}{size:>10}{seconds:>10.3f}{peak:>10.0f}{pairs:>7}{seconds * 1e6 / size:>10.1f}")
     if args.compare:
         print("\nfirst-match of one ACL (seconds; boxes stopped at 20 s)")
         print(f"{'shape':>10}{'lines':>8}{'BDD D&C':>10}{'BDD fold':>10}{'boxes':>10}")

@@ -133,9 +133,7 @@ AcceptNewOption = Annotated[
     bool, typer.Option("--accept-new-host-keys", help="Record the keys of hosts seen for the first time.")
 ]
 ConnectTimeoutOption = Annotated[float, typer.Option(min=1, help="Seconds to connect and log in, per host.")]
-CommandTimeoutOption = Annotated[
-    float, typer.Option(min=1, help="Seconds to wait for each command's output.")
-]
+CommandTimeoutOption = Annotated[float, typer.Option(min=1, help="Seconds to wait for each command's output.")]
 WorkersOption = Annotated[int, typer.Option(min=1, max=200, help="Concurrent hosts.")]
 DEFAULT_KNOWN_HOSTS = Path.home() / ".ssh" / "known_hosts"
 
@@ -181,9 +179,7 @@ def collect_command(
     accept_new_host_keys: AcceptNewOption = False,
     connect_timeout: ConnectTimeoutOption = 10.0,
     command_timeout: CommandTimeoutOption = 60.0,
-    sanitize: Annotated[
-        bool, typer.Option(help="Also write copies with secrets masked, for sharing.")
-    ] = False,
+    sanitize: Annotated[bool, typer.Option(help="Also write copies with secrets masked, for sharing.")] = False,
 ) -> None:
     """Collect running configurations and device facts over SSH into snapshots."""
     loaded = _load(inventory)
@@ -200,9 +196,9 @@ def collect_command(
 
 @app.command("audit")
 def audit_command(
-    inventory: Annotated[
-        Path, typer.Option(help="Inventory folder (hosts.yaml, groups.yaml, defaults.yaml).")
-    ] = Path("inventory"),
+    inventory: Annotated[Path, typer.Option(help="Inventory folder (hosts.yaml, groups.yaml, defaults.yaml).")] = Path(
+        "inventory"
+    ),
     configs: Annotated[
         Path | None, typer.Option(help="Snapshot folder of <host>.cfg [default: INVENTORY/configs].")
     ] = None,
@@ -211,9 +207,7 @@ def audit_command(
     lang: LangOption = Language.JA,
     fail_on: FailOnOption = FailOn.HIGH,
     workers: WorkersOption = 10,
-    live: Annotated[
-        bool, typer.Option("--live", help="Collect over SSH now instead of reading snapshots.")
-    ] = False,
+    live: Annotated[bool, typer.Option("--live", help="Collect over SSH now instead of reading snapshots.")] = False,
     known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
     accept_new_host_keys: AcceptNewOption = False,
     connect_timeout: ConnectTimeoutOption = 10.0,
@@ -295,9 +289,7 @@ def checklist_command(
 @app.command("audit-file")
 def audit_file_command(
     files: Annotated[list[Path], typer.Argument(help="Configuration files.", show_default=False)],
-    platform: Annotated[
-        str, typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios.")
-    ],
+    platform: Annotated[str, typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios.")],
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = None,
     lang: LangOption = Language.JA,

@@ -155,9 +155,7 @@ def classify(error: BaseException | None, secrets: tuple[str, ...]) -> str:
     if any(isinstance(e, NetmikoAuthenticationException | paramiko.AuthenticationException) for e in chain):
         return "authentication failed (wrong username or password)"
     if any(isinstance(e, paramiko.BadHostKeyException) for e in chain):
-        return (
-            "the host key changed since it was recorded in known_hosts (possible man-in-the-middle): refused"
-        )
+        return "the host key changed since it was recorded in known_hosts (possible man-in-the-middle): refused"
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         return "connection refused (nothing listens on the SSH port)"
     text = " ".join(str(e) for e in chain)

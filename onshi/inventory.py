@@ -70,9 +70,7 @@ def _load_yaml(path: Path, problems: list[InventoryProblem], *, required: bool) 
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
-        problems.append(
-            InventoryProblem(str(path), where, "", f"invalid YAML: {getattr(error, 'problem', error)}")
-        )
+        problems.append(InventoryProblem(str(path), where, "", f"invalid YAML: {getattr(error, 'problem', error)}"))
         return {}
     except (OSError, UnicodeDecodeError) as error:
         problems.append(InventoryProblem(str(path), "", "", f"cannot read: {error}"))
@@ -122,9 +120,7 @@ def load_inventory(directory: Path) -> Inventory:
     return Inventory(directory, tuple(entries), facilities)
 
 
-def _facilities(
-    groups: dict[str, Any], file: str, problems: list[InventoryProblem]
-) -> dict[str, FacilityPolicy]:
+def _facilities(groups: dict[str, Any], file: str, problems: list[InventoryProblem]) -> dict[str, FacilityPolicy]:
     facilities = {}
     for name, raw in groups.items():
         data = (raw or {}).get("data") if isinstance(raw, dict) else None
@@ -174,9 +170,7 @@ def _host(
     platform = _platform(raw, chain, groups, defaults)
     start = len(problems)
     if platform is None:
-        problems.append(
-            InventoryProblem(file, where, "platform", "missing (set it on the host, a group or defaults)")
-        )
+        problems.append(InventoryProblem(file, where, "platform", "missing (set it on the host, a group or defaults)"))
     else:
         try:
             resolve_platform(platform)
@@ -188,14 +182,10 @@ def _host(
     ]
     if not has_facility_data:
         problems.append(
-            InventoryProblem(
-                file, where, "groups", "belongs to no facility (a group whose data has `facility`)"
-            )
+            InventoryProblem(file, where, "groups", "belongs to no facility (a group whose data has `facility`)")
         )
     elif len(has_facility_data) > 1:
-        problems.append(
-            InventoryProblem(file, where, "groups", f"belongs to several facilities: {has_facility_data}")
-        )
+        problems.append(InventoryProblem(file, where, "groups", f"belongs to several facilities: {has_facility_data}"))
     try:
         data = HostData.model_validate(raw.get("data") or {})
     except ValidationError as error:
@@ -207,9 +197,7 @@ def _host(
     return HostEntry(name, platform, facility, facilities[facility], data)
 
 
-def _platform(
-    raw: dict[str, Any], chain: list[str], groups: dict[str, Any], defaults: dict[str, Any]
-) -> str | None:
+def _platform(raw: dict[str, Any], chain: list[str], groups: dict[str, Any], defaults: dict[str, Any]) -> str | None:
     if raw.get("platform"):
         return str(raw["platform"])
     for group in chain:

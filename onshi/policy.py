@@ -68,9 +68,7 @@ class Vpn(Strict):
         default_factory=list, description="Peer gateway addresses or names the device may talk to."
     )
     remote_prefixes: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = Field(default_factory=list)
-    local_segments: list[str] = Field(
-        default_factory=list, description="Segments whose traffic this VPN may carry."
-    )
+    local_segments: list[str] = Field(default_factory=list, description="Segments whose traffic this VPN may carry.")
     listener: Literal["ssl_vpn", "l2tp", "pptp"] | None = Field(
         default=None,
         description="A remote-access listener on the device that this VPN is (the owner's remote access).",
@@ -89,9 +87,7 @@ class Flow(Strict):
 
 class FacilityPolicy(Strict):
     name: str = Field(min_length=1, description="Facility name (施設名).")
-    code: Annotated[
-        str, Field(pattern=r"^\d{10}$", description="保険医療機関コード / 薬局コード (10 digits).")
-    ]
+    code: Annotated[str, Field(pattern=r"^\d{10}$", description="保険医療機関コード / 薬局コード (10 digits).")]
     kind: Literal["clinic", "hospital", "pharmacy", "visiting_nurse"] = "clinic"
     connection: Literal["ip_vpn", "ipsec_ike"]
     segments: list[Segment] = Field(min_length=1)
@@ -172,8 +168,7 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "onshi inventory data",
-        "description": "groups.yaml: <group>.data.facility is a FacilityPolicy; "
-        "hosts.yaml: <host>.data is a HostData.",
+        "description": "groups.yaml: <group>.data.facility is a FacilityPolicy; hosts.yaml: <host>.data is a HostData.",
         "$defs": {
             "FacilityPolicy": FacilityPolicy.model_json_schema(by_alias=True),
             "HostData": HostData.model_json_schema(by_alias=True),

@@ -75,9 +75,7 @@ class SnapshotSource:
         facts = metadata.get("facts") or {}
         return replace(
             config,
-            facts=DeviceFacts(
-                facts.get("model"), facts.get("serial"), facts.get("os_version"), facts.get("hostname")
-            ),
+            facts=DeviceFacts(facts.get("model"), facts.get("serial"), facts.get("os_version"), facts.get("hostname")),
             collected_at=metadata.get("collected_at"),
         )
 

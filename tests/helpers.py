@@ -58,9 +58,7 @@ def audit_fixture(
     path = fixture_path(platform, name)
     facility = FacilityPolicy.model_validate(policy) if policy is not None else None
     data = HostData.model_validate({"role": role, **host_data}) if role is not None else None
-    job = DeviceJob(
-        path.stem, platform, read_config_file(path), facility="test", policy=facility, host_data=data
-    )
+    job = DeviceJob(path.stem, platform, read_config_file(path), facility="test", policy=facility, host_data=data)
     return audit([job])
 
 

@@ -31,9 +31,7 @@ from paramiko.common import (
     OPEN_SUCCEEDED,
 )
 
-Fault = Literal[
-    "none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated"
-]
+Fault = Literal["none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated"]
 LOOPBACK = "127.0.0.1"
 
 

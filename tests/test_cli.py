@@ -31,22 +31,16 @@ def test_sample_audit_json_shape() -> None:
 
 def test_fail_on_threshold_sets_the_exit_code() -> None:
     pharmacy_only = FIXTURES / "cisco_ios" / "edge_compliant.cfg"
-    low = runner.invoke(
-        app, ["audit-file", str(pharmacy_only), "--platform", "cisco_ios", "--fail-on", "low"]
-    )
+    low = runner.invoke(app, ["audit-file", str(pharmacy_only), "--platform", "cisco_ios", "--fail-on", "low"])
     assert low.exit_code == 0  # without a policy nothing can fail here: every gap is `manual`
     violations = FIXTURES / "cisco_ios" / "edge_violations.cfg"
-    critical = runner.invoke(
-        app, ["audit-file", str(violations), "--platform", "cisco_ios", "--fail-on", "critical"]
-    )
+    critical = runner.invoke(app, ["audit-file", str(violations), "--platform", "cisco_ios", "--fail-on", "critical"])
     assert critical.exit_code == 1
 
 
 def test_table_in_both_languages() -> None:
     ja = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY)], env={"COLUMNS": "200"})
-    en = runner.invoke(
-        app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "--lang", "en"], env={"COLUMNS": "200"}
-    )
+    en = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "--lang", "en"], env={"COLUMNS": "200"})
     assert "施設: clinic_sakura" in ja.output
     assert "施設: pharmacy_aoba" in ja.output
     assert "インターネットに" in ja.output

@@ -71,13 +71,9 @@ def collect(folder: Path, tmp_path: Path, *extra: str) -> Any:
     )  # fmt: skip
 
 
-def test_collect_writes_the_config_byte_for_byte_with_facts(
-    tmp_path: Path, devices: list[SimulatedDevice]
-) -> None:
+def test_collect_writes_the_config_byte_for_byte_with_facts(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
     device = start(devices, hostname="aoba-rtr1")
-    result = collect(
-        inventory(tmp_path, {"aoba-rtr1": device}), tmp_path, "--accept-new-host-keys", "--sanitize"
-    )
+    result = collect(inventory(tmp_path, {"aoba-rtr1": device}), tmp_path, "--accept-new-host-keys", "--sanitize")
     assert result.exit_code == 0, result.output
     snapshot = tmp_path / "out" / "aoba-rtr1.cfg"
     assert snapshot.read_bytes() == CONFIG.encode("utf-8")
@@ -94,9 +90,7 @@ def test_collect_writes_the_config_byte_for_byte_with_facts(
     assert f"[{LOOPBACK}]:{device.port} ssh-rsa" in (tmp_path / "known_hosts").read_text(encoding="utf-8")
 
 
-def test_audit_live_uses_the_collected_config_and_facts(
-    tmp_path: Path, devices: list[SimulatedDevice]
-) -> None:
+def test_audit_live_uses_the_collected_config_and_facts(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
     device = start(devices, hostname="aoba-rtr1")
     folder = inventory(tmp_path, {"aoba-rtr1": device})
     result = runner.invoke(app, ["audit", "--live", "--inventory", str(folder), "--known-hosts",
@@ -122,9 +116,7 @@ FAULTS = {
 }
 
 
-def test_each_fault_is_its_own_error_and_other_hosts_are_kept(
-    tmp_path: Path, devices: list[SimulatedDevice]
-) -> None:
+def test_each_fault_is_its_own_error_and_other_hosts_are_kept(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
     hosts: dict[str, SimulatedDevice | int] = {"good": start(devices, hostname="good")}
     for name, (_, options) in FAULTS.items():
         hosts[name] = free_port() if name == "refused" else start(devices, hostname=name, **options)
@@ -149,9 +141,7 @@ def test_a_legacy_only_device_is_collected(tmp_path: Path, devices: list[Simulat
     assert (tmp_path / "out" / "legacy.cfg").read_bytes() == CONFIG.encode("utf-8")
 
 
-def test_an_unknown_host_key_is_refused_without_accept_new(
-    tmp_path: Path, devices: list[SimulatedDevice]
-) -> None:
+def test_an_unknown_host_key_is_refused_without_accept_new(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
     device = start(devices, hostname="new")
     result = collect(inventory(tmp_path, {"new": device}), tmp_path)
     assert result.exit_code == 2
@@ -192,9 +182,7 @@ def test_progress_is_plain_lines_off_a_terminal(tmp_path: Path, devices: list[Si
     outcomes = collect_inventory(
         load_inventory(folder),
         lambda host: resolve_credentials(host, ENV, None),
-        CollectOptions(
-            tmp_path / "known_hosts", accept_new_host_keys=True, connect_timeout=3, command_timeout=4
-        ),
+        CollectOptions(tmp_path / "known_hosts", accept_new_host_keys=True, connect_timeout=3, command_timeout=4),
         workers=2,
         stream=stream,
     )

@@ -20,13 +20,9 @@ def test_fixing_telnet_shows_as_fixed_and_the_rest_unchanged(tmp_path: Path) -> 
     inventory = tmp_path / "inventory"
     shutil.copytree(SAMPLE_INVENTORY, inventory)
     config = inventory / "configs" / "sakura-rtr1.cfg"
-    text = (
-        config.read_bytes().decode("shift_jis").replace(" transport input telnet ssh", " transport input ssh")
-    )
+    text = config.read_bytes().decode("shift_jis").replace(" transport input telnet ssh", " transport input ssh")
     config.write_bytes(text.encode("shift_jis"))
-    result = runner.invoke(
-        app, ["audit", "--inventory", str(inventory), "-f", "json", "--compare", str(previous)]
-    )
+    result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", "json", "--compare", str(previous)])
     document = json.loads(result.output)
     comparison = document["comparison"]
     fixed = {(f["host"], f["rule"]) for f in comparison["fixed_findings"]}

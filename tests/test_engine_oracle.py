@@ -155,12 +155,8 @@ def devices(draw: st.DrawFn) -> Device:
         zones = (Zone("IN", 700), Zone("OUT", 701))
         actions = []
         for index in range(draw(st.integers(0, 3))):
-            protocols = tuple(
-                draw(st.lists(st.sampled_from(["tcp", "udp", "icmp", "https", "ssh"]), max_size=2))
-            )
-            class_acls = tuple(
-                draw(st.lists(st.sampled_from([a.name for a in acl_list] or ["none"]), max_size=1))
-            )
+            protocols = tuple(draw(st.lists(st.sampled_from(["tcp", "udp", "icmp", "https", "ssh"]), max_size=2)))
+            class_acls = tuple(draw(st.lists(st.sampled_from([a.name for a in acl_list] or ["none"]), max_size=1)))
             actions.append(ZoneAction(f"C{index}", draw(st.sampled_from(["inspect", "pass", "drop"])),
                                       False, class_acls, protocols, 710 + index, draw(st.booleans())))  # fmt: skip
         actions.append(ZoneAction("class-default", "drop", True, (), (), 719))
@@ -168,9 +164,7 @@ def devices(draw: st.DrawFn) -> Device:
         for number, (source, destination) in enumerate(
             draw(
                 st.lists(
-                    st.sampled_from(
-                        [("IN", "OUT"), ("OUT", "IN"), ("IN", "self"), ("OUT", "self"), ("IN", "IN")]
-                    ),
+                    st.sampled_from([("IN", "OUT"), ("OUT", "IN"), ("IN", "self"), ("OUT", "self"), ("IN", "IN")]),
                     max_size=3,
                     unique=True,
                 )
@@ -208,9 +202,7 @@ def packets(draw: st.DrawFn, source_zone: str) -> Packet:
     )  # fmt: skip
 
 
-@settings(
-    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
-)
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(device=devices(), data=st.data())
 def test_engine_and_oracle_agree(device: Device, data: st.DataObject) -> None:
     network = DeviceNetwork(device, POLICY, ["Gi3"])
@@ -219,11 +211,7 @@ def test_engine_and_oracle_agree(device: Device, data: st.DataObject) -> None:
     for name, zone in sorted(network.zone_of.items()):
         assert zone is not None
         packet = data.draw(packets(zone), label=f"packet from {zone}")
-        if (
-            packet.dst == ipaddress.ip_address("203.0.113.2")
-            and packet.protocol == 6
-            and data.draw(st.booleans())
-        ):
+        if packet.dst == ipaddress.ip_address("203.0.113.2") and packet.protocol == 6 and data.draw(st.booleans()):
             packet = replace(packet, dst_port=3389)  # exercise the port forward
         verdict = forward(network, network.interfaces[name], packet)
         for destination in zones:

@@ -122,9 +122,7 @@ def test_rdp_port_forward_fails_ext_01_through_nat_and_ext_02() -> None:
     assert failing(report, "EXT-02")
 
 
-@pytest.mark.parametrize(
-    "name", ["guest_acl_443_above_deny.cfg", "two_tunnels_one_vrf.cfg", "rdp_port_forward.cfg"]
-)
+@pytest.mark.parametrize("name", ["guest_acl_443_above_deny.cfg", "two_tunnels_one_vrf.cfg", "rdp_port_forward.cfg"])
 def test_every_failing_example_is_confirmed_by_the_oracle(name: str) -> None:
     report = audit(name)
     reachability = [f for f in report.findings if f.example_packet is not None]

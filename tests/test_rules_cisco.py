@@ -177,9 +177,7 @@ def test_remediation_is_rendered_for_the_platform() -> None:
 def test_secret_reuse_is_found_across_devices_by_fingerprint() -> None:
     path = fixture_path("cisco_ios", "edge_violations.cfg")
     jobs = [DeviceJob(name, "cisco_ios", read_config_file(path)) for name in ("site-a", "site-b")]
-    jobs.append(
-        DeviceJob("site-c", "cisco_ios", read_config_file(fixture_path("cisco_ios", "edge_compliant.cfg")))
-    )
+    jobs.append(DeviceJob("site-c", "cisco_ios", read_config_file(fixture_path("cisco_ios", "edge_compliant.cfg"))))
     report = audit(jobs)
     reused = [f for f in findings(report, "AUTH-05", "site-a") if f.status is FAIL]
     assert {tuple(evidence_lines(f)) for f in reused} == {

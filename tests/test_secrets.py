@@ -69,9 +69,7 @@ def _assert_no_secret(text: str, secrets: list[str]) -> None:
 
 @pytest.mark.parametrize("args", [["--format", "json"], ["--lang", "ja"], ["--lang", "en"]])
 def test_sample_audit_output_holds_no_secret(args: list[str]) -> None:
-    result = runner.invoke(
-        app, ["audit", "--inventory", str(SAMPLE_INVENTORY), *args], env={"COLUMNS": "200"}
-    )
+    result = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), *args], env={"COLUMNS": "200"})
     assert result.exit_code == 1, result.output
     _assert_no_secret(result.output, KNOWN_SECRETS)
 

@@ -176,13 +176,9 @@ class DeviceNetwork:
         """Addresses learnt at run time (PPP, DHCP, SLAAC) stand in as reserved placeholders."""
         found = []
         if interface.ipv4_negotiated or interface.ipv4_dhcp:
-            found.append(
-                self._placeholder(ipaddress.IPv4Address(f"0.0.0.{self._index(interface)}"), interface)
-            )
+            found.append(self._placeholder(ipaddress.IPv4Address(f"0.0.0.{self._index(interface)}"), interface))
         if interface.ipv6_autoconfig:
-            found.append(
-                self._placeholder(ipaddress.IPv6Address(f"100::{self._index(interface)}"), interface)
-            )
+            found.append(self._placeholder(ipaddress.IPv6Address(f"100::{self._index(interface)}"), interface))
         return found
 
     def _index(self, interface: Interface) -> int:
@@ -203,9 +199,7 @@ class DeviceNetwork:
         covered = sp.false
         result: list[tuple[str | None, Any]] = []
         # The families are disjoint sets, so one ordering by prefix length serves both.
-        for prefix, best in sorted(
-            best_routes(self.route_table(vrf)).items(), key=lambda item: -item[0].prefixlen
-        ):
+        for prefix, best in sorted(best_routes(self.route_table(vrf)).items(), key=lambda item: -item[0].prefixlen):
             destinations = sp.network("dst", prefix) & ~covered
             result.extend((route.egress, destinations) for route in best)  # equal cost: any of them
             covered |= sp.network("dst", prefix)
@@ -314,10 +308,7 @@ class DeviceNetwork:
     def zone_pair(self, zone_in: str | None, zone_out: str | None) -> ZonePair | None:
         source = zone_in if zone_in is not None else None
         for pair in self.device.zone_pairs:
-            if (
-                pair.source.lower() == (source or "").lower()
-                and pair.destination.lower() == (zone_out or "").lower()
-            ):
+            if pair.source.lower() == (source or "").lower() and pair.destination.lower() == (zone_out or "").lower():
                 return pair
         return None
 
@@ -384,8 +375,7 @@ class DeviceNetwork:
         for name, interface in self.interfaces.items():
             if interface.crypto_map:
                 result.extend(
-                    (name, protected, zone)
-                    for _, protected, zone in self.crypto_entries(interface.crypto_map)
+                    (name, protected, zone) for _, protected, zone in self.crypto_entries(interface.crypto_map)
                 )
         return result
 

@@ -165,9 +165,7 @@ def _lookup(network: DeviceNetwork, vrf: str | None, packet: Packet) -> list[Rou
     return []
 
 
-def _leave(
-    network: DeviceNetwork, ingress: Interface, egress: Interface, packet: Packet, verdict: Verdict
-) -> None:
+def _leave(network: DeviceNetwork, ingress: Interface, egress: Interface, packet: Packet, verdict: Verdict) -> None:
     if not _firewall(network, ingress.zone, egress.zone, packet, verdict):
         return
     acl_name = egress.acl_out if packet.version == 4 else egress.ipv6_acl_out
@@ -227,6 +225,4 @@ def _protocol_matches(name: str, packet: Packet) -> bool:
     known = CLASS_PROTOCOLS.get(name)
     if known is None:
         return packet.protocol in (6, 17)
-    return any(
-        packet.protocol == number and (ports is None or packet.dst_port in ports) for number, ports in known
-    )
+    return any(packet.protocol == number and (ports is None or packet.dst_port in ports) for number, ports in known)

@@ -65,7 +65,5 @@ def compare(report: AuditReport, previous: list[dict[str, Any]], name: str) -> C
         new=tuple(sorted(now - set(before))),
         unchanged=tuple(sorted(now & set(before))),
         # A device that could not be audited this time has not fixed anything.
-        fixed=tuple(
-            finding for key, finding in sorted(before.items()) if key not in now and key[0] in audited
-        ),
+        fixed=tuple(finding for key, finding in sorted(before.items()) if key not in now and key[0] in audited),
     )

@@ -51,9 +51,7 @@ def to_junit(report: AuditReport, language: str = "en") -> str:
             counts["tests"] += 1
             if worst.status is Status.FAIL:
                 failing = [f for f in findings if f.status is Status.FAIL]
-                element = ET.SubElement(
-                    case, "failure", message=failing[0].message.en, type=worst.severity.value
-                )
+                element = ET.SubElement(case, "failure", message=failing[0].message.en, type=worst.severity.value)
                 element.text = _evidence(failing)
                 counts["failures"] += 1
             elif worst.status in (Status.MANUAL, Status.NOT_APPLICABLE):

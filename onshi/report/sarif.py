@@ -45,9 +45,7 @@ def _rules() -> list[dict[str, Any]]:
             "id": rule.id,
             "name": rule.id.replace("-", ""),
             "shortDescription": {"text": catalogue.title(rule.id, "en")},
-            "fullDescription": {
-                "text": f"{catalogue.title(rule.id, 'en')} / {catalogue.title(rule.id, 'ja')}"
-            },
+            "fullDescription": {"text": f"{catalogue.title(rule.id, 'en')} / {catalogue.title(rule.id, 'ja')}"},
             "defaultConfiguration": {"level": _LEVEL[rule.severity]},
             "properties": {"severity": rule.severity.value, "references": list(rule.references)},
         }
@@ -104,9 +102,7 @@ def to_sarif(report: AuditReport) -> str:
         "tool": {"driver": {"name": "onshi", "version": __version__, "rules": rules}},
         "artifacts": [{"location": {"uri": _uri(file)}} for file in artifacts],
         "results": results,
-        "invocations": [
-            {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
-        ],
+        "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
     }
     document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

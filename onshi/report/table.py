@@ -40,9 +40,7 @@ def _evidence(finding: Finding) -> str:
     return ", ".join(str(line) for line in lines[:8]) + (" …" if len(lines) > 8 else "")
 
 
-def _device_table(
-    device: DeviceReport, findings: list[Finding], language: str, comparison: Comparison | None
-) -> Table:
+def _device_table(device: DeviceReport, findings: list[Finding], language: str, comparison: Comparison | None) -> Table:
     labels = _LABELS[language]
     title = f"{labels['device']}: {device.host} ({device.platform})"
     if device.error:

@@ -22,9 +22,7 @@ def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 1
             jobs.append(job(entry, None, f"host {entry.name}: not run"))
         elif multi.failed:
             exception = multi[0].exception
-            reason = (
-                str(exception) if isinstance(exception, SourceError) else f"host {entry.name}: {exception!r}"
-            )
+            reason = str(exception) if isinstance(exception, SourceError) else f"host {entry.name}: {exception!r}"
             jobs.append(job(entry, None, reason))
         else:
             jobs.append(job(entry, multi[0].result, None))
@@ -38,9 +36,7 @@ def audit_collected(inventory: Inventory, outcomes: list[Collected | CollectErro
         if isinstance(outcome, CollectError):
             jobs.append(job(entry, None, f"host {entry.name} ({entry.platform}): {outcome.reason}"))
         else:
-            text = ConfigText(
-                outcome.config, f"{entry.name} (live)", "utf-8", outcome.facts, outcome.collected_at
-            )
+            text = ConfigText(outcome.config, f"{entry.name} (live)", "utf-8", outcome.facts, outcome.collected_at)
             jobs.append(job(entry, text, None))
     return audit(jobs)
 

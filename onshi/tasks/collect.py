@@ -153,9 +153,7 @@ def collect_inventory(
             multi = results[entry.name]
             secrets = credentials[entry.name].secrets
             if multi.failed:
-                outcomes.append(
-                    CollectError(entry.name, entry.platform, classify(multi[0].exception, secrets))
-                )
+                outcomes.append(CollectError(entry.name, entry.platform, classify(multi[0].exception, secrets)))
             else:
                 outcomes.append(finish(entry.name, entry.platform, multi[0].result))
         merge_known_hosts(options.known_hosts, copies)

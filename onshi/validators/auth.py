@@ -81,9 +81,7 @@ def named_accounts(inp: RuleInput) -> Iterator[Outcome]:
     if not accounts.users:
         yield failed("no_users", [a.line for a in accounts.line_passwords])
     elif not named:
-        yield failed(
-            "generic_only", [a.line for a in accounts.users], users=names(a.name for a in accounts.users)
-        )
+        yield failed("generic_only", [a.line for a in accounts.users], users=names(a.name for a in accounts.users))
     elif _has_maintenance_vpn(inp) and len(named) < 2:
         yield failed("maintenance", [a.line for a in named])
     else:

@@ -44,9 +44,7 @@ def no_inside_host_exposed(inp: RuleInput) -> Iterator[Outcome]:
                 protocol=nat.protocol or "ip",
             )
         else:
-            yield passed(
-                "not_internet", [nat.line], outside=nat.outside_interface or str(nat.outside_address)
-            )
+            yield passed("not_internet", [nat.line], outside=nat.outside_interface or str(nat.outside_address))
 
 
 def _endpoint(address: str, port: int | None) -> str:
@@ -76,9 +74,7 @@ def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
     sp = network_of(inp).space
     exposed = False
     for service, lines, params, ports in _exposed_services(inp):
-        result = reach_outcome(
-            inp, INTERNET, DEVICE, ports(sp), f"open_{service}", lines=lines, message=params
-        )
+        result = reach_outcome(inp, INTERNET, DEVICE, ports(sp), f"open_{service}", lines=lines, message=params)
         if result is not None:
             exposed = True
             yield result

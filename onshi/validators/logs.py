@@ -63,14 +63,10 @@ def syslog(inp: RuleInput) -> Iterator[Outcome]:
     ]
     declared = inp.policy.syslog_servers if inp.policy else []
     for item in missing:
-        yield failed(
-            f"missing_{item}", [], actions=[Action("logging", {"missing": [item], "servers": declared})]
-        )
+        yield failed(f"missing_{item}", [], actions=[Action("logging", {"missing": [item], "servers": declared})])
     if missing:
         return
     if declared and not _declared(logging.syslog_hosts, declared):
-        yield failed(
-            "undeclared", logging.syslog_lines, hosts=names(logging.syslog_hosts), declared=names(declared)
-        )
+        yield failed("undeclared", logging.syslog_lines, hosts=names(logging.syslog_hosts), declared=names(declared))
     else:
         yield passed("ok", lines, hosts=names(logging.syslog_hosts))

@@ -127,16 +127,12 @@ def snmp(inp: RuleInput) -> Iterator[Outcome]:
             problems = True
             key, severity = problem
             action = remove_line(inp, community.line)
-            yield outcome(
-                Status.FAIL, f"community_{key}", [community.line], severity=severity, actions=[action]
-            )
+            yield outcome(Status.FAIL, f"community_{key}", [community.line], severity=severity, actions=[action])
     for group in management.snmp_v3_groups:
         if group.level != "priv":
             problems = True
             severity = Severity.MEDIUM if group.level == "noauth" else Severity.LOW
-            yield outcome(
-                Status.FAIL, "v3_level", [group.line], severity=severity, group=group.name, level=group.level
-            )
+            yield outcome(Status.FAIL, "v3_level", [group.line], severity=severity, group=group.name, level=group.level)
     if not problems:
         lines = [c.line for c in management.snmp_communities] + [g.line for g in management.snmp_v3_groups]
         key = "v3_priv" if not management.snmp_communities else "community_ok"

@@ -296,9 +296,7 @@ def interfaces_classified(inp: RuleInput) -> Iterator[Outcome]:
         yield from _no_policy()
         return
     network = network_of(inp)
-    unassigned = [
-        (name, zone) for name, zone in network.zone_of.items() if zone and zone.startswith("unassigned:")
-    ]
+    unassigned = [(name, zone) for name, zone in network.zone_of.items() if zone and zone.startswith("unassigned:")]
     for name, _ in unassigned:
         interface = network.interfaces[name]
         addresses = names(str(a) for a in interface.addresses)
@@ -394,9 +392,7 @@ def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
         if other.name != vpn.name and other.remote_prefixes:
             remote &= ~sp.networks("dst", other.remote_prefixes)
     for interface in network.interfaces.values():
-        for policy, protected, zone in (
-            network.crypto_entries(interface.crypto_map) if interface.crypto_map else []
-        ):
+        for policy, protected, zone in network.crypto_entries(interface.crypto_map) if interface.crypto_map else []:
             packet = sp.example(protected & ~(local & remote)) if zone == vpn_name else None
             if packet is None:
                 continue

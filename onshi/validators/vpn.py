@@ -76,9 +76,7 @@ def _integrity_problem(algorithm: str) -> tuple[str, Severity] | None:
 def _proposal_problems(proposal: IkeProposal) -> list[tuple[str, Severity]]:
     problems = [p for p in (_encryption_problem(a) for a in proposal.encryption) if p]
     problems += [p for p in (_integrity_problem(a) for a in proposal.integrity) if p]
-    problems += [
-        (f"DH group {group}", Severity.HIGH) for group in proposal.groups if group not in _STRONG_GROUPS
-    ]
+    problems += [(f"DH group {group}", Severity.HIGH) for group in proposal.groups if group not in _STRONG_GROUPS]
     return problems
 
 
@@ -212,9 +210,7 @@ def vpns_declared_and_pinned(inp: RuleInput) -> Iterator[Outcome]:
             problems = True
             yield failed("any_peer_tunnel", vpn.lines[:1], name=vpn.name)
     if inp.policy is None:
-        yield manual(
-            "no_policy", [vpn.lines[0] for vpn in device.vpns], vpns=names(v.name for v in device.vpns)
-        )
+        yield manual("no_policy", [vpn.lines[0] for vpn in device.vpns], vpns=names(v.name for v in device.vpns))
         return
     declared_peers = _declared_peers(inp)
     declared_listeners = {vpn.listener for vpn in inp.policy.vpns if vpn.listener is not None}
@@ -231,9 +227,7 @@ def vpns_declared_and_pinned(inp: RuleInput) -> Iterator[Outcome]:
             problems = True
             yield failed("undeclared_key", [key.line], peer=key.peer)
     if not problems:
-        yield passed(
-            "declared", [line for vpn in device.vpns for line in vpn.lines[:1]], count=len(device.vpns)
-        )
+        yield passed("declared", [line for vpn in device.vpns for line in vpn.lines[:1]], count=len(device.vpns))
 
 
 def _normal(peer: str) -> str:

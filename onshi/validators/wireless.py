@@ -103,9 +103,7 @@ def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
         if mapped is None:
             yield passed("declared", ssid.lines, ssid=ssid.name, segment=segment.name)
         elif any(mapped.subnet_of(prefix) for prefix in segment.ipv4 if mapped.version == prefix.version):
-            yield passed(
-                "mapped", [*ssid.lines, *mapped_lines(inp, ssid)], ssid=ssid.name, segment=segment.name
-            )
+            yield passed("mapped", [*ssid.lines, *mapped_lines(inp, ssid)], ssid=ssid.name, segment=segment.name)
         else:
             yield failed(
                 "wrong_segment",

@@ -343,9 +343,7 @@ def _assemble(ctx: Context, file: str, encoding: str) -> Device:
 
 def _acl(builder: AclBuilder) -> Acl:
     kind: Literal["standard", "extended"] = "standard" if builder.kind == "standard" else "extended"
-    return Acl(
-        builder.name, builder.family, kind, tuple(builder.entries), builder.line, tuple(builder.unparsed)
-    )
+    return Acl(builder.name, builder.family, kind, tuple(builder.entries), builder.line, tuple(builder.unparsed))
 
 
 def _unrecognized(ctx: Context, masked: tuple[str, ...]) -> tuple[Unrecognized, ...]:
@@ -426,9 +424,7 @@ def _management(ctx: Context) -> Management:
 def _ssids(ctx: Context) -> tuple[Ssid, ...]:
     result = []
     for builder in ctx.ssids.values():
-        ciphers, cipher_line = (
-            ctx.radio_ciphers.get(builder.vlan) or ctx.radio_ciphers.get(None) or ([], None)
-        )
+        ciphers, cipher_line = ctx.radio_ciphers.get(builder.vlan) or ctx.radio_ciphers.get(None) or ([], None)
         wep_line = ctx.radio_wep.get(builder.vlan, ctx.radio_wep.get(None))
         lines = list(builder.lines)
         lines.extend(line for line in (cipher_line, wep_line) if line is not None)
@@ -440,9 +436,7 @@ def _ssids(ctx: Context) -> tuple[Ssid, ...]:
         result.append(
             Ssid(
                 name=builder.name,
-                security=_wifi_security(
-                    builder.key_management, ciphers, wep_line is not None or builder.shared
-                ),
+                security=_wifi_security(builder.key_management, ciphers, wep_line is not None or builder.shared),
                 ciphers=tuple(ciphers),
                 key_management=tuple(key_management),
                 psk=builder.psk,

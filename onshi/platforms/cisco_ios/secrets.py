@@ -65,11 +65,7 @@ def _secret_positions(words: list[str]) -> set[int]:
 def _value_after(words: list[str], index: int) -> list[int]:
     """The value following a secret keyword, skipping an encryption-type digit and qualifiers."""
     position = index + 1
-    if (
-        words[index] == "pre-shared-key"
-        and position < len(words)
-        and words[position] in ("address", "hostname")
-    ):
+    if words[index] == "pre-shared-key" and position < len(words) and words[position] in ("address", "hostname"):
         return []  # `pre-shared-key address A key K`: the value follows `key`
     if words[index] == "key" and position + 1 < len(words) and words[position + 1] == "size":
         return []  # `encryption key 1 size 128bit ...`: a WEP key index, the value follows the size

@@ -67,9 +67,7 @@ def _address_of(ctx: Context, source: str | None) -> str | None:
     return source
 
 
-def _crypto_covers(
-    ctx: Context, source: str | None, destination: str | None, protocols: frozenset[str]
-) -> bool:
+def _crypto_covers(ctx: Context, source: str | None, destination: str | None, protocols: frozenset[str]) -> bool:
     """Whether an applied crypto map's ACL permits this tunnel's packets (unknown ends match)."""
     applied = {
         interface.crypto_map
@@ -83,11 +81,7 @@ def _crypto_covers(
         if acl is None:
             continue
         for entry in acl.entries:
-            if (
-                entry.action == "permit"
-                and entry.protocol in protocols
-                and _matches(entry, source, destination)
-            ):
+            if entry.action == "permit" and entry.protocol in protocols and _matches(entry, source, destination):
                 return True
     return False
 
