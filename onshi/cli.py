@@ -31,6 +31,7 @@ from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.compare import CompareError, Comparison, compare, load_previous
+from onshi.report.html import to_html
 from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
@@ -54,6 +55,7 @@ class OutputFormat(enum.StrEnum):
     JSON = "json"
     JUNIT = "junit"
     SARIF = "sarif"
+    HTML = "html"
 
 
 class Language(enum.StrEnum):
@@ -70,7 +72,7 @@ class FailOn(enum.StrEnum):
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")]
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")]
-LangOption = Annotated[Language, typer.Option("--lang", help="Language of the table report.")]
+LangOption = Annotated[Language, typer.Option("--lang", help="Language of the table, HTML and JUnit reports.")]
 FailOnOption = Annotated[
     FailOn, typer.Option("--fail-on", help="Exit 1 when a finding fails at or above this severity.")
 ]
@@ -92,6 +94,7 @@ def _emit(
         OutputFormat.JSON: lambda r: to_json(r, comparison),
         OutputFormat.JUNIT: lambda r: to_junit(r, language.value),
         OutputFormat.SARIF: to_sarif,
+        OutputFormat.HTML: lambda r: to_html(r, language.value, comparison),
     }
     if output_format in renderers:
         text = renderers[output_format](report)
@@ -173,7 +176,7 @@ def _memoised_prompt() -> Callable[[str, bool], str]:
 @app.command("collect")
 def collect_command(
     inventory: Annotated[Path, typer.Option(help="Inventory folder.")] = Path("inventory"),
-    out: Annotated[Path | None, typer.Option(help="Snapshot folder [default: INVENTORY/configs].")] = None,
+    out: Annotated[Path | None, typer.Option(help="Snapshot folder (default: INVENTORY/configs).")] = None,
     workers: WorkersOption = 10,
     known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
     accept_new_host_keys: AcceptNewOption = False,
@@ -200,7 +203,7 @@ def audit_command(
         "inventory"
     ),
     configs: Annotated[
-        Path | None, typer.Option(help="Snapshot folder of <host>.cfg [default: INVENTORY/configs].")
+        Path | None, typer.Option(help="Snapshot folder of <host>.cfg (default: INVENTORY/configs).")
     ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = None,
@@ -256,7 +259,7 @@ def _write_or_print(text: str, output: Path | None) -> None:
         write_atomic(output, "\ufeff" + text)
 
 
-ConfigsOption = Annotated[Path | None, typer.Option(help="Snapshot folder [default: INVENTORY/configs].")]
+ConfigsOption = Annotated[Path | None, typer.Option(help="Snapshot folder (default: INVENTORY/configs).")]
 InventoryOption = Annotated[Path, typer.Option(help="Inventory folder.")]
 
 

@@ -600,3 +600,4 @@ class Finding:
     references: tuple[str, ...] = ()
     remediation: tuple[str, ...] = ()
     example_packet: ExamplePacket | None = None
+    path: tuple[str, str] | None = None  # (source zone, destination zone) of a reachability finding

@@ -42,6 +42,8 @@ class AuditReport:
     devices: tuple[DeviceReport, ...]
     findings: tuple[Finding, ...]
     generated_at: str
+    # What the rules saw, kept for reports that analyse further (the HTML zone matrix); not serialised.
+    inputs: tuple[RuleInput, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,4 +115,5 @@ def audit(jobs: Iterable[DeviceJob]) -> AuditReport:
         if rule_input is not None:
             inputs.append(rule_input)
     findings = evaluate(inputs)
-    return AuditReport(tuple(reports), tuple(findings), datetime.now(UTC).isoformat(timespec="seconds"))
+    generated_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs))

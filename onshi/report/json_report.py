@@ -53,6 +53,7 @@ def _finding(finding: Finding, comparison: Comparison | None = None) -> dict[str
         "references": list(finding.references),
         "remediation": list(finding.remediation),
         "example_packet": asdict(finding.example_packet) if finding.example_packet else None,
+        "path": list(finding.path) if finding.path else None,
     }
     if comparison is not None:
         document["change"] = comparison.change(finding)

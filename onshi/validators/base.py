@@ -50,6 +50,7 @@ class Outcome:
     severity: Severity | None = None  # None: the rule's own severity
     actions: tuple[Action, ...] = ()
     example_packet: ExamplePacket | None = None
+    path: tuple[str, str] | None = None  # (source zone, destination zone) of a reachability outcome
 
 
 DeviceCheck = Callable[[RuleInput], Iterable[Outcome]]
@@ -73,6 +74,7 @@ def outcome(
     severity: Severity | None = None,
     actions: Iterable[Action] = (),
     example_packet: ExamplePacket | None = None,
+    path: tuple[str, str] | None = None,
     **params: Any,
 ) -> Outcome:
     return Outcome(
@@ -83,6 +85,7 @@ def outcome(
         severity=severity,
         actions=tuple(actions),
         example_packet=example_packet,
+        path=path,
     )
 
 

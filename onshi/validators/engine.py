@@ -75,4 +75,5 @@ def _finding(rule: Rule, inp: RuleInput, result: Outcome, catalogue: Catalogue) 
         references=rule.references,
         remediation=remediation,
         example_packet=result.example_packet,
+        path=result.path,
     )

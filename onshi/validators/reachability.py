@@ -89,6 +89,18 @@ def allowed(inp: RuleInput, source: str, destination: str) -> Any:
     return result
 
 
+def expected(inp: RuleInput, source: str, destination: str) -> Any:
+    """What may pass source → destination without breaking a rule: the declared flows; from the
+    internet also replies (ICMP errors) and, to the device itself, the VPN's own IKE and ESP."""
+    sp = network_of(inp).space
+    result = allowed(inp, source, destination)
+    if source == INTERNET:
+        result |= return_traffic(sp)
+        if destination == DEVICE:
+            result |= vpn_needs(sp)
+    return result
+
+
 def declared_pairs(inp: RuleInput) -> set[tuple[str, str]]:
     return {(f.source, f.destination) for f in inp.policy.flows} if inp.policy else set()
 
@@ -119,7 +131,7 @@ def _label(network: DeviceNetwork, address: ipaddress.IPv4Address | ipaddress.IP
     return network.placeholders.get(address, str(address))
 
 
-def _example(network: DeviceNetwork, packet: Packet) -> ExamplePacket:
+def example_of(network: DeviceNetwork, packet: Packet) -> ExamplePacket:
     ports = packet.has_ports
     return ExamplePacket(
         src=_label(network, packet.src),
@@ -171,17 +183,18 @@ def reach_outcome(
     prefer = (*preferences, *(_internet_sources(sp) if source == INTERNET else ()))
     packet = sp.example(packets, prefer)
     assert packet is not None
-    example = _example(network, packet)
+    example = example_of(network, packet)
     text = example.describe()
+    path = (source, destination)
     if not reach.exact:
-        return outcome(Status.MANUAL, "_approximate", lines, example_packet=example, source=source,
+        return outcome(Status.MANUAL, "_approximate", lines, example_packet=example, path=path, source=source,
                        destination=destination, example=text, reasons="; ".join(reach.reasons))  # fmt: skip
     evidence = _replay(network, source, destination, packet)
     if evidence is None:
         log.error("engine and oracle disagree on %s: %s → %s", inp.host, source, destination)
-        return outcome(Status.MANUAL, "_disagreement", lines, example_packet=example, source=source,
+        return outcome(Status.MANUAL, "_disagreement", lines, example_packet=example, path=path, source=source,
                        destination=destination, example=text)  # fmt: skip
-    return outcome(Status.FAIL, key, [*lines, *evidence], severity=severity, example_packet=example,
+    return outcome(Status.FAIL, key, [*lines, *evidence], severity=severity, example_packet=example, path=path,
                    source=source, destination=destination, example=text,
                    family="IPv6" if packet.version == 6 else "IPv4", **(message or {}))  # fmt: skip
 
@@ -398,7 +411,7 @@ def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
                 continue
             acl = inp.device.acl(policy.match_acl)
             lines = [policy.line, *([acl.line, *(e.line for e in acl.entries)] if acl else [])]
-            example = _example(network, packet)
+            example = example_of(network, packet)
             yield outcome(Status.FAIL, "protected_scope", lines, example_packet=example, vpn=vpn_name,
                           example=example.describe(), acl=policy.match_acl or "-")  # fmt: skip
 
@@ -412,15 +425,11 @@ def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
     if INTERNET not in network.zones():
         yield not_applicable("no_internet")
         return
-    sp = network.space
     found = False
     inside = [zone for zone in network.zones() if zone != INTERNET and not zone.startswith("vpn:")]
     inside = [z for z in inside if inp.policy is None or inp.policy.segment(z) is not None or z == INSIDE]
     for destination in [*inside, DEVICE]:
-        extra = ~allowed(inp, INTERNET, destination) & ~return_traffic(sp)
-        if destination == DEVICE:
-            extra &= ~vpn_needs(sp)
-        result = reach_outcome(inp, INTERNET, destination, extra, "inbound")
+        result = reach_outcome(inp, INTERNET, destination, ~expected(inp, INTERNET, destination), "inbound")
         if result is not None:
             found = True
             yield result
@@ -449,8 +458,8 @@ def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
         found = True
         acl = inp.device.acl(interface.acl_in if packet.version == 4 else interface.ipv6_acl_in)
         lines = [interface.lines[0], *([acl.line] if acl else [])]
-        yield outcome(Status.FAIL, "spoofed_accepted", lines, example_packet=_example(network, packet),
-                      interface=interface.name, example=_example(network, packet).describe())  # fmt: skip
+        yield outcome(Status.FAIL, "spoofed_accepted", lines, example_packet=example_of(network, packet),
+                      interface=interface.name, example=example_of(network, packet).describe())  # fmt: skip
     if not found:
         lines = [i.lines[0] for i in wan] + _blocking_lines(inp, [INTERNET])
         yield passed("filtered", lines, interfaces=names(i.name for i in wan))
