@@ -22,3 +22,10 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def seeds_text(corpus_dir: Path) -> str:
+    """Every seed document with all whitespace removed (PDF extraction breaks lines anywhere)."""
+    seeds = corpus_dir.parent / "seeds"
+    return "".join("".join(path.read_text(encoding="utf-8").split()) for path in sorted(seeds.glob("*.txt")))

@@ -20,9 +20,10 @@ from onshi.model import Severity, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.policy import FacilityPolicy, HostData
 from onshi.report.compare import compare, load_previous
-from onshi.report.html import labels, to_html
+from onshi.report.html import labels, rule_quotes, to_html
 from onshi.report.json_report import to_json
 from onshi.sources import read_config_file
+from onshi.validators.registry import all_rules
 from tests.helpers import CLINIC_POLICY, SAMPLE_INVENTORY, fixture_path
 
 
@@ -207,3 +208,11 @@ def test_a_failing_matrix_is_said_and_the_report_still_renders(
     text = to_html(sample_report, "en")
     assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 2  # both routers
     assert 'id="rules"' in text
+
+
+def test_every_rule_quotes_source_wording_found_in_the_seeds(seeds_text: str) -> None:
+    quotes = rule_quotes()
+    assert {rule.id for rule in all_rules()} <= set(quotes)
+    for rule, pairs in quotes.items():
+        for source, text in pairs:
+            assert "".join(text.split()) in seeds_text, (rule, source, text)

@@ -176,12 +176,16 @@ def _facilities(report: AuditReport) -> list[FacilityView]:
     return list(views.values())
 
 
-def _rule_sources() -> dict[str, list[tuple[str, str]]]:
-    """For each rule, the source wording it derives from (quoted from the seeds via the checklist)."""
+def rule_quotes() -> dict[str, list[tuple[str, str]]]:
+    """For each rule, the source wording it derives from: the checklist items it evidences, then
+    ``data/rule_quotes.yaml`` for the rules no item covers. (source key, Japanese text) pairs."""
     quotes: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item in checklist_items():
         for rule in item.rules:
             quotes[rule].append((item.source, item.ja))
+    text = resources.files("onshi.data").joinpath("rule_quotes.yaml").read_text(encoding="utf-8")
+    for entry in yaml.safe_load(text):
+        quotes[entry["rule"]].append((entry["source"], entry["ja"]))
     return quotes
 
 
@@ -190,7 +194,7 @@ def _sections(report: AuditReport, language: str) -> list[dict[str, Any]]:
     by_rule: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_rule[finding.rule].append(finding)
-    quotes = _rule_sources()
+    quotes = rule_quotes()
     sections = []
     for rule in all_rules():
         findings = sorted(by_rule[rule.id], key=lambda f: (_STATUS_ORDER.index(f.status), f.host))
