@@ -24,6 +24,7 @@ from onshi.collect import (
     write_snapshot,
 )
 from onshi.files import write_atomic
+from onshi.generate.build import GenerateErrors, generate
 from onshi.inventory import Inventory, InventoryError, load_inventory
 from onshi.model import Severity, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
@@ -321,6 +322,36 @@ def _file_jobs(files: list[Path], platform: str) -> list[DeviceJob]:
         except SourceError as error:
             jobs.append(DeviceJob(host, platform, None, error=str(error)))
     return jobs
+
+
+@app.command("generate")
+def generate_command(
+    inventory: InventoryOption = Path("inventory"),
+    out: Annotated[Path, typer.Option(help="Folder for the generated <host>.cfg files.")] = Path("generated"),
+    templates: Annotated[
+        list[Path] | None, typer.Option("--templates", help="Your template folder, searched before onshi's.")
+    ] = None,
+) -> None:
+    """Generate each host's baseline config from the policy and data.baseline, audit it with every
+    rule, and write the configs that have no fail (secrets come from environment variables)."""
+    loaded = _load(inventory)
+    try:
+        result = generate(loaded, out, os.environ, templates or [])
+    except GenerateErrors as errors:
+        for problem in errors.problems:
+            _error(str(problem))
+        _error("nothing was written")
+        raise typer.Exit(EXIT_INPUT) from None
+    generated = {g.host: g for g in result.generated}
+    for entry in loaded.hosts:
+        if entry.name not in generated:
+            typer.echo(f"{entry.name}: skipped (no data.baseline)")
+        elif failures := result.failures(entry.name):
+            for finding in failures:
+                typer.echo(f"{entry.name}: NOT written: {finding.rule} fail: {finding.message.en}", err=True)
+        else:
+            typer.echo(f"{entry.name}: {generated[entry.name].path} (audited: no fail)")
+    raise typer.Exit(EXIT_FINDINGS if any(result.failures(host) for host in generated) else EXIT_OK)
 
 
 @app.command("schema")

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from onshi.generate.variables import BaselineVars
+
 INTERNET = "internet"
 DEVICE = "device"
 RESERVED_ZONES = frozenset({INTERNET, DEVICE})
@@ -168,9 +170,11 @@ def json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "onshi inventory data",
-        "description": "groups.yaml: <group>.data.facility is a FacilityPolicy; hosts.yaml: <host>.data is a HostData.",
+        "description": "groups.yaml: <group>.data.facility is a FacilityPolicy; hosts.yaml: <host>.data is a "
+        "HostData, and <host>.data.baseline (onshi generate) a BaselineVars.",
         "$defs": {
             "FacilityPolicy": FacilityPolicy.model_json_schema(by_alias=True),
             "HostData": HostData.model_json_schema(by_alias=True),
+            "BaselineVars": BaselineVars.model_json_schema(by_alias=True),
         },
     }

@@ -11,6 +11,10 @@ from onshi.tasks.audit import audit_inventory
 from tests.helpers import CORPUS, SAMPLE_INVENTORY
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite the golden files of rendered output.")
+
+
 @pytest.fixture(scope="session")
 def sample_report() -> AuditReport:
     inventory = load_inventory(SAMPLE_INVENTORY)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from onshi.model import Device, DeviceFacts
+
+if TYPE_CHECKING:
+    from onshi.generate.plan import BaselinePlan
 
 __all__ = ["DeviceFacts", "PlatformDriver"]
 
@@ -53,4 +57,9 @@ class PlatformDriver(Protocol):
 
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
         """Device facts from the outputs of the other collect commands."""
+        ...
+
+    def render_baseline(self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = ()) -> str:
+        """The baseline config of the plan for ``role`` from ``<platform>/<role>.j2`` (``template_dirs``
+        first, then onshi's own). Raises ``jinja2.TemplateNotFound`` when neither has one."""
         ...

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from onshi.generate.plan import BaselinePlan
 from onshi.model import Device
 from onshi.platforms.base import DeviceFacts
-from onshi.platforms.cisco_ios import facts
+from onshi.platforms.cisco_ios import baseline, facts
 from onshi.platforms.cisco_ios.parser import parse
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.remediation import RemediationTemplates
@@ -39,6 +41,9 @@ class CiscoIosDriver:
 
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
         return facts.parse_facts(outputs.get("show version", ""))
+
+    def render_baseline(self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = ()) -> str:
+        return baseline.render_baseline(plan, role, template_dirs)
 
 
 DRIVER = CiscoIosDriver()

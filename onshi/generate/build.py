@@ -1,0 +1,118 @@
+"""Generate every host's baseline and audit it before writing: plain functions over the inventory.
+
+All hosts are planned first; any invalid variable stops everything before a file is written. Each
+rendered config is then audited with every rule, and only configs without a ``fail`` are written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from pydantic import ValidationError
+
+from onshi.files import write_atomic
+from onshi.generate.plan import BaselinePlan, GenerateError, plan_baseline
+from onshi.generate.variables import BaselineVars
+from onshi.inventory import HostEntry, Inventory
+from onshi.model import Finding, Status
+from onshi.pipeline import AuditReport, DeviceJob, audit
+from onshi.platforms import UnknownPlatformError, get_driver
+from onshi.sources import ConfigText
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    host: str
+    path: Path
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateResult:
+    generated: tuple[Generated, ...]
+    report: AuditReport  # the audit of every generated config
+
+    def failures(self, host: str) -> list[Finding]:
+        return [f for f in self.report.findings if f.host == host and f.status is Status.FAIL]
+
+
+def baseline_vars(entry: HostEntry) -> BaselineVars:
+    raw = (entry.data.model_extra or {}).get("baseline")
+    if raw is None:
+        raise GenerateError(entry.name, "baseline", "the host has no baseline variables (data.baseline)")
+    try:
+        return BaselineVars.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        raise GenerateError(entry.name, f"baseline.{location}", first["msg"]) from None
+
+
+def has_baseline(entry: HostEntry) -> bool:
+    return "baseline" in (entry.data.model_extra or {})
+
+
+def plan_inventory(inventory: Inventory, environment: Mapping[str, str]) -> list[tuple[HostEntry, BaselinePlan]]:
+    """The plan of every host with baseline variables, or every problem at once (:class:`GenerateErrors`)."""
+    plans, problems = [], []
+    for entry in filter(has_baseline, inventory.hosts):
+        try:
+            plans.append((entry, plan_baseline(entry.name, entry.policy, baseline_vars(entry), environment)))
+        except GenerateError as error:
+            problems.append(error)
+    if problems:
+        raise GenerateErrors(problems)
+    return plans
+
+
+class GenerateErrors(Exception):
+    def __init__(self, problems: list[GenerateError]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def render(entry: HostEntry, plan: BaselinePlan, template_dirs: Sequence[Path]) -> str:
+    try:
+        driver = get_driver(entry.platform)
+    except UnknownPlatformError as error:
+        raise GenerateError(entry.name, "platform", str(error)) from None
+    role = entry.data.role.value
+    try:
+        return driver.render_baseline(plan, role, template_dirs)
+    except jinja2.TemplateNotFound:
+        raise GenerateError(entry.name, "data.role", f"no baseline template {entry.platform}/{role}.j2") from None
+
+
+def generate(
+    inventory: Inventory, out: Path, environment: Mapping[str, str], template_dirs: Sequence[Path] = ()
+) -> GenerateResult:
+    """Plan, render and audit every host; write ``<out>/<host>.cfg`` for each config that passes."""
+    rendered: list[Generated] = []
+    problems: list[GenerateError] = []
+    for entry, plan in plan_inventory(inventory, environment):
+        try:
+            rendered.append(Generated(entry.name, out / f"{entry.name}.cfg", render(entry, plan, template_dirs)))
+        except GenerateError as error:
+            problems.append(error)
+    if problems:
+        raise GenerateErrors(problems)
+    report = audit(_job(inventory.host(g.host), g) for g in rendered)
+    result = GenerateResult(tuple(rendered), report)
+    for generated in rendered:
+        if not result.failures(generated.host):
+            write_atomic(generated.path, generated.text, mode=0o600)  # hashed secrets: the owner's only
+    return result
+
+
+def _job(entry: HostEntry, generated: Generated) -> DeviceJob:
+    return DeviceJob(
+        host=entry.name,
+        platform=entry.platform,
+        config=ConfigText(generated.text, str(generated.path), "utf-8"),
+        facility=entry.facility,
+        policy=entry.policy,
+        host_data=entry.data,
+    )

@@ -1,0 +1,63 @@
+"""Per-host baseline variables (``data.baseline`` in hosts.yaml), validated before anything renders.
+
+Secrets are never written in the inventory: each is the name of an environment variable, read when
+the config is generated and hashed (or masked) by the platform before it reaches a file.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_ENV = r"^[A-Z_][A-Z0-9_]*$"
+_NAME = r"^[A-Za-z][A-Za-z0-9_.-]{0,62}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Uplink(Strict):
+    kind: Literal["pppoe", "dhcp"] = Field(description="How the internet uplink gets its address.")
+    interface: str = Field(min_length=1, description="The physical WAN interface.")
+    pppoe_username: str | None = None
+    pppoe_password_env: Annotated[str, Field(pattern=_ENV)] | None = Field(
+        default=None, description="Environment variable holding the PPPoE (CHAP) password."
+    )
+
+
+class LocalUser(Strict):
+    name: Annotated[str, Field(pattern=_NAME)]
+    secret_env: Annotated[str, Field(pattern=_ENV, description="Environment variable holding the password.")]
+
+
+class BaselineVars(Strict):
+    hostname: Annotated[str, Field(pattern=_NAME)] | None = Field(default=None, description="Default: the host name.")
+    lan_interface: str = Field(min_length=1, description="The LAN trunk carrying one VLAN per segment.")
+    segment_interfaces: Literal["svi", "subinterface"] = Field(
+        default="svi",
+        description="Segments as VLAN SVIs on a switchport trunk (ISR with switch ports), or as dot1Q "
+        "subinterfaces of a routed LAN port.",
+    )
+    uplink: Uplink
+    vlans: dict[str, Annotated[int, Field(ge=2, le=4094)]] = Field(
+        description="VLAN id of every segment, by segment name."
+    )
+    gateways: dict[str, ipaddress.IPv4Interface] = Field(
+        default_factory=dict, description="The router's address per segment (default: the first host)."
+    )
+    tunnels: dict[str, ipaddress.IPv4Interface] = Field(
+        default_factory=dict, description="Inner address of the tunnel of each VPN, by VPN name."
+    )
+    trustpoint: Annotated[str, Field(pattern=_NAME)] = Field(
+        default="ONSHI-CA", description="PKI trustpoint for IKEv2 certificate authentication (enrolled on site)."
+    )
+    enable_secret_env: Annotated[str, Field(pattern=_ENV)]
+    users: list[LocalUser] = Field(min_length=1)
+    domain_name: str = "local"
+
+
+def baseline_json_schema() -> dict[str, Any]:
+    return BaselineVars.model_json_schema()
