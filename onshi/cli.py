@@ -24,7 +24,8 @@ from onshi.collect import (
     write_snapshot,
 )
 from onshi.files import write_atomic
-from onshi.generate.build import GenerateErrors, generate
+from onshi.generate.build import GenerateErrors, generate, isolation
+from onshi.generate.verify import verify
 from onshi.inventory import Inventory, InventoryError, load_inventory
 from onshi.model import Severity, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
@@ -32,12 +33,13 @@ from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.compare import CompareError, Comparison, compare, load_previous
+from onshi.report.drift import drift_text
 from onshi.report.html import to_html
 from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
 from onshi.report.table import render_table
-from onshi.sources import SnapshotSource, SourceError, read_config_file
+from onshi.sources import ConfigText, SnapshotSource, SourceError, read_config_file
 from onshi.tasks.audit import audit_collected, audit_inventory
 from onshi.tasks.collect import collect_inventory
 
@@ -331,10 +333,19 @@ def generate_command(
     templates: Annotated[
         list[Path] | None, typer.Option("--templates", help="Your template folder, searched before onshi's.")
     ] = None,
+    isolation_runbook: Annotated[
+        bool,
+        typer.Option(
+            "--isolation", help="Write the incident commands instead: <host>.isolate.cfg and <host>.restore.cfg."
+        ),
+    ] = False,
 ) -> None:
     """Generate each host's baseline config from the policy and data.baseline, audit it with every
     rule, and write the configs that have no fail (secrets come from environment variables)."""
     loaded = _load(inventory)
+    if isolation_runbook:
+        _write_isolation(loaded, out, templates or [])
+        return
     try:
         result = generate(loaded, out, os.environ, templates or [])
     except GenerateErrors as errors:
@@ -352,6 +363,82 @@ def generate_command(
         else:
             typer.echo(f"{entry.name}: {generated[entry.name].path} (audited: no fail)")
     raise typer.Exit(EXIT_FINDINGS if any(result.failures(host) for host in generated) else EXIT_OK)
+
+
+@app.command("verify")
+def verify_command(
+    inventory: InventoryOption = Path("inventory"),
+    configs: ConfigsOption = None,
+    live: Annotated[bool, typer.Option("--live", help="Collect the running configs over SSH now.")] = False,
+    out: Annotated[
+        Path | None, typer.Option(help="Write <host>.remediation.cfg here (mode 0600; hashed secrets).")
+    ] = None,
+    templates: Annotated[list[Path] | None, typer.Option("--templates", help="Your template folder.")] = None,
+    lang: LangOption = Language.JA,
+    fail_on: FailOnOption = FailOn.HIGH,
+    workers: WorkersOption = 10,
+    known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
+    accept_new_host_keys: AcceptNewOption = False,
+    connect_timeout: ConnectTimeoutOption = 10.0,
+    command_timeout: CommandTimeoutOption = 60.0,
+) -> None:
+    """Intended (generated) against running config: the audit of the running config, the drift both
+    ways, and the remediation commands. Exit 1 on drift or a failing finding."""
+    loaded = _load(inventory)
+    if live:
+        options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
+        outcomes = _collect(loaded, options, workers)
+        report = audit_collected(loaded, outcomes)
+        running = {o.host: _running_text(o) for o in outcomes}
+    else:
+        report = _snapshot_report(inventory, configs, workers)
+        running = _snapshot_texts(loaded, configs if configs is not None else inventory / "configs")
+    try:
+        results = verify(loaded, running, os.environ, templates or [])
+    except GenerateErrors as errors:
+        for problem in errors.problems:
+            _error(str(problem))
+        raise typer.Exit(EXIT_INPUT) from None
+    render_table(report, lang.value)
+    sys.stdout.write(drift_text(results))
+    for result in results:
+        if out is not None and result.drift is not None and not result.drift.in_sync:
+            write_atomic(out / f"{result.host}.remediation.cfg", "\n".join(result.drift.remediation) + "\n", mode=0o600)
+    drifted = any(r.drift is None or not r.drift.in_sync for r in results)
+    code = exit_code(report, fail_on)
+    raise typer.Exit(EXIT_INPUT if code == EXIT_INPUT or any(r.error for r in results) else max(code, int(drifted)))
+
+
+def _write_isolation(inventory: Inventory, out: Path, templates: list[Path]) -> None:
+    """MHLW6 18 ①: per device, the commands that cut the external network at once and restore it."""
+    try:
+        runbooks = isolation(inventory, os.environ, templates)
+    except GenerateErrors as errors:
+        for problem in errors.problems:
+            _error(str(problem))
+        _error("nothing was written")
+        raise typer.Exit(EXIT_INPUT) from None
+    for runbook in runbooks:
+        for kind, commands in (("isolate", runbook.cut), ("restore", runbook.restore)):
+            write_atomic(out / f"{runbook.host}.{kind}.cfg", "\n".join(commands) + "\n", mode=0o600)
+        typer.echo(f"{runbook.host}: {out / runbook.host}.isolate.cfg, {out / runbook.host}.restore.cfg")
+
+
+def _running_text(outcome: Collected | CollectError) -> ConfigText | str:
+    if isinstance(outcome, CollectError):
+        return f"host {outcome.host}: {outcome.reason}"
+    return ConfigText(outcome.config, f"{outcome.host} (live)", "utf-8")
+
+
+def _snapshot_texts(inventory: Inventory, snapshots: Path) -> dict[str, ConfigText | str]:
+    source = SnapshotSource(snapshots)
+    texts: dict[str, ConfigText | str] = {}
+    for entry in inventory.hosts:
+        try:
+            texts[entry.name] = source.fetch(entry.name)
+        except SourceError as error:
+            texts[entry.name] = str(error)
+    return texts
 
 
 @app.command("schema")

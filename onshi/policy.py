@@ -102,6 +102,11 @@ class FacilityPolicy(Strict):
         default_factory=dict, description="Minimum OS version per platform (e.g. cisco_ios: '15.7')."
     )
     session_timeout_minutes: int = Field(default=15, ge=1, le=120)
+    isolation_keep: list[str] = Field(
+        default_factory=list,
+        description="VPNs kept up when the external network is cut in an incident (MHLW6 18 ①), e.g. the "
+        "maintenance vendor's VPN used for the response. Everything else external is cut.",
+    )
 
     @field_validator("min_os_versions")
     @classmethod
@@ -126,6 +131,9 @@ class FacilityPolicy(Strict):
             for end, zone in (("from", flow.source), ("to", flow.destination)):
                 if zone not in zones:
                     problems.append(f"flows[{index}].{end}: unknown zone {zone!r} (known: {sorted(zones)})")
+        for name in self.isolation_keep:
+            if name not in vpn_names:
+                problems.append(f"isolation_keep: {name!r} is not a declared VPN (known: {sorted(vpn_names)})")
         for vpn in self.vpns:
             for segment in vpn.local_segments:
                 if segment not in segment_names:

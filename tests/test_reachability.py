@@ -9,6 +9,7 @@ import pytest
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
+from onshi.validators.reachability import network_of
 from tests.helpers import audit_fixture, evidence_lines, findings
 
 POLICY: dict[str, Any] = {
@@ -128,3 +129,17 @@ def test_every_failing_example_is_confirmed_by_the_oracle(name: str) -> None:
     reachability = [f for f in report.findings if f.example_packet is not None]
     assert reachability
     assert not [f for f in report.findings if "disagree" in f.message.en]
+
+
+@pytest.mark.parametrize(
+    ("name", "exact"), [("nat_outbound_acl_blind.cfg", True), ("nat_outbound_acl_source.cfg", False)]
+)
+def test_outbound_acl_after_nat_is_exact_when_it_ignores_the_source(name: str, exact: bool) -> None:
+    """PAT rewrites the source address and port before an outbound ACL on the outside interface sees
+    the packet: an ACL matching on neither decides exactly; one matching the inside source does not."""
+    report = audit(name, {**POLICY, "segments": [POLICY["segments"][2]], "vpns": [], "flows": []})
+    network = network_of(report.inputs[0])
+    reach = network.reach("guest", "internet")
+    assert reach.exact is exact
+    smtp = network.space.protocol(6) & network.space.value("dport", 25)
+    assert network.space.is_empty(reach.packets & smtp) is exact  # over-approximated when not exact

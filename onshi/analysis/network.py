@@ -275,6 +275,20 @@ class DeviceNetwork:
         v6 = self._filter(interface.ipv6_acl_out, 6).permitted & self._speaks(interface, 6)
         return v4 | v6
 
+    def _outbound_after_nat(self, ingress: Interface, egress: Interface, notes: set[str]) -> Any:
+        """The egress filter as forwarded traffic meets it. Inside → outside, PAT has rewritten the source
+        address and port before the outbound ACL looks: an ACL that ignores both decides exactly; one
+        that does not is widened to what any source would pass (sound, and noted as approximate)."""
+        permitted = self.outbound(egress)
+        if egress.nat is NatRole.OUTSIDE and ingress.nat is NatRole.INSIDE and egress.acl_out:
+            sp = self.space
+            v4 = permitted & sp.ipv4  # NAT translates IPv4 only
+            blind = (sp.forget(v4, "src", "sport") & sp.ipv4) | (permitted & ~sp.ipv4)
+            if blind != permitted:
+                notes.add(f"outbound ACL on {egress.name} sees NAT-translated sources")
+                return blind
+        return permitted
+
     def _speaks(self, interface: Interface, family: int) -> Any:
         sp = self.space
         if family == 4:
@@ -480,9 +494,7 @@ class DeviceNetwork:
             if sp.is_empty(leaving):
                 continue
             local = self._collecting()
-            leaving &= self.firewall(interface.zone, egress.zone) & self.outbound(egress)
-            if egress.nat is NatRole.OUTSIDE and interface.nat is NatRole.INSIDE and egress.acl_out:
-                local.add(f"outbound ACL on {egress.name} sees NAT-translated sources")
+            leaving &= self.firewall(interface.zone, egress.zone) & self._outbound_after_nat(interface, egress, local)
             if egress.crypto_map:
                 if any(p.kind == "dynamic_map" for p in self.device.crypto.policies):
                     local.add("dynamic crypto map peers are not analysed")

@@ -116,3 +116,28 @@ def _job(entry: HostEntry, generated: Generated) -> DeviceJob:
         policy=entry.policy,
         host_data=entry.data,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Isolation:
+    """The incident runbook of one device (MHLW6 18 ①): commands that cut the external network at
+    once, except the policy's ``isolation_keep`` VPNs, and the commands that restore it."""
+
+    host: str
+    isolated_config: str
+    cut: tuple[str, ...]
+    restore: tuple[str, ...]
+
+
+def isolation(
+    inventory: Inventory, environment: Mapping[str, str], template_dirs: Sequence[Path] = ()
+) -> list[Isolation]:
+    """From the baseline to its isolated variant and back, as the platform's remediation commands."""
+    runbooks = []
+    for entry, plan in plan_inventory(inventory, environment):
+        normal = render(entry, plan, template_dirs)
+        isolated = render(entry, plan.isolated_variant(), template_dirs)
+        driver = get_driver(entry.platform)
+        cut, restore = driver.drift(isolated, normal), driver.drift(normal, isolated)
+        runbooks.append(Isolation(entry.name, isolated, cut.remediation, restore.remediation))
+    return runbooks

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from onshi.generate.variables import BaselineVars
@@ -81,6 +81,9 @@ class UplinkPlan:
     pppoe_username: str | None
     pppoe_password: SecretValue | None
     filter_in: tuple[FilterEntry, ...]
+    # Isolated with VPNs kept: (inbound, outbound) filters bound instead of filter_in (then deny all).
+    # Separate lists, because one emptied entry by entry while bound would permit everything for a moment.
+    isolate: tuple[tuple[FilterEntry, ...], tuple[FilterEntry, ...]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,20 @@ class BaselinePlan:
     trustpoint: str
     enable_secret: SecretValue
     users: tuple[tuple[str, SecretValue], ...]
+    isolation_keep: tuple[str, ...] = ()  # VPNs that stay up when the external network is cut
+    isolated: bool = False  # the incident variant (MHLW6 18 ①): internet and other VPNs cut
+
+    def isolated_variant(self) -> BaselinePlan:
+        """The incident config: only the kept VPNs' IKE and ESP cross the uplink (when none is kept,
+        the uplink is shut), the other tunnels are shut."""
+        kept = [vpn.peer for vpn in self.vpns if vpn.name in self.isolation_keep]
+        if not kept:  # the uplink is shut: its filters stay as they are
+            return replace(self, isolated=True)
+        # Outbound, nothing is forwarded: the device's own IKE and ESP to the kept peers are not subject
+        # to an outbound ACL on IOS, and a permit for them would let the LAN's translated traffic out too.
+        isolate = (_wan_filter(kept), ())
+        uplink = replace(self.uplink, isolate=isolate)
+        return replace(self, isolated=True, uplink=uplink)
 
 
 def plan_baseline(
@@ -132,6 +149,7 @@ def plan_baseline(
             (user.name, _secret(host, f"baseline.users[{i}].secret_env", user.secret_env, environment))
             for i, user in enumerate(variables.users)
         ),
+        isolation_keep=tuple(policy.isolation_keep),
     )
 
 
@@ -255,9 +273,20 @@ def _uplink(
         if not uplink.pppoe_username or not uplink.pppoe_password_env:
             raise GenerateError(host, "baseline.uplink", "PPPoE needs pppoe_username and pppoe_password_env")
         password = _secret(host, "baseline.uplink.pppoe_password_env", uplink.pppoe_password_env, environment)
+    return UplinkPlan(uplink.kind, uplink.interface, uplink.pppoe_username, password,
+                      _wan_filter([vpn.peer for vpn in vpns]))  # fmt: skip
+
+
+def _wan_filter(peers: list[ipaddress.IPv4Address]) -> tuple[FilterEntry, ...]:
+    """Nothing to private addresses; from each peer, its IKE and ESP; then (the template) nothing."""
     entries = [FilterEntry("deny", "ip", None, network) for network in PRIVATE]
-    for vpn in vpns:
-        peer = IPv4(vpn.peer)
-        entries += [FilterEntry("permit", "udp", peer, None, (500,)), FilterEntry("permit", "udp", peer, None, (4500,)),
-                    FilterEntry("permit", "esp", peer, None)]  # fmt: skip
-    return UplinkPlan(uplink.kind, uplink.interface, uplink.pppoe_username, password, tuple(entries))
+    for peer in peers:
+        entries += _ipsec(IPv4(peer), None)
+    return tuple(entries)
+
+
+def _ipsec(source: IPv4 | None, destination: IPv4 | None) -> list[FilterEntry]:
+    """IKE (udp/500, NAT-T udp/4500) and ESP between the device and a VPN peer."""
+    return [FilterEntry("permit", "udp", source, destination, (500,)),
+            FilterEntry("permit", "udp", source, destination, (4500,)),
+            FilterEntry("permit", "esp", source, destination)]  # fmt: skip

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 from onshi.model import Device, DeviceFacts
 
 if TYPE_CHECKING:
+    from onshi.generate.drift import Drift
     from onshi.generate.plan import BaselinePlan
 
 __all__ = ["DeviceFacts", "PlatformDriver"]
@@ -62,4 +63,8 @@ class PlatformDriver(Protocol):
     def render_baseline(self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = ()) -> str:
         """The baseline config of the plan for ``role`` from ``<platform>/<role>.j2`` (``template_dirs``
         first, then onshi's own). Raises ``jinja2.TemplateNotFound`` when neither has one."""
+        ...
+
+    def drift(self, intended: str, running: str) -> Drift:
+        """What differs between intended and running config, and the commands that remediate it."""
         ...

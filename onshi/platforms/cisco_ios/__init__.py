@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from onshi.generate.drift import Drift
 from onshi.generate.plan import BaselinePlan
 from onshi.model import Device
 from onshi.platforms.base import DeviceFacts
 from onshi.platforms.cisco_ios import baseline, facts
+from onshi.platforms.cisco_ios import drift as hier_drift
 from onshi.platforms.cisco_ios.parser import parse
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.remediation import RemediationTemplates
@@ -44,6 +46,9 @@ class CiscoIosDriver:
 
     def render_baseline(self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = ()) -> str:
         return baseline.render_baseline(plan, role, template_dirs)
+
+    def drift(self, intended: str, running: str) -> Drift:
+        return hier_drift.drift(intended, running)
 
 
 DRIVER = CiscoIosDriver()

@@ -1,0 +1,74 @@
+"""Intended vs running for Cisco IOS through hier_config 3, with onshi's ordering on top of its
+driver: ACLs are defined before anything binds them and removed only after everything unbinds them
+(an access-group naming a missing ACL permits everything on IOS)."""
+
+from __future__ import annotations
+
+import re
+
+from hier_config import HConfig, WorkflowRemediation, get_hconfig
+from hier_config.models import MatchRule, OrderingRule
+from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
+from hier_config.platforms.driver_base import HConfigDriverRules
+
+from onshi.generate.drift import Drift
+
+_DEFINE_FIRST = ("ip access-list ", "ipv6 access-list ", "object-group ")
+_REMOVE_LAST = ("no ip access-list ", "no ipv6 access-list ", "no object-group ")
+
+
+class _Driver(HConfigDriverCiscoIOS):
+    @staticmethod
+    def _instantiate_rules() -> HConfigDriverRules:
+        rules = HConfigDriverCiscoIOS._instantiate_rules()
+        rules.ordering.extend(OrderingRule(match_rules=(MatchRule(startswith=p),), weight=-100) for p in _DEFINE_FIRST)
+        rules.ordering.extend(OrderingRule(match_rules=(MatchRule(startswith=p),), weight=300) for p in _REMOVE_LAST)
+        return rules
+
+
+def _lines(config: HConfig) -> tuple[str, ...]:
+    return tuple(child.cisco_style_text() for child in config.all_children_sorted())
+
+
+_ACL = re.compile(r"^(no )?ip access-list (standard|extended) (\S+)$")
+
+
+def _retyped_first(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """An ACL whose type changes (extended → standard under the same name) must be removed before it
+    is defined again: IOS refuses the new one while the old exists, and removing it last would remove
+    the new one. Briefly undefined, it matches nothing in NAT and everything in an access-group."""
+    defined = {m[3]: m[2] for line in lines if (m := _ACL.match(line)) and not m[1]}
+    early = [line for line in lines if (m := _ACL.match(line)) and m[1] and defined.get(m[3], m[2]) != m[2]]
+    return (*early, *(line for line in lines if line not in early))
+
+
+_BINDING = re.compile(r"^\s+(no )?ip(v6)? (access-group|traffic-filter) \S+ (in|out)$")
+
+
+def _rebind_in_place(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """Binding another ACL in a direction replaces the bound one on IOS; unbinding first would leave
+    the interface unfiltered for a moment. Drop such unbindings."""
+    result: list[str] = []
+    block: list[str] = []
+    for line in (*lines, ""):
+        if line.startswith(" "):
+            block.append(line)
+            continue
+        bound = {(m[2], m[4]) for item in block if (m := _BINDING.match(item)) and not m[1]}
+        result += [item for item in block if not ((m := _BINDING.match(item)) and m[1] and (m[2], m[4]) in bound)]
+        block = []
+        if line:
+            result.append(line)
+    return tuple(result)
+
+
+def drift(intended: str, running: str) -> Drift:
+    driver = _Driver()
+    want, have = get_hconfig(driver, intended), get_hconfig(driver, running)
+    remediation = WorkflowRemediation(have, want).remediation_config
+    return Drift(
+        missing=_lines(want.difference(have)),
+        extra=_lines(have.difference(want)),
+        remediation=_rebind_in_place(_retyped_first(_lines(remediation))),
+        predicted="\n".join(_lines(have.future(remediation))) + "\n",
+    )

@@ -1,0 +1,33 @@
+"""Drift between intended and running config as plain text, secrets masked by each host's platform."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from onshi.generate.verify import Verification
+from onshi.platforms import get_driver
+
+_LIMIT = 400  # lines per list: a wholly different device would otherwise flood the terminal
+
+
+def _section(title: str, lines: Iterable[str], mask: object) -> list[str]:
+    masked = [mask(line) for line in lines] if callable(mask) else list(lines)
+    shown = masked[:_LIMIT] + ([f"... {len(masked) - _LIMIT} more lines"] if len(masked) > _LIMIT else [])
+    return [f"-- {title} ({len(masked)}):", *shown] if masked else []
+
+
+def drift_text(verifications: Iterable[Verification]) -> str:
+    out: list[str] = []
+    for result in verifications:
+        if result.drift is None:
+            out.append(f"== {result.host}: not verified: {result.error}")
+            continue
+        if result.drift.in_sync:
+            out.append(f"== {result.host}: in sync with its intended config")
+            continue
+        mask = get_driver(result.platform).mask
+        out.append(f"== {result.host}: drift")
+        out += _section("missing (intended, not running)", result.drift.missing, mask)
+        out += _section("extra (running, not intended)", result.drift.extra, mask)
+        out += _section("remediation (in a safe order)", result.drift.remediation, mask)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,88 @@
+"""Emergency isolation (MHLW6 18 ①): the isolated config forwards nothing to or from the internet or
+the VPNs not kept, as the exact engine computes it; the commands get there and back safely."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.generate.build import isolation
+from onshi.inventory import Inventory, load_inventory
+from onshi.pipeline import DeviceJob, audit
+from onshi.policy import DEVICE, INTERNET
+from onshi.sources import ConfigText
+from onshi.validators.reachability import network_of, new_connections
+from tests.helpers import SAMPLE_INVENTORY
+from tests.test_generate import SAMPLE_SECRETS
+
+
+def _clinic_keeping(*kept: str) -> Inventory:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    entry = inventory.host("sakura-rtr1")
+    policy = entry.policy.model_copy(update={"isolation_keep": list(kept)})
+    return dataclasses.replace(inventory, hosts=(dataclasses.replace(entry, policy=policy),))
+
+
+def _reach(inventory: Inventory, config: str) -> dict[tuple[str, str], tuple[bool, bool]]:
+    """For every zone pair of the clinic: does the device forward any new connection, and is that
+    exact? (An over-approximated empty answer is still a sound "no".)"""
+    entry = inventory.hosts[0]
+    report = audit([DeviceJob(entry.name, entry.platform, ConfigText(config, "isolated.cfg", "utf-8"),
+                              facility=entry.facility, policy=entry.policy, host_data=entry.data)])  # fmt: skip
+    network = network_of(report.inputs[0])
+    sp = network.space
+    zones = [*(s.name for s in entry.policy.segments), *(v.name for v in entry.policy.vpns), INTERNET]
+    answers = {}
+    for source in zones:
+        for destination in [*zones, DEVICE]:
+            if source != destination:
+                reach = network.reach(source, destination)
+                answers[source, destination] = (not sp.is_empty(reach.packets & new_connections(sp)), reach.exact)
+    return answers
+
+
+@pytest.mark.parametrize("kept", [(), ("vendor",)])
+def test_isolated_config_cuts_the_internet_and_the_vpns_not_kept(kept: tuple[str, ...]) -> None:
+    inventory = _clinic_keeping(*kept)
+    (runbook,) = isolation(inventory, SAMPLE_SECRETS)
+    reach = _reach(inventory, runbook.isolated_config)
+    for (source, destination), (forwarded, _) in reach.items():
+        external = {source, destination} & {INTERNET, "claims", "vendor"} - set(kept)
+        if external and destination != DEVICE:
+            assert not forwarded, (source, destination)
+    # The kept maintenance VPN still reaches the EMR hosts it is declared for; the LAN still works.
+    assert reach["vendor", "emr"] == (bool(kept), True)
+    assert reach["emr", "onshi"] == (True, True)
+
+
+def test_cut_shuts_the_uplink_and_restore_reopens_it() -> None:
+    (runbook,) = isolation(_clinic_keeping(), SAMPLE_SECRETS)
+    assert runbook.cut == ("interface Tunnel10", "  shutdown", "interface Tunnel11", "  shutdown",
+                           "interface GigabitEthernet8", "  shutdown")  # fmt: skip
+    assert runbook.restore == tuple(line.replace("shutdown", "no shutdown") for line in runbook.cut)
+
+
+def test_keeping_a_vpn_rebinds_filters_without_an_unfiltered_moment() -> None:
+    (runbook,) = isolation(_clinic_keeping("vendor"), SAMPLE_SECRETS)
+    cut = [line.strip() for line in runbook.cut]
+    assert cut.index("ip access-list extended ISOLATE-IN") < cut.index("ip access-group ISOLATE-IN in")
+    assert not any(line.startswith("no ip access-group") for line in cut)
+    assert "no ip access-list extended WAN-IN" not in cut
+    restore = [line.strip() for line in runbook.restore]
+    assert restore.index("ip access-group WAN-IN in") < restore.index("no ip access-list extended ISOLATE-IN")
+
+
+def test_cli_writes_the_runbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SAMPLE_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(app, ["generate", "--isolation", "--inventory", str(SAMPLE_INVENTORY),
+                                      "--out", str(tmp_path)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "aoba-rtr1.isolate.cfg").read_text(encoding="utf-8").endswith("  shutdown\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "aoba-rtr1.isolate.cfg", "aoba-rtr1.restore.cfg", "sakura-rtr1.isolate.cfg", "sakura-rtr1.restore.cfg"
+    ]  # fmt: skip

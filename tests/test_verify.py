@@ -1,0 +1,100 @@
+"""Intended against running: the sample clinic's drift, a remediation in a safe order, and the round
+trip: the running config with the remediation applied (as hier_config predicts it) passes the audit."""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.generate.build import generate
+from onshi.generate.verify import verify
+from onshi.inventory import load_inventory
+from onshi.model import Status
+from onshi.pipeline import DeviceJob, audit
+from onshi.report.drift import drift_text
+from onshi.sources import ConfigText, SnapshotSource
+from tests.helpers import SAMPLE_INVENTORY
+from tests.test_generate import SAMPLE_SECRETS
+
+
+def test_remediation_applied_to_the_running_clinic_passes_the_audit() -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    running = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("sakura-rtr1")
+    (result,) = verify(inventory, {"sakura-rtr1": running, "aoba-rtr1": "not read"}, SAMPLE_SECRETS)[:1]
+    assert result.drift is not None
+    assert not result.drift.in_sync
+    assert any("transport input telnet" in line for line in result.drift.extra)  # the clinic's telnet
+    entry = inventory.host("sakura-rtr1")
+    before = audit([DeviceJob(entry.name, entry.platform, running, facility=entry.facility, policy=entry.policy,
+                              host_data=entry.data)])  # fmt: skip
+    after = audit([DeviceJob(entry.name, entry.platform, ConfigText(result.drift.predicted, "predicted", "utf-8"),
+                             facility=entry.facility, policy=entry.policy, host_data=entry.data)])  # fmt: skip
+    assert any(f.status is Status.FAIL for f in before.findings)
+    assert after.devices[0].unrecognized == ()
+    assert [(f.rule, f.message.en) for f in after.findings if f.status is Status.FAIL] == []
+
+
+def test_acls_are_defined_before_bound_and_unbound_before_removed() -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    running = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("sakura-rtr1")
+    (result,) = verify(inventory, {"sakura-rtr1": running, "aoba-rtr1": "not read"}, SAMPLE_SECRETS)[:1]
+    assert result.drift is not None
+    lines = [line.strip() for line in result.drift.remediation]
+    defined = {
+        m[2]: i for i, line in enumerate(lines) if (m := re.match(r"ip access-list (standard|extended) (\S+)$", line))
+    }
+    removed = {
+        m[2]: i
+        for i, line in enumerate(lines)
+        if (m := re.match(r"no ip access-list (standard|extended) (\S+)$", line))
+    }
+    bound = {m[1]: i for i, line in enumerate(lines) if (m := re.match(r"ip access-group (\S+) (in|out)$", line))}
+    unbound = {m[1]: i for i, line in enumerate(lines) if (m := re.match(r"no ip access-group (\S+) (in|out)$", line))}
+    assert bound
+    assert removed
+    for name, index in bound.items():
+        assert defined[name] < index, name
+    for name, index in removed.items():
+        assert unbound.get(name, -1) < index, name
+    # An ACL that changes type under the same name is removed first, or IOS would refuse the new one.
+    assert lines[0] == "no ip access-list extended NAT-INSIDE"
+    assert defined["NAT-INSIDE"] > 0
+
+
+def test_generated_config_is_in_sync_with_itself(tmp_path: Path) -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    generated = generate(inventory, tmp_path, SAMPLE_SECRETS).generated
+    running = {g.host: ConfigText(g.text, str(g.path), "utf-8") for g in generated}
+    results = verify(inventory, running, SAMPLE_SECRETS)
+    assert [(r.host, r.drift is not None and r.drift.in_sync) for r in results] == [
+        ("sakura-rtr1", True), ("aoba-rtr1", True)
+    ]  # fmt: skip
+    assert drift_text(results).count("in sync with its intended config") == 2
+
+
+def test_drift_text_masks_secrets() -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    running = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("sakura-rtr1")
+    text = drift_text(verify(inventory, {"sakura-rtr1": running, "aoba-rtr1": "no snapshot"}, SAMPLE_SECRETS))
+    assert "$9$" not in text
+    assert "enable secret 9 <masked>" in text
+    assert "== aoba-rtr1: not verified: no snapshot" in text
+
+
+def test_cli_verify_reports_drift_and_writes_remediation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SAMPLE_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    out = tmp_path / "remediation"
+    result = CliRunner().invoke(
+        app, ["verify", "--inventory", str(SAMPLE_INVENTORY), "--out", str(out), "--lang", "en"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "== sakura-rtr1: drift" in result.output
+    written = out / "sakura-rtr1.remediation.cfg"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert "no ip access-list extended GUEST-IN" in written.read_text(encoding="utf-8")
