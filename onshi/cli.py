@@ -42,6 +42,7 @@ from onshi.report.table import render_table
 from onshi.sources import ConfigText, SnapshotSource, SourceError, read_config_file
 from onshi.tasks.audit import audit_collected, audit_inventory
 from onshi.tasks.collect import collect_inventory
+from onshi.tasks.generate import render_with_nornir
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -347,7 +348,7 @@ def generate_command(
         _write_isolation(loaded, out, templates or [])
         return
     try:
-        result = generate(loaded, out, os.environ, templates or [])
+        result = generate(loaded, out, os.environ, templates or [], renderer=render_with_nornir)
     except GenerateErrors as errors:
         for problem in errors.problems:
             _error(str(problem))

@@ -23,6 +23,7 @@ from onshi.pipeline import DeviceJob, audit
 from onshi.platforms import get_driver
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy, HostData
 from onshi.sources import ConfigText
+from onshi.tasks.generate import render_with_nornir
 from onshi.validators.base import RuleInput
 from onshi.validators.reachability import flow_set, network_of, new_connections
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
@@ -256,3 +257,15 @@ def _sources(policy: FacilityPolicy, zone: str) -> list[Any]:
     if segment is not None:
         return list(segment.ipv4)
     return next(list(v.remote_prefixes) for v in policy.vpns if v.name == zone)
+
+
+def test_a_broken_user_template_is_a_clear_error_and_nothing_is_written(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    (templates / "cisco_ios").mkdir(parents=True)
+    (templates / "cisco_ios" / "edge_router.j2").write_text("hostname {{ plan.no_such_field }}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(GenerateErrors) as raised:
+        generate(load_inventory(SAMPLE_INVENTORY), out, SAMPLE_SECRETS, [templates], renderer=render_with_nornir)
+    assert [p.field for p in raised.value.problems] == ["template", "template"]
+    assert "cisco_ios/edge_router.j2: UndefinedError" in str(raised.value.problems[0])
+    assert not out.exists()

@@ -6,7 +6,7 @@ rendered config is then audited with every rule, and only configs without a ``fa
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,21 +84,41 @@ def render(entry: HostEntry, plan: BaselinePlan, template_dirs: Sequence[Path]) 
         return driver.render_baseline(plan, role, template_dirs)
     except jinja2.TemplateNotFound:
         raise GenerateError(entry.name, "data.role", f"no baseline template {entry.platform}/{role}.j2") from None
+    except jinja2.TemplateError as error:  # a user template's mistake: say where, never half-render
+        where = f"{entry.platform}/{role}.j2" + (
+            f" line {error.lineno}" if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        )
+        raise GenerateError(entry.name, "template", f"{where}: {type(error).__name__}: {error.message}") from None
 
 
-def generate(
-    inventory: Inventory, out: Path, environment: Mapping[str, str], template_dirs: Sequence[Path] = ()
-) -> GenerateResult:
-    """Plan, render and audit every host; write ``<out>/<host>.cfg`` for each config that passes."""
-    rendered: list[Generated] = []
-    problems: list[GenerateError] = []
-    for entry, plan in plan_inventory(inventory, environment):
+Renderer = Callable[[Inventory, Sequence[tuple[HostEntry, BaselinePlan]], Sequence[Path]], dict[str, str]]
+
+
+def render_each(
+    inventory: Inventory, plans: Sequence[tuple[HostEntry, BaselinePlan]], template_dirs: Sequence[Path]
+) -> dict[str, str]:
+    """Render every plan here, in order (the Nornir runner in ``onshi.tasks.generate`` is the other)."""
+    rendered, problems = {}, []
+    for entry, plan in plans:
         try:
-            rendered.append(Generated(entry.name, out / f"{entry.name}.cfg", render(entry, plan, template_dirs)))
+            rendered[entry.name] = render(entry, plan, template_dirs)
         except GenerateError as error:
             problems.append(error)
     if problems:
         raise GenerateErrors(problems)
+    return rendered
+
+
+def generate(
+    inventory: Inventory,
+    out: Path,
+    environment: Mapping[str, str],
+    template_dirs: Sequence[Path] = (),
+    renderer: Renderer = render_each,
+) -> GenerateResult:
+    """Plan, render and audit every host; write ``<out>/<host>.cfg`` for each config that passes."""
+    texts = renderer(inventory, plan_inventory(inventory, environment), template_dirs)
+    rendered = [Generated(host, out / f"{host}.cfg", text) for host, text in texts.items()]
     report = audit(_job(inventory.host(g.host), g) for g in rendered)
     result = GenerateResult(tuple(rendered), report)
     for generated in rendered:
