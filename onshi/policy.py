@@ -86,6 +86,13 @@ class Flow(Strict):
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
     description: str = ""
 
+    @model_validator(mode="after")
+    def _ports_need_a_transport(self) -> Flow:
+        # Silently ignoring ports on an ip/icmp flow would allow far more than the author meant.
+        if self.ports and self.protocol not in ("tcp", "udp"):
+            raise ValueError(f"ports {self.ports} need protocol tcp or udp, not {self.protocol!r}")
+        return self
+
 
 class FacilityPolicy(Strict):
     name: str = Field(min_length=1, description="Facility name (施設名).")

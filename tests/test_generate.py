@@ -269,3 +269,32 @@ def test_a_broken_user_template_is_a_clear_error_and_nothing_is_written(tmp_path
     assert [p.field for p in raised.value.problems] == ["template", "template"]
     assert "cisco_ios/edge_router.j2: UndefinedError" in str(raised.value.problems[0])
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"flows": [{"from": "claims", "to": "device", "protocol": "tcp", "ports": [22]}]}, "facility.flows[0]"),
+        ({"flows": [{"from": "internet", "to": "office"}]}, "facility.flows[0]"),
+        (
+            {
+                "vpns": [
+                    {
+                        "name": "claims",
+                        "kind": "claims_network",
+                        "owner": "x",
+                        "peers": ["vpn.example.jp"],
+                        "remote_prefixes": ["10.100.0.0/16"],
+                    }
+                ]
+            },
+            "facility.vpns[claims].peers",
+        ),
+    ],
+)
+def test_policies_the_template_cannot_express_are_refused(change: dict[str, Any], field: str) -> None:
+    policy = _aoba_policy().model_copy(update={"flows": []}).model_dump(by_alias=True, mode="json")
+    with pytest.raises(GenerateError) as raised:
+        plan_baseline("r1", FacilityPolicy.model_validate({**policy, **change}),
+                      BaselineVars.model_validate(_AOBA_VARS), SAMPLE_SECRETS)  # fmt: skip
+    assert raised.value.field == field

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from onshi.cli import app
 from onshi.inventory import InventoryError, load_inventory
+from onshi.policy import Flow
 from tests.helpers import SAMPLE_INVENTORY
 
 runner = CliRunner()
@@ -94,3 +96,8 @@ def test_declared_internet_interface_must_exist(inventory: Path) -> None:
     assert result.exit_code == 2
     assert "internet_interfaces names 'Dialer9'" in result.output
     assert '"host": "sakura-rtr1"' in result.output  # the other hosts are still audited
+
+
+def test_ports_on_a_flow_without_a_transport_are_refused() -> None:
+    with pytest.raises(ValidationError, match="need protocol tcp or udp"):
+        Flow.model_validate({"from": "office", "to": "internet", "protocol": "ip", "ports": [22]})

@@ -160,10 +160,14 @@ def _check_supported(host: str, policy: FacilityPolicy) -> None:
     if policy.connection != "ipsec_ike":
         raise GenerateError(host, "facility.connection", f"the baseline for {policy.connection!r} (NGN IPv6 IPoE) "
                             "is not implemented yet; only 'ipsec_ike' can be generated")  # fmt: skip
+    segments = {segment.name for segment in policy.segments}
     for index, flow in enumerate(policy.flows):
         if flow.source in (INTERNET, DEVICE):
             raise GenerateError(host, f"facility.flows[{index}]", f"flows from {flow.source!r} are not generated "
                                 "(a published service needs a reviewed static NAT, never a baseline)")  # fmt: skip
+        if flow.source not in segments and flow.destination not in segments:
+            raise GenerateError(host, f"facility.flows[{index}]", f"a flow from VPN {flow.source!r} is generated "
+                                "only to a segment")  # fmt: skip
     for vpn in policy.vpns:
         if vpn.listener is not None:
             raise GenerateError(host, f"facility.vpns[{vpn.name}].listener", "remote-access listeners are not "
@@ -246,7 +250,10 @@ def _vpn(
     host: str, index: int, vpn: Vpn, *, policy: FacilityPolicy, variables: BaselineVars, prefixes: Mapping[str, IPv4]
 ) -> VpnPlan:
     field = f"facility.vpns[{vpn.name}]"
-    peers = [ipaddress.ip_address(str(peer)) for peer in vpn.peers] if vpn.peers else []
+    try:
+        peers = [ipaddress.ip_address(str(peer)) for peer in vpn.peers]
+    except ValueError:
+        peers = []  # a host name: the tunnel needs the address it is pinned to
     if len(peers) != 1 or not isinstance(peers[0], ipaddress.IPv4Address):
         raise GenerateError(host, f"{field}.peers", "a generated VPN is pinned to exactly one IPv4 peer address")
     address = variables.tunnels.get(vpn.name)
