@@ -3,7 +3,9 @@
 Random ACLs (IPv4 and IPv6, in and out on every interface), static routes (longest prefix match,
 administrative distance, Null0, next hops), a static port forward, and optionally a zone-based
 firewall are built directly as model objects. For random packets entering from each zone, a
-packet is in the engine's set for a destination zone exactly when the oracle forwards it there.
+packet is in the engine's set for a destination zone exactly when the oracle forwards it there,
+wherever the engine calls its answer exact; where it flags an approximation, its set contains what
+the oracle forwards.
 """
 
 from __future__ import annotations
@@ -215,5 +217,9 @@ def test_engine_and_oracle_agree(device: Device, data: st.DataObject) -> None:
             packet = replace(packet, dst_port=3389)  # exercise the port forward
         verdict = forward(network, network.interfaces[name], packet)
         for destination in zones:
-            in_set = space.contains(network.reach(zone, destination).packets, packet)
-            assert in_set == (destination in verdict.zones), (zone, destination, packet, verdict)
+            reach = network.reach(zone, destination)
+            in_set = space.contains(reach.packets, packet)
+            if reach.exact:
+                assert in_set == (destination in verdict.zones), (zone, destination, packet, verdict)
+            else:  # a flagged approximation only ever widens: what the oracle forwards is in it
+                assert in_set or destination not in verdict.zones, (zone, destination, packet, verdict, reach.reasons)
