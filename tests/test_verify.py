@@ -12,10 +12,12 @@ from typer.testing import CliRunner
 
 from onshi.cli import app
 from onshi.generate.build import generate
+from onshi.generate.plan import SecretValue
 from onshi.generate.verify import verify
 from onshi.inventory import load_inventory
 from onshi.model import Status
 from onshi.pipeline import DeviceJob, audit
+from onshi.platforms.cisco_ios.baseline import type9_salted
 from onshi.report.drift import drift_text
 from onshi.sources import ConfigText, SnapshotSource
 from tests.helpers import SAMPLE_INVENTORY
@@ -98,3 +100,21 @@ def test_cli_verify_reports_drift_and_writes_remediation(tmp_path: Path, monkeyp
     written = out / "sakura-rtr1.remediation.cfg"
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert "no ip access-list extended GUEST-IN" in written.read_text(encoding="utf-8")
+
+
+def test_a_password_the_device_hashed_with_its_own_salt_is_not_drift(tmp_path: Path) -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    (generated,) = [g for g in generate(inventory, tmp_path, SAMPLE_SECRETS).generated if g.host == "aoba-rtr1"]
+    rehashed = type9_salted(SecretValue("AOBA_ENABLE_SECRET", SAMPLE_SECRETS["AOBA_ENABLE_SECRET"]), "abcdefghijklmn")
+    running = re.sub(r"^enable secret 9 \S+$", f"enable secret 9 {rehashed}", generated.text, flags=re.MULTILINE)
+    assert running != generated.text
+    results = verify(inventory, {"aoba-rtr1": ConfigText(running, "running", "utf-8")}, SAMPLE_SECRETS)
+    aoba = next(r for r in results if r.host == "aoba-rtr1")
+    assert aoba.drift is not None
+    assert aoba.drift.in_sync
+    changed = {**SAMPLE_SECRETS, "AOBA_ENABLE_SECRET": "a-new-enable-secret"}
+    aoba = next(
+        r for r in verify(inventory, {"aoba-rtr1": ConfigText(running, "r", "utf-8")}, changed) if r.host == "aoba-rtr1"
+    )
+    assert aoba.drift is not None
+    assert [line.split(" 9 ")[0] for line in aoba.drift.remediation] == ["enable secret"]

@@ -74,14 +74,14 @@ class GenerateErrors(Exception):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-def render(entry: HostEntry, plan: BaselinePlan, template_dirs: Sequence[Path]) -> str:
+def render(entry: HostEntry, plan: BaselinePlan, template_dirs: Sequence[Path], running: str = "") -> str:
     try:
         driver = get_driver(entry.platform)
     except UnknownPlatformError as error:
         raise GenerateError(entry.name, "platform", str(error)) from None
     role = entry.data.role.value
     try:
-        return driver.render_baseline(plan, role, template_dirs)
+        return driver.render_baseline(plan, role, template_dirs, running)
     except jinja2.TemplateNotFound:
         raise GenerateError(entry.name, "data.role", f"no baseline template {entry.platform}/{role}.j2") from None
     except jinja2.TemplateError as error:  # a user template's mistake: say where, never half-render

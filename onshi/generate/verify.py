@@ -37,7 +37,7 @@ def verify(
         if isinstance(config, str):
             results.append(Verification(entry.name, entry.platform, None, config))
             continue
-        intended = render(entry, plan, template_dirs)
+        intended = render(entry, plan, template_dirs, running=config.text)  # keeps hashes of unchanged passwords
         results.append(
             Verification(entry.name, entry.platform, get_driver(entry.platform).drift(intended, config.text))
         )

@@ -60,9 +60,12 @@ class PlatformDriver(Protocol):
         """Device facts from the outputs of the other collect commands."""
         ...
 
-    def render_baseline(self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = ()) -> str:
+    def render_baseline(
+        self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = (), running: str = ""
+    ) -> str:
         """The baseline config of the plan for ``role`` from ``<platform>/<role>.j2`` (``template_dirs``
-        first, then onshi's own). Raises ``jinja2.TemplateNotFound`` when neither has one."""
+        first, then onshi's own). Raises ``jinja2.TemplateNotFound`` when neither has one. Given the
+        ``running`` config, password hashes it already holds for the same passwords are kept."""
         ...
 
     def drift(self, intended: str, running: str) -> Drift:

@@ -44,8 +44,10 @@ class CiscoIosDriver:
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
         return facts.parse_facts(outputs.get("show version", ""))
 
-    def render_baseline(self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = ()) -> str:
-        return baseline.render_baseline(plan, role, template_dirs)
+    def render_baseline(
+        self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = (), running: str = ""
+    ) -> str:
+        return baseline.render_baseline(plan, role, template_dirs, running)
 
     def drift(self, intended: str, running: str) -> Drift:
         return hier_drift.drift(intended, running)

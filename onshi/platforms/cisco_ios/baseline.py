@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,8 +47,29 @@ def type7(secret: SecretValue, seed: int = 2) -> str:
     )
 
 
-def render_baseline(plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = ()) -> str:
-    """The baseline config of ``role`` (template ``<role>.j2``); user folders are searched first."""
+_RUNNING_TYPE9 = re.compile(r"^(?:enable|username (\S+) .*) secret 9 (\$9\$([./0-9A-Za-z]{14})\$[./0-9A-Za-z]{43})\s*$")
+
+
+def running_hashes(running: str) -> dict[str, tuple[str, str]]:
+    """The type 9 hashes of a running config by account ("enable", or the user name): (hash, salt)."""
+    found = {}
+    for line in running.splitlines():
+        if match := _RUNNING_TYPE9.match(line.strip()):
+            found[match[1] or "enable"] = (match[2], match[3])
+    return found
+
+
+def _hash(secret: SecretValue, seed: str, running: tuple[str, str] | None) -> str:
+    """The device's own hash when it already stores this password (so verify shows no drift for it),
+    else a new one."""
+    if running is not None and type9_salted(secret, running[1]) == running[0]:
+        return running[0]
+    return type9(secret, seed)
+
+
+def render_baseline(plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
+    """The baseline config of ``role`` (template ``<role>.j2``); user folders are searched first.
+    ``running``: the device's config, whose matching password hashes are kept."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d / "cisco_ios")) for d in template_dirs]
     loaders.append(jinja2.PackageLoader("onshi", "templates/cisco_ios"))
     environment = jinja2.Environment(
@@ -58,9 +80,10 @@ def render_baseline(plan: BaselinePlan, role: str, template_dirs: Sequence[Path]
         keep_trailing_newline=True,
         autoescape=False,  # config text, not HTML
     )
+    existing = running_hashes(running)
     secrets = {
-        "enable": type9(plan.enable_secret, f"{plan.host}:enable"),
-        "users": [(name, type9(secret, f"{plan.host}:user:{name}")) for name, secret in plan.users],
+        "enable": _hash(plan.enable_secret, f"{plan.host}:enable", existing.get("enable")),
+        "users": [(name, _hash(secret, f"{plan.host}:user:{name}", existing.get(name))) for name, secret in plan.users],
         "pppoe": type7(plan.uplink.pppoe_password) if plan.uplink.pppoe_password else None,
     }
     return environment.get_template(f"{role}.j2").render(plan=plan, secrets=secrets)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from hier_config import HConfig, WorkflowRemediation, get_hconfig
-from hier_config.models import MatchRule, OrderingRule
+from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule
 from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.platforms.driver_base import HConfigDriverRules
 
@@ -23,6 +23,11 @@ class _Driver(HConfigDriverCiscoIOS):
         rules = HConfigDriverCiscoIOS._instantiate_rules()
         rules.ordering.extend(OrderingRule(match_rules=(MatchRule(startswith=p),), weight=-100) for p in _DEFINE_FIRST)
         rules.ordering.extend(OrderingRule(match_rules=(MatchRule(startswith=p),), weight=300) for p in _REMOVE_LAST)
+        # A new secret replaces the old one in place: negating first would leave the account without one.
+        rules.idempotent_commands.extend(
+            IdempotentCommandsRule(match_rules=(rule,))
+            for rule in (MatchRule(startswith="enable secret "), MatchRule(re_search=r"^username (\S+) "))
+        )
         return rules
 
 
