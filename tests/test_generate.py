@@ -298,3 +298,19 @@ def test_policies_the_template_cannot_express_are_refused(change: dict[str, Any]
         plan_baseline("r1", FacilityPolicy.model_validate({**policy, **change}),
                       BaselineVars.model_validate(_AOBA_VARS), SAMPLE_SECRETS)  # fmt: skip
     assert raised.value.field == field
+
+
+def test_a_config_that_fails_a_rule_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SAMPLE_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    templates = tmp_path / "templates"
+    (templates / "cisco_ios").mkdir(parents=True)
+    (templates / "cisco_ios" / "edge_router.j2").write_text(
+        "hostname {{ plan.hostname }}\nline vty 0 4\n transport input telnet\nend\n", encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["generate", "--inventory", str(SAMPLE_INVENTORY), "--out", str(out),
+                                      "--templates", str(templates)])  # fmt: skip
+    assert result.exit_code == 1
+    assert "aoba-rtr1: NOT written: MGMT-01 fail:" in result.output
+    assert not out.exists()
