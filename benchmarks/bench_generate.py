@@ -19,6 +19,7 @@ from onshi.inventory import load_inventory
 from onshi.pipeline import DeviceJob, audit
 from onshi.platforms import get_driver
 from onshi.sources import ConfigText, SnapshotSource
+from onshi.tasks.audit import job
 
 ROOT = Path(__file__).resolve().parents[1]
 _SECRET_VARIABLES = ("AOBA_PPPOE_PASSWORD", "AOBA_ENABLE_SECRET", "AOBA_ADMIN_SECRET",
@@ -46,8 +47,7 @@ def main() -> None:
     snapshots = SnapshotSource(ROOT / "inventory" / "configs")
 
     def jobs(configs: dict[str, ConfigText]) -> list[DeviceJob]:
-        return [DeviceJob(e.name, e.platform, configs[e.name], facility=e.facility, policy=e.policy,
-                          host_data=e.data) for e in hosts]  # fmt: skip
+        return [job(entry, configs[entry.name], None) for entry in hosts]
 
     rendered = {host: ConfigText(text, f"{host}.cfg", "utf-8") for host, text in texts.items()}
     running = {entry.name: snapshots.fetch(entry.name) for entry in hosts}

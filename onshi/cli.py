@@ -8,9 +8,9 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -39,8 +39,8 @@ from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
 from onshi.report.table import render_table
-from onshi.sources import ConfigText, SnapshotSource, SourceError, read_config_file
-from onshi.tasks.audit import audit_collected, audit_inventory
+from onshi.sources import SnapshotSource, SourceError, read_config_file
+from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
 from onshi.tasks.collect import collect_inventory
 from onshi.tasks.generate import render_with_nornir
 
@@ -145,13 +145,18 @@ WorkersOption = Annotated[int, typer.Option(min=1, max=200, help="Concurrent hos
 DEFAULT_KNOWN_HOSTS = Path.home() / ".ssh" / "known_hosts"
 
 
+def _refuse(problems: Iterable[object], *notes: str) -> NoReturn:
+    """One error line per problem (and note), then exit 2."""
+    for line in (*map(str, problems), *notes):
+        _error(line)
+    raise typer.Exit(EXIT_INPUT)
+
+
 def _load(inventory: Path) -> Inventory:
     try:
         return load_inventory(inventory)
     except InventoryError as error:
-        for problem in error.problems:
-            _error(str(problem))
-        raise typer.Exit(EXIT_INPUT) from None
+        _refuse(error.problems)
 
 
 def _collect(inventory: Inventory, options: CollectOptions, workers: int) -> list[Collected | CollectError]:
@@ -246,13 +251,16 @@ def _comparison_file_readable(path: Path) -> None:
         raise typer.Exit(EXIT_INPUT) from None
 
 
-def _snapshot_report(inventory: Path, configs: Path | None, workers: int) -> AuditReport:
-    loaded = _load(inventory)
+def _snapshot_folder(inventory: Path, configs: Path | None) -> Path:
     snapshots = configs if configs is not None else inventory / "configs"
     if not snapshots.is_dir():
-        _error(f"{snapshots}: snapshot folder not found")
-        raise typer.Exit(EXIT_INPUT)
-    return audit_inventory(loaded, SnapshotSource(snapshots), workers)
+        _refuse([f"{snapshots}: snapshot folder not found"])
+    return snapshots
+
+
+def _snapshot_report(inventory: Path, configs: Path | None, workers: int) -> AuditReport:
+    loaded = _load(inventory)
+    return audit_inventory(loaded, SnapshotSource(_snapshot_folder(inventory, configs)), workers)
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
@@ -275,9 +283,7 @@ def ledger_command(
     workers: WorkersOption = 10,
 ) -> None:
     """The asset ledger (機器台帳) as CSV: device, facility, role, platform, model, OS, serial, location."""
-    report = _snapshot_report(inventory, configs, workers)
-    _write_or_print(ledger_csv(report), output)
-    raise typer.Exit(EXIT_INPUT if any(d.error for d in report.devices) else EXIT_OK)
+    _csv_export(ledger_csv, inventory, configs, output, workers)
 
 
 @app.command("checklist")
@@ -288,8 +294,14 @@ def checklist_command(
     workers: WorkersOption = 10,
 ) -> None:
     """The checklist items (最低限のチェックリスト, 規程例 別表) with verdicts per facility, as CSV."""
+    _csv_export(checklist_csv, inventory, configs, output, workers)
+
+
+def _csv_export(
+    render: Callable[[AuditReport], str], inventory: Path, configs: Path | None, output: Path | None, workers: int
+) -> NoReturn:
     report = _snapshot_report(inventory, configs, workers)
-    _write_or_print(checklist_csv(report), output)
+    _write_or_print(render(report), output)
     raise typer.Exit(EXIT_INPUT if any(d.error for d in report.devices) else EXIT_OK)
 
 
@@ -350,20 +362,18 @@ def generate_command(
     try:
         result = generate(loaded, out, os.environ, templates or [], renderer=render_with_nornir)
     except GenerateErrors as errors:
-        for problem in errors.problems:
-            _error(str(problem))
-        _error("nothing was written")
-        raise typer.Exit(EXIT_INPUT) from None
+        _refuse(errors.problems, "nothing was written")
     generated = {g.host: g for g in result.generated}
+    failures = {host: result.failures(host) for host in generated}
     for entry in loaded.hosts:
         if entry.name not in generated:
             typer.echo(f"{entry.name}: skipped (no data.baseline)")
-        elif failures := result.failures(entry.name):
-            for finding in failures:
+        elif failures[entry.name]:
+            for finding in failures[entry.name]:
                 typer.echo(f"{entry.name}: NOT written: {finding.rule} fail: {finding.message.en}", err=True)
         else:
             typer.echo(f"{entry.name}: {generated[entry.name].path} (audited: no fail)")
-    raise typer.Exit(EXIT_FINDINGS if any(result.failures(host) for host in generated) else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if any(failures.values()) else EXIT_OK)
 
 
 @app.command("verify")
@@ -388,18 +398,14 @@ def verify_command(
     loaded = _load(inventory)
     if live:
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
-        outcomes = _collect(loaded, options, workers)
-        report = audit_collected(loaded, outcomes)
-        running = {o.host: _running_text(o) for o in outcomes}
+        running = collected_texts(loaded, _collect(loaded, options, workers))
     else:
-        report = _snapshot_report(inventory, configs, workers)
-        running = _snapshot_texts(loaded, configs if configs is not None else inventory / "configs")
+        running = snapshot_texts(loaded, SnapshotSource(_snapshot_folder(inventory, configs)))
+    report = audit_fetched(loaded, running)  # the same texts the drift is computed from, read once
     try:
         results = verify(loaded, running, os.environ, templates or [])
     except GenerateErrors as errors:
-        for problem in errors.problems:
-            _error(str(problem))
-        raise typer.Exit(EXIT_INPUT) from None
+        _refuse(errors.problems)
     render_table(report, lang.value)
     sys.stdout.write(drift_text(results))
     for result in results:
@@ -415,31 +421,11 @@ def _write_isolation(inventory: Inventory, out: Path, templates: list[Path]) -> 
     try:
         runbooks = isolation(inventory, os.environ, templates)
     except GenerateErrors as errors:
-        for problem in errors.problems:
-            _error(str(problem))
-        _error("nothing was written")
-        raise typer.Exit(EXIT_INPUT) from None
+        _refuse(errors.problems, "nothing was written")
     for runbook in runbooks:
         for kind, commands in (("isolate", runbook.cut), ("restore", runbook.restore)):
             write_atomic(out / f"{runbook.host}.{kind}.cfg", "\n".join(commands) + "\n", mode=0o600)
         typer.echo(f"{runbook.host}: {out / runbook.host}.isolate.cfg, {out / runbook.host}.restore.cfg")
-
-
-def _running_text(outcome: Collected | CollectError) -> ConfigText | str:
-    if isinstance(outcome, CollectError):
-        return f"host {outcome.host}: {outcome.reason}"
-    return ConfigText(outcome.config, f"{outcome.host} (live)", "utf-8")
-
-
-def _snapshot_texts(inventory: Inventory, snapshots: Path) -> dict[str, ConfigText | str]:
-    source = SnapshotSource(snapshots)
-    texts: dict[str, ConfigText | str] = {}
-    for entry in inventory.hosts:
-        try:
-            texts[entry.name] = source.fetch(entry.name)
-        except SourceError as error:
-            texts[entry.name] = str(error)
-    return texts
 
 
 @app.command("schema")

@@ -13,38 +13,42 @@ from typer.testing import CliRunner
 from onshi.cli import app
 from onshi.generate.build import generate
 from onshi.generate.plan import SecretValue
-from onshi.generate.verify import verify
+from onshi.generate.verify import Verification, verify
 from onshi.inventory import load_inventory
 from onshi.model import Status
-from onshi.pipeline import DeviceJob, audit
+from onshi.pipeline import audit
 from onshi.platforms.cisco_ios.baseline import type9_salted
 from onshi.report.drift import drift_text
 from onshi.sources import ConfigText, SnapshotSource
+from onshi.tasks.audit import job
 from tests.helpers import SAMPLE_INVENTORY
 from tests.test_generate import SAMPLE_SECRETS
 
 
-def test_remediation_applied_to_the_running_clinic_passes_the_audit() -> None:
-    inventory = load_inventory(SAMPLE_INVENTORY)
+def _clinic() -> tuple[Verification, ConfigText]:
+    """The sample clinic's verification against its running snapshot, and that snapshot."""
     running = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("sakura-rtr1")
-    (result,) = verify(inventory, {"sakura-rtr1": running, "aoba-rtr1": "not read"}, SAMPLE_SECRETS)[:1]
+    results = verify(
+        load_inventory(SAMPLE_INVENTORY), {"sakura-rtr1": running, "aoba-rtr1": "not read"}, SAMPLE_SECRETS
+    )
+    return next(r for r in results if r.host == "sakura-rtr1"), running
+
+
+def test_remediation_applied_to_the_running_clinic_passes_the_audit() -> None:
+    result, running = _clinic()
     assert result.drift is not None
     assert not result.drift.in_sync
     assert any("transport input telnet" in line for line in result.drift.extra)  # the clinic's telnet
-    entry = inventory.host("sakura-rtr1")
-    before = audit([DeviceJob(entry.name, entry.platform, running, facility=entry.facility, policy=entry.policy,
-                              host_data=entry.data)])  # fmt: skip
-    after = audit([DeviceJob(entry.name, entry.platform, ConfigText(result.drift.predicted, "predicted", "utf-8"),
-                             facility=entry.facility, policy=entry.policy, host_data=entry.data)])  # fmt: skip
+    entry = load_inventory(SAMPLE_INVENTORY).host("sakura-rtr1")
+    before = audit([job(entry, running, None)])
+    after = audit([job(entry, ConfigText(result.drift.predicted, "predicted", "utf-8"), None)])
     assert any(f.status is Status.FAIL for f in before.findings)
     assert after.devices[0].unrecognized == ()
     assert [(f.rule, f.message.en) for f in after.findings if f.status is Status.FAIL] == []
 
 
 def test_acls_are_defined_before_bound_and_unbound_before_removed() -> None:
-    inventory = load_inventory(SAMPLE_INVENTORY)
-    running = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("sakura-rtr1")
-    (result,) = verify(inventory, {"sakura-rtr1": running, "aoba-rtr1": "not read"}, SAMPLE_SECRETS)[:1]
+    result, _ = _clinic()
     assert result.drift is not None
     lines = [line.strip() for line in result.drift.remediation]
     defined = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from onshi.generate.verify import Verification
 from onshi.platforms import get_driver
@@ -10,8 +10,8 @@ from onshi.platforms import get_driver
 _LIMIT = 400  # lines per list: a wholly different device would otherwise flood the terminal
 
 
-def _section(title: str, lines: Iterable[str], mask: object) -> list[str]:
-    masked = [mask(line) for line in lines] if callable(mask) else list(lines)
+def _section(title: str, lines: Iterable[str], mask: Callable[[str], str]) -> list[str]:
+    masked = [mask(line) for line in lines]
     shown = masked[:_LIMIT] + ([f"... {len(masked) - _LIMIT} more lines"] if len(masked) > _LIMIT else [])
     return [f"-- {title} ({len(masked)}):", *shown] if masked else []
 

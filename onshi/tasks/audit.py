@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from onshi.collect import Collected, CollectError
 from onshi.inventory import HostEntry, Inventory
 from onshi.model import DeviceFacts
@@ -29,16 +31,45 @@ def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 1
     return audit(jobs)
 
 
-def audit_collected(inventory: Inventory, outcomes: list[Collected | CollectError]) -> AuditReport:
-    """Audit what live collection returned (error rows for the hosts that failed)."""
-    jobs = []
+# A host's configuration text, or why there is none.
+Fetched = ConfigText | str
+
+
+def collected_texts(inventory: Inventory, outcomes: list[Collected | CollectError]) -> dict[str, Fetched]:
+    """What live collection returned, host by host (in inventory order)."""
+    fetched: dict[str, Fetched] = {}
     for entry, outcome in zip(inventory.hosts, outcomes, strict=True):
         if isinstance(outcome, CollectError):
-            jobs.append(job(entry, None, f"host {entry.name} ({entry.platform}): {outcome.reason}"))
+            fetched[entry.name] = f"host {entry.name} ({entry.platform}): {outcome.reason}"
         else:
-            text = ConfigText(outcome.config, f"{entry.name} (live)", "utf-8", outcome.facts, outcome.collected_at)
-            jobs.append(job(entry, text, None))
+            fetched[entry.name] = ConfigText(outcome.config, f"{entry.name} (live)", "utf-8", outcome.facts,
+                                             outcome.collected_at)  # fmt: skip
+    return fetched
+
+
+def snapshot_texts(inventory: Inventory, source: ConfigSource) -> dict[str, Fetched]:
+    """Every host's text read once, in this thread, for callers that use it twice (audit and verify)."""
+    fetched: dict[str, Fetched] = {}
+    for entry in inventory.hosts:
+        try:
+            fetched[entry.name] = source.fetch(entry.name)
+        except SourceError as error:
+            fetched[entry.name] = str(error)
+    return fetched
+
+
+def audit_fetched(inventory: Inventory, fetched: Mapping[str, Fetched]) -> AuditReport:
+    """Audit texts already at hand; a host without one is an error row saying why."""
+    jobs = []
+    for entry in inventory.hosts:
+        text = fetched.get(entry.name, f"host {entry.name}: not fetched")
+        jobs.append(job(entry, text, None) if isinstance(text, ConfigText) else job(entry, None, text))
     return audit(jobs)
+
+
+def audit_collected(inventory: Inventory, outcomes: list[Collected | CollectError]) -> AuditReport:
+    """Audit what live collection returned (error rows for the hosts that failed)."""
+    return audit_fetched(inventory, collected_texts(inventory, outcomes))
 
 
 def job(entry: HostEntry, config: ConfigText | None, error: str | None) -> DeviceJob:
