@@ -1,4 +1,4 @@
-"""Baseline generation cost against auditing: the sample's two routers, N times, in one process.
+"""Baseline generation cost against auditing: the sample's generated hosts, N times, in one process.
 
     python -m benchmarks.bench_generate [--rounds 10]
 
@@ -23,8 +23,11 @@ from onshi.tasks.audit import job
 
 ROOT = Path(__file__).resolve().parents[1]
 _SECRET_VARIABLES = ("AOBA_PPPOE_PASSWORD", "AOBA_ENABLE_SECRET", "AOBA_ADMIN_SECRET",
-                     "SAKURA_ENABLE_SECRET", "SAKURA_ADMIN_SECRET", "SAKURA_VENDOR_SECRET")  # fmt: skip
-SECRETS = dict.fromkeys(_SECRET_VARIABLES, "Bench-Secret-1")
+                     "SAKURA_ENABLE_SECRET", "SAKURA_ADMIN_SECRET", "SAKURA_VENDOR_SECRET",
+                     "KAEDE_PPPOE_PASSWORD", "KAEDE_ENABLE_SECRET", "KAEDE_ADMIN_SECRET", "KAEDE_AP_ENABLE_SECRET",
+                     "KAEDE_AP_ADMIN_SECRET", "KAEDE_RADIUS_KEY", "KAEDE_GUEST_PSK")  # fmt: skip
+# Distinct values: the generator refuses one secret on two devices (AUTH-05).
+SECRETS = {variable: f"Bench-Secret-{index:02d}-x" for index, variable in enumerate(_SECRET_VARIABLES)}
 
 
 def _best(rounds: int, work: Callable[[], object]) -> float:

@@ -364,16 +364,16 @@ def generate_command(
     except GenerateErrors as errors:
         _refuse(errors.problems, "nothing was written")
     generated = {g.host: g for g in result.generated}
-    failures = {host: result.failures(host) for host in generated}
+    problems = {host: result.problems(host) for host in generated}
     for entry in loaded.hosts:
         if entry.name not in generated:
             typer.echo(f"{entry.name}: skipped (no data.baseline)")
-        elif failures[entry.name]:
-            for finding in failures[entry.name]:
-                typer.echo(f"{entry.name}: NOT written: {finding.rule} fail: {finding.message.en}", err=True)
+        elif problems[entry.name]:
+            for problem in problems[entry.name]:
+                typer.echo(f"{entry.name}: NOT written: {problem}", err=True)
         else:
             typer.echo(f"{entry.name}: {generated[entry.name].path} (audited: no fail)")
-    raise typer.Exit(EXIT_FINDINGS if any(failures.values()) else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if any(problems.values()) else EXIT_OK)
 
 
 @app.command("verify")

@@ -194,6 +194,13 @@ def _host(
     if len(problems) > start or platform is None or len(in_facilities) != 1:
         return None
     facility = in_facilities[0]
+    vpns = {vpn.name for vpn in facilities[facility].vpns}
+    for interface, vpn in data.vpn_interfaces.items():
+        if vpn not in vpns:
+            message = f"{vpn!r} is not a VPN of facility {facility} (known: {sorted(vpns)})"
+            problems.append(InventoryProblem(file, where, f"data.vpn_interfaces.{interface}", message))
+    if len(problems) > start:
+        return None
     return HostEntry(name, platform, facility, facilities[facility], data)
 
 

@@ -573,11 +573,18 @@ class ExamplePacket:
     established: bool = False  # TCP with ACK/RST set: passes `established` filters
 
     def describe(self) -> str:
-        """``tcp 192.168.100.23:51000 → 192.168.10.5:443`` (``(ACK)`` after the protocol when set)."""
-        src = f"{self.src}:{self.src_port}" if self.src_port is not None else self.src
-        dst = f"{self.dst}:{self.dst_port}" if self.dst_port is not None else self.dst
+        """``tcp 192.168.100.23:51000 → 192.168.10.5:443``, ``tcp [2001:db8::1]:51000 → ...`` (an IPv6
+        address is bracketed before a port, RFC 3986), ``(ACK)`` after the protocol when set."""
+        src = _endpoint(self.src, self.src_port)
+        dst = _endpoint(self.dst, self.dst_port)
         flags = " (ACK)" if self.established else ""
         return f"{self.protocol}{flags} {src} → {dst}"
+
+
+def _endpoint(address: str, port: int | None) -> str:
+    if port is None:
+        return address
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from onshi.analysis.exposure import UnknownInterfaceError, internet_interfaces
+from onshi.analysis.exposure import UnknownInterfaceError, closed_network_interfaces, internet_interfaces
 from onshi.model import DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.policy import FacilityPolicy, HostData
@@ -76,7 +76,8 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         return _error_row(job, f"{job.config.file}: parser error ({type(error).__name__})"), None
     declared = job.host_data.internet_interfaces if job.host_data else None
     try:
-        internet = internet_interfaces(device, declared)
+        closed = closed_network_interfaces(device, job.host_data.vpn_interfaces if job.host_data else {})
+        internet = internet_interfaces(device, declared, closed)
     except UnknownInterfaceError as error:
         return _error_row(job, f"host {job.host}: {error}"), None
     rule_input = RuleInput(
@@ -86,6 +87,7 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         policy=job.policy,
         host_data=job.host_data,
         internet=internet,
+        closed=closed,
         facts=job.facts,
     )
     report = DeviceReport(

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from onshi.generate.variables import BaselineVars
+from onshi.generate.variables import BaselineVars, WirelessVars
 
 INTERNET = "internet"
 DEVICE = "device"
@@ -178,6 +178,20 @@ class HostData(BaseModel):
         default=None,
         description="Interfaces that face the internet; overrides onshi's inference when given.",
     )
+    vpn_interfaces: dict[str, str] = Field(
+        default_factory=dict,
+        description="Interfaces that attach directly to a VPN's closed network (IP-VPN, NGN IPv6 IPoE), by "
+        "interface name: the facility VPN they belong to. Such an interface is that VPN's zone, never the "
+        "internet; unsolicited traffic from it is judged as from the internet (EXT-01), because a closed "
+        "network is shared with every other subscriber of the carrier.",
+    )
+
+    @model_validator(mode="after")
+    def _one_side_per_interface(self) -> HostData:
+        both = {name.lower() for name in self.internet_interfaces or []} & {n.lower() for n in self.vpn_interfaces}
+        if both:
+            raise ValueError(f"interfaces {sorted(both)} are listed both as internet and as VPN interfaces")
+        return self
 
 
 def json_schema() -> dict[str, Any]:
@@ -186,10 +200,12 @@ def json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "onshi inventory data",
         "description": "groups.yaml: <group>.data.facility is a FacilityPolicy; hosts.yaml: <host>.data is a "
-        "HostData, and <host>.data.baseline (onshi generate) a BaselineVars.",
+        "HostData, and <host>.data.baseline (onshi generate) a BaselineVars (edge routers) or a WirelessVars "
+        "(access points).",
         "$defs": {
             "FacilityPolicy": FacilityPolicy.model_json_schema(by_alias=True),
             "HostData": HostData.model_json_schema(by_alias=True),
             "BaselineVars": BaselineVars.model_json_schema(by_alias=True),
+            "WirelessVars": WirelessVars.model_json_schema(by_alias=True),
         },
     }

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from onshi.cli import app
-from onshi.generate.build import GenerateErrors, baseline_vars, generate
+from onshi.generate.build import GenerateErrors, generate
 from onshi.generate.plan import GenerateError, plan_baseline
+from onshi.generate.roles import plan_host
 from onshi.generate.variables import BaselineVars
 from onshi.inventory import HostEntry, load_inventory
 from onshi.model import Status
@@ -36,12 +37,20 @@ SAMPLE_SECRETS = {
     "SAKURA_ENABLE_SECRET": "enable-Secret-4",
     "SAKURA_ADMIN_SECRET": "admin-Secret-5",
     "SAKURA_VENDOR_SECRET": "vendor-Secret-6",
+    "KAEDE_PPPOE_PASSWORD": "pppoe-Secret-7",
+    "KAEDE_ENABLE_SECRET": "enable-Secret-8",
+    "KAEDE_ADMIN_SECRET": "admin-Secret-9",
+    "KAEDE_AP_ENABLE_SECRET": "enable-Secret-10",
+    "KAEDE_AP_ADMIN_SECRET": "admin-Secret-11",
+    "KAEDE_RADIUS_KEY": "radius-Key-12-long",
+    "KAEDE_GUEST_PSK": "guest-Passphrase-13",
 }
+GENERATED = {"sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1"}
 
 
 def test_sample_generates_configs_that_pass_every_rule(tmp_path: Path) -> None:
     result = generate(load_inventory(SAMPLE_INVENTORY), tmp_path, SAMPLE_SECRETS)
-    assert {g.host for g in result.generated} == {"sakura-rtr1", "aoba-rtr1"}  # the AP has no baseline data
+    assert {g.host for g in result.generated} == GENERATED  # sakura-ap1 has no baseline data
     assert [(f.host, f.rule) for f in result.report.findings if f.status is Status.FAIL] == []
     assert all(device.unrecognized == () and device.error is None for device in result.report.devices)
     for generated in result.generated:
@@ -52,7 +61,7 @@ def test_sample_generates_configs_that_pass_every_rule(tmp_path: Path) -> None:
             assert secret not in written
 
 
-@pytest.mark.parametrize("host", ["aoba-rtr1", "sakura-rtr1"])
+@pytest.mark.parametrize("host", sorted(GENERATED))
 def test_rendered_config_matches_its_golden_file(host: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     result = generate(load_inventory(SAMPLE_INVENTORY), tmp_path, SAMPLE_SECRETS)
     text = next(g.text for g in result.generated if g.host == host)
@@ -95,13 +104,54 @@ def test_invalid_variables_are_one_clear_error(change: dict[str, Any], field: st
 
 
 def _plan(entry: HostEntry) -> None:
-    plan_baseline(entry.name, entry.policy, baseline_vars(entry), SAMPLE_SECRETS)
+    plan_host(entry, SAMPLE_SECRETS)
 
 
-def test_ip_vpn_is_refused_loudly() -> None:
-    policy = load_inventory(SAMPLE_INVENTORY).host("aoba-rtr1").policy.model_copy(update={"connection": "ip_vpn"})
-    with pytest.raises(GenerateError, match="not implemented yet"):
-        plan_baseline("aoba-rtr1", policy, BaselineVars.model_validate(_AOBA_VARS), SAMPLE_SECRETS)
+def _kaede(data: dict[str, Any] | None = None, facility: dict[str, Any] | None = None) -> HostEntry:
+    entry = load_inventory(SAMPLE_INVENTORY).host("kaede-rtr1")
+    policy = FacilityPolicy.model_validate({**entry.policy.model_dump(by_alias=True, mode="json"), **(facility or {})})
+    host_data = HostData.model_validate({**entry.data.model_dump(), **(data or {})})
+    return HostEntry(entry.name, entry.platform, entry.facility, policy, host_data)
+
+
+_KAEDE_BASELINE = load_inventory(SAMPLE_INVENTORY).host("kaede-rtr1").data.model_dump()["baseline"]
+
+
+@pytest.mark.parametrize(
+    ("data", "facility", "field"),
+    [
+        ({"vpn_interfaces": {}}, None, "data.vpn_interfaces"),  # ip_vpn without the closed network's port
+        (None, {"connection": "ipsec_ike"}, "data.vpn_interfaces.GigabitEthernet8"),
+        (None, {"vpns": [{"name": "claims", "kind": "claims_network", "owner": "x", "peers": ["203.0.113.10"],
+                          "remote_prefixes": ["2001:db8:4000::/40"]}]}, "facility.vpns[claims].peers"),
+        (None, {"vpns": [{"name": "claims", "kind": "claims_network", "owner": "x",
+                          "remote_prefixes": ["10.100.0.0/16"]}]}, "facility.vpns[claims].remote_prefixes"),
+        ({"baseline": {**_KAEDE_BASELINE, "uplink": {"kind": "dhcp", "interface": "GigabitEthernet8"}}}, None,
+         "baseline.uplink.interface"),  # a DHCP internet and the closed network cannot share a port
+        (None, {"segments": [{"name": "onshi", "kind": "onshi", "level": "high", "ipv4": ["192.168.10.0/24"]},
+                             {"name": "office", "kind": "office", "level": "medium", "ipv4": ["192.168.20.0/24"]},
+                             {"name": "staff_wifi", "kind": "staff_wifi", "level": "medium",
+                              "ipv4": ["192.168.40.0/24"]},
+                             {"name": "guest_wifi", "kind": "guest_wifi", "level": "low", "ipv4": ["192.168.100.0/24"]},
+                             {"name": "mgmt", "kind": "management", "level": "high", "ipv4": ["192.168.99.0/24"]}]},
+         "facility.segments[onshi].ipv6"),  # the flow to the IPv6 claims network needs an IPv6 prefix
+    ],
+)  # fmt: skip
+def test_ip_vpn_input_the_template_cannot_express_is_one_clear_error(
+    data: dict[str, Any] | None, facility: dict[str, Any] | None, field: str
+) -> None:
+    with pytest.raises(GenerateError) as raised:
+        _plan(_kaede(data, facility))
+    assert (raised.value.host, raised.value.field) == ("kaede-rtr1", field)
+
+
+def test_a_secret_shared_by_two_devices_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    secrets = {**SAMPLE_SECRETS, "KAEDE_AP_ADMIN_SECRET": SAMPLE_SECRETS["KAEDE_ADMIN_SECRET"]}
+    with pytest.raises(GenerateErrors) as raised:
+        generate(load_inventory(SAMPLE_INVENTORY), tmp_path / "out", secrets)
+    assert [(p.host, p.field) for p in raised.value.problems] == [("kaede-ap1", "$KAEDE_AP_ADMIN_SECRET")]
+    assert "$KAEDE_ADMIN_SECRET of host kaede-rtr1" in str(raised.value.problems[0])
+    assert not (tmp_path / "out").exists()
 
 
 def test_cli_generates_and_the_audit_reads_the_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +161,7 @@ def test_cli_generates_and_the_audit_reads_the_output(tmp_path: Path, monkeypatc
     result = CliRunner().invoke(app, ["generate", "--inventory", str(SAMPLE_INVENTORY), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "sakura-ap1: skipped (no data.baseline)" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["aoba-rtr1.cfg", "sakura-rtr1.cfg"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{host}.cfg" for host in GENERATED)
 
 
 def test_user_templates_are_searched_first(tmp_path: Path) -> None:
@@ -152,16 +202,34 @@ _OPTIONAL_KINDS = ("emr", "office", "medical", "staff_wifi", "guest_wifi", "mana
 _PORTS = st.lists(st.integers(1, 65535), min_size=1, max_size=12, unique=True)
 
 
+Drawn = tuple[dict[str, Any], dict[str, Any], dict[str, str]]  # policy, baseline variables, vpn_interfaces
+
+
 @st.composite
-def policies(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A facility the guideline allows: onshi reaches only the claims network, guests only the
-    internet, a vendor only EMR hosts; other segments get random flows among themselves."""
+def policies(draw: st.DrawFn) -> Drawn:
+    """A facility the guideline allows, over IPsec+IKE or IP-VPN (NGN IPv6 IPoE, with dual-stack
+    segments): onshi reaches only the claims network, guests only the internet, a vendor only EMR
+    hosts; other segments get random flows among themselves."""
+    connection = draw(st.sampled_from(["ipsec_ike", "ip_vpn"]))
     kinds = ["onshi", *draw(st.lists(st.sampled_from(_OPTIONAL_KINDS), unique=True, max_size=5))]
     segments = [{"name": kind, "kind": kind, "level": "medium", "ipv4": [f"192.168.{10 + i}.0/24"]}
                 for i, kind in enumerate(kinds)]  # fmt: skip
-    vpns = [{"name": "claims", "kind": "claims_network", "owner": "provider", "peers": ["203.0.113.10"],
-             "remote_prefixes": ["10.100.0.0/16"], "local_segments": ["onshi"]}]  # fmt: skip
+    uplink = draw(st.sampled_from(_UPLINKS))
+    vpn_interfaces: dict[str, str] = {}
+    if connection == "ipsec_ike":
+        vpns = [{"name": "claims", "kind": "claims_network", "owner": "provider", "peers": ["203.0.113.10"],
+                 "remote_prefixes": ["10.100.0.0/16"], "local_segments": ["onshi"]}]  # fmt: skip
+    else:
+        vpns = [{"name": "claims", "kind": "claims_network", "owner": "provider",
+                 "remote_prefixes": ["2001:db8:4000::/40"], "local_segments": ["onshi"]}]  # fmt: skip
+        shared = uplink["kind"] == "pppoe" and draw(st.booleans())  # PPPoE and IPoE on one FLET'S port
+        vpn_interfaces = {"GigabitEthernet8" if shared else "GigabitEthernet9": "claims"}
+        for i, segment in enumerate(segments):
+            if segment["name"] == "onshi" or draw(st.booleans()):
+                segment["ipv6"] = [f"2001:db8:1510:{100 + i}::/64"]
     flows: list[dict[str, Any]] = [{"from": "onshi", "to": "claims", "protocol": "tcp", "ports": [443]}]
+    if connection == "ip_vpn" and draw(st.booleans()):
+        flows.append({"from": "claims", "to": "onshi", "protocol": "tcp", "ports": draw(_PORTS)})
     ordinary = [k for k in kinds if k not in ("onshi", "guest_wifi", "management")]
     if "emr" in kinds and draw(st.booleans()):
         vpns.append({"name": "vendor", "kind": "remote_maintenance", "owner": "vendor", "peers": ["198.51.100.7"],
@@ -181,7 +249,7 @@ def policies(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     policy = {
         "name": "random clinic",
         "code": "1399999999",
-        "connection": "ipsec_ike",
+        "connection": connection,
         "segments": segments,
         "vpns": vpns,
         "flows": flows,
@@ -190,7 +258,7 @@ def policies(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         "management_sources": [segments[kinds.index("management")]["ipv4"][0]] if "management" in kinds else [],
     }
     variables = {
-        "lan_interface": "FastEthernet0", "uplink": draw(st.sampled_from(_UPLINKS)),
+        "lan_interface": "FastEthernet0", "uplink": uplink,
         "segment_interfaces": draw(st.sampled_from(["svi", "subinterface"])),
         "vlans": {kind: 10 + i for i, kind in enumerate(kinds)},
         "tunnels": {"claims": "172.31.255.2/30", "vendor": "172.31.255.6/30"},
@@ -198,18 +266,16 @@ def policies(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         "users": [{"name": "clinic-admin", "secret_env": "AOBA_ADMIN_SECRET"},
                   {"name": "vendor-maint", "secret_env": "AOBA_ADMIN_SECRET"}],
     }  # fmt: skip
-    return policy, variables
+    return policy, variables, vpn_interfaces
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(policies())
-def test_random_policies_generate_configs_forwarding_exactly_the_declared_flows(
-    drawn: tuple[dict[str, Any], dict[str, Any]],
-) -> None:
+def test_random_policies_generate_configs_forwarding_exactly_the_declared_flows(drawn: Drawn) -> None:
     policy = FacilityPolicy.model_validate(drawn[0])
-    plan = plan_baseline("r1", policy, BaselineVars.model_validate(drawn[1]), SAMPLE_SECRETS)
+    plan = plan_baseline("r1", policy, BaselineVars.model_validate(drawn[1]), SAMPLE_SECRETS, drawn[2])
     text = get_driver("cisco_ios").render_baseline(plan, "edge_router")
-    data = HostData.model_validate({"role": "edge_router"})
+    data = HostData.model_validate({"role": "edge_router", "vpn_interfaces": drawn[2]})
     report = audit([DeviceJob("r1", "cisco_ios", ConfigText(text, "r1.cfg", "utf-8"), facility="f", policy=policy,
                               host_data=data)])  # fmt: skip
     assert report.devices[0].unrecognized == ()
@@ -224,10 +290,13 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
     network = network_of(inp)
     sp = network.space
     zones = [s.name for s in inp.policy.segments] + [v.name for v in inp.policy.vpns] + [INTERNET]
-    scope = {s.name: sp.networks("dst", s.ipv4) for s in inp.policy.segments}
+    scope = {s.name: sp.networks("dst", s.prefixes) for s in inp.policy.segments}
     scope |= {v.name: sp.networks("dst", v.remote_prefixes) for v in inp.policy.vpns}
     scope[INTERNET] = sp.network("dst", ipaddress.ip_network("198.51.100.0/24"))
-    gateways = {s.name: next(s.ipv4[0].hosts()) for s in inp.policy.segments}
+    gateways = {s.name: [p.network_address + 1 for p in s.prefixes] for s in inp.policy.segments}
+    own = sp.networks("dst", [ipaddress.ip_network(g) for found in gateways.values() for g in found])
+    # "icmp" flows name ICMP and ICMPv6: each family carries only its own.
+    consistent = (sp.ipv4 & ~sp.protocol(58)) | (sp.ipv6 & ~sp.protocol(1))
     for source in zones:
         for destination in [*zones, DEVICE]:
             if source == destination:
@@ -243,11 +312,9 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
                 assert sp.is_empty(forwarded & ~allowed), (source, destination, sp.example(forwarded & ~allowed))
             for flow in declared:
                 # The router's own addresses are the device, not the segment behind them.
-                own = sp.networks("dst", [ipaddress.ip_network(g) for g in gateways.values()])
-                target = (sp.network("dst", ipaddress.ip_network(gateways[source])) if destination == DEVICE
-                          else scope[destination] & ~own)  # fmt: skip
-                wanted = flow_set(sp, flow) & sp.networks("src", _sources(inp.policy, source)) & target
-                wanted &= ~sp.protocol(58)  # "icmp" flows include ICMPv6, which IPv4 addresses never carry
+                target = (sp.networks("dst", [ipaddress.ip_network(g) for g in gateways[source]])
+                          if destination == DEVICE else scope[destination] & ~own)  # fmt: skip
+                wanted = flow_set(sp, flow) & sp.networks("src", _sources(inp.policy, source)) & target & consistent
                 missing = wanted & new_connections(sp) & ~forwarded
                 assert sp.is_empty(missing), (source, destination, sp.example(missing))
 
@@ -255,7 +322,7 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
 def _sources(policy: FacilityPolicy, zone: str) -> list[Any]:
     segment = policy.segment(zone)
     if segment is not None:
-        return list(segment.ipv4)
+        return list(segment.prefixes)
     return next(list(v.remote_prefixes) for v in policy.vpns if v.name == zone)
 
 
@@ -266,7 +333,10 @@ def test_a_broken_user_template_is_a_clear_error_and_nothing_is_written(tmp_path
     out = tmp_path / "out"
     with pytest.raises(GenerateErrors) as raised:
         generate(load_inventory(SAMPLE_INVENTORY), out, SAMPLE_SECRETS, [templates], renderer=render_with_nornir)
-    assert [p.field for p in raised.value.problems] == ["template", "template"]
+    assert [(p.host, p.field) for p in raised.value.problems] == [
+        (host, "template")
+        for host in ("sakura-rtr1", "aoba-rtr1", "kaede-rtr1")  # the AP's template is onshi's
+    ]
     assert "cisco_ios/edge_router.j2: UndefinedError" in str(raised.value.problems[0])
     assert not out.exists()
 
@@ -313,4 +383,43 @@ def test_a_config_that_fails_a_rule_is_not_written(tmp_path: Path, monkeypatch: 
                                       "--templates", str(templates)])  # fmt: skip
     assert result.exit_code == 1
     assert "aoba-rtr1: NOT written: MGMT-01 fail:" in result.output
-    assert not out.exists()
+    assert [p.name for p in out.iterdir()] == ["kaede-ap1.cfg"]  # the routers' configs fail; the AP's passes
+
+
+# --- access points ----------------------------------------------------------------------------------------
+
+_AP_BASELINE = load_inventory(SAMPLE_INVENTORY).host("kaede-ap1").data.model_dump()["baseline"]
+
+
+@pytest.mark.parametrize(
+    ("change", "secrets", "field"),
+    [
+        ({"radius": None}, {}, "baseline.radius"),  # the staff SSID is 802.1X: it needs a RADIUS server
+        ({"psk_env": {}}, {}, "baseline.psk_env.KAEDE-GUEST"),
+        ({}, {"KAEDE_GUEST_PSK": "short-psk"}, "baseline.psk_env.KAEDE-GUEST"),  # WLAN-05: 13 characters
+        ({"address": "192.168.40.9/24"}, {}, "baseline.address"),  # managed from outside the management sources
+        ({"vlans": {"staff_wifi": 40}}, {}, "baseline.vlans.guest_wifi"),
+        ({"management_vlan": 1}, {}, "baseline.management_vlan"),
+    ],
+)
+def test_invalid_access_point_variables_are_one_clear_error(
+    change: dict[str, Any], secrets: dict[str, str], field: str
+) -> None:
+    entry = load_inventory(SAMPLE_INVENTORY).host("kaede-ap1")
+    data = HostData.model_validate({**entry.data.model_dump(), "baseline": {**_AP_BASELINE, **change}})
+    with pytest.raises(GenerateError) as raised:
+        plan_host(HostEntry(entry.name, entry.platform, entry.facility, entry.policy, data), SAMPLE_SECRETS | secrets)
+    assert (raised.value.host, raised.value.field) == ("kaede-ap1", field)
+
+
+def test_the_access_point_hides_internal_ssids_and_stores_no_secret_in_clear(tmp_path: Path) -> None:
+    result = generate(load_inventory(SAMPLE_INVENTORY), tmp_path, SAMPLE_SECRETS)
+    text = next(g.text for g in result.generated if g.host == "kaede-ap1")
+    staff = text[text.index("dot11 ssid KAEDE-STAFF") : text.index("dot11 ssid KAEDE-GUEST")]
+    assert "guest-mode" not in staff
+    assert "authentication open eap eap_methods" in staff
+    assert "wpa-psk ascii 7 " in text
+    assert " key 7 " in text
+    wlan = [f for f in result.report.findings if f.host == "kaede-ap1" and f.rule.startswith("WLAN")]
+    assert {f.status for f in wlan} == {Status.PASS, Status.NOT_APPLICABLE}  # WLAN-03 asks nothing of a guest SSID
+    assert {f.rule for f in wlan if f.status is Status.PASS} == {"WLAN-01", "WLAN-02", "WLAN-03", "WLAN-04", "WLAN-05"}

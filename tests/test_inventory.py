@@ -101,3 +101,15 @@ def test_declared_internet_interface_must_exist(inventory: Path) -> None:
 def test_ports_on_a_flow_without_a_transport_are_refused() -> None:
     with pytest.raises(ValidationError, match="need protocol tcp or udp"):
         Flow.model_validate({"from": "office", "to": "internet", "protocol": "ip", "ports": [22]})
+
+
+def test_a_vpn_interface_names_a_vpn_of_the_hosts_facility(inventory: Path) -> None:
+    _edit(inventory / "hosts.yaml", lambda d: d["kaede-rtr1"]["data"].update(vpn_interfaces={"GigabitEthernet8": "x"}))
+    assert "host kaede-rtr1, field data.vpn_interfaces.GigabitEthernet8: 'x' is not a VPN of facility clinic_kaede" in (
+        _errors(inventory)
+    )
+
+
+def test_an_interface_is_internet_or_vpn_not_both(inventory: Path) -> None:
+    _edit(inventory / "hosts.yaml", lambda d: d["kaede-rtr1"]["data"].update(internet_interfaces=["GigabitEthernet8"]))
+    assert "listed both as internet and as VPN interfaces" in _errors(inventory)

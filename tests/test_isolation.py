@@ -21,9 +21,9 @@ from tests.helpers import SAMPLE_INVENTORY
 from tests.test_generate import SAMPLE_SECRETS
 
 
-def _clinic_keeping(*kept: str) -> Inventory:
+def _clinic_keeping(*kept: str, host: str = "sakura-rtr1") -> Inventory:
     inventory = load_inventory(SAMPLE_INVENTORY)
-    entry = inventory.host("sakura-rtr1")
+    entry = inventory.host(host)
     policy = entry.policy.model_copy(update={"isolation_keep": list(kept)})
     return dataclasses.replace(inventory, hosts=(dataclasses.replace(entry, policy=policy),))
 
@@ -59,6 +59,23 @@ def test_isolated_config_cuts_the_internet_and_the_vpns_not_kept(kept: tuple[str
     assert reach["emr", "onshi"] == (True, True)
 
 
+@pytest.mark.parametrize("kept", [(), ("claims",)])
+def test_isolating_an_ip_vpn_clinic_cuts_the_internet_and_keeps_the_closed_network_only_when_asked(
+    kept: tuple[str, ...],
+) -> None:
+    inventory = _clinic_keeping(*kept, host="kaede-rtr1")
+    (runbook,) = isolation(inventory, SAMPLE_SECRETS)
+    reach = _reach(inventory, runbook.isolated_config)
+    for (source, destination), (forwarded, _) in reach.items():
+        if {source, destination} & ({INTERNET, "claims"} - set(kept)) and destination != DEVICE:
+            assert not forwarded, (source, destination)
+    assert reach["onshi", "claims"] == (bool(kept), True)
+    cut = "\n".join(runbook.cut)
+    # PPPoE and IPoE share GigabitEthernet8: keeping the closed network shuts only the PPPoE side.
+    shut = "interface Dialer1\n  shutdown" if kept else "interface GigabitEthernet8\n  shutdown"
+    assert shut in cut
+
+
 def test_cut_shuts_the_uplink_and_restore_reopens_it() -> None:
     (runbook,) = isolation(_clinic_keeping(), SAMPLE_SECRETS)
     assert runbook.cut == ("interface Tunnel10", "  shutdown", "interface Tunnel11", "  shutdown",
@@ -83,6 +100,6 @@ def test_cli_writes_the_runbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
                                       "--out", str(tmp_path)])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (tmp_path / "aoba-rtr1.isolate.cfg").read_text(encoding="utf-8").endswith("  shutdown\n")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "aoba-rtr1.isolate.cfg", "aoba-rtr1.restore.cfg", "sakura-rtr1.isolate.cfg", "sakura-rtr1.restore.cfg"
-    ]  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # not the access point: it has no external network
+        f"{host}.{kind}.cfg" for host in ("aoba-rtr1", "kaede-rtr1", "sakura-rtr1") for kind in ("isolate", "restore")
+    ]

@@ -143,3 +143,54 @@ def test_outbound_acl_after_nat_is_exact_when_it_ignores_the_source(name: str, e
     assert reach.exact is exact
     smtp = network.space.protocol(6) & network.space.value("dport", 25)
     assert network.space.is_empty(reach.packets & smtp) is exact  # over-approximated when not exact
+
+
+# --- IP-VPN: the claims network over the NGN closed network (IPv6 IPoE) ---------------------------------
+
+NGN_POLICY: dict[str, Any] = {
+    "name": "閉域網診療所",
+    "code": "1300000002",
+    "connection": "ip_vpn",
+    "segments": [{"name": "onshi", "kind": "onshi", "level": "high", "ipv4": ["192.168.10.0/24"],
+                  "ipv6": ["2001:db8:1510:10::/64"]}],
+    "vpns": [{"name": "claims", "kind": "claims_network", "owner": "IP-VPN 接続事業者",
+              "remote_prefixes": ["2001:db8:4000::/40"], "local_segments": ["onshi"]}],
+    "flows": [{"from": "onshi", "to": "claims", "protocol": "tcp", "ports": [443]}],
+}  # fmt: skip
+
+
+def audit_ngn(name: str) -> AuditReport:
+    return audit_fixture(f"reachability/{name}", policy=NGN_POLICY, vpn_interfaces={"GigabitEthernet9": "claims"})
+
+
+def test_an_unfiltered_ngn_port_lets_any_subscriber_reach_the_onshi_terminals() -> None:
+    report = audit_ngn("ngn_ipoe_no_filter.cfg")
+    network = network_of(report.inputs[0])
+    assert network.zone_of["gigabitethernet9"] == "claims"  # declared: a closed network, not the internet
+    inbound = [f for f in failing(report, "EXT-01") if f.path == ("claims", "onshi")]
+    assert len(inbound) == 1
+    packet = inbound[0].example_packet
+    assert packet is not None
+    assert packet.src.startswith("2001:db8:ffff:")
+    assert packet.dst.startswith("2001:db8:1510:10:")
+    assert "closed network claims" in inbound[0].message.en
+    assert "閉域網 claims" in inbound[0].message.ja
+    assert {12, 18} <= set(evidence_lines(inbound[0]))  # the NGN port, the onshi VLAN: no filter on the way
+    assert [f.status for f in findings(report, "VPN-02")] == [Status.PASS]
+    assert evidence_lines(findings(report, "VPN-02")[0]) == [12]
+
+
+def test_a_filtered_ngn_port_admits_only_replies_and_the_onshi_segment_reaches_only_its_declared_flow() -> None:
+    report = audit_ngn("ngn_ipoe_filtered.cfg")
+    # ICMPv6 names are ICMPv6 types: echo-reply is 129, a reply; read as ICMP's 0 it would be unsolicited.
+    assert [f.status for f in findings(report, "EXT-01")] == [Status.PASS]
+    # Neighbour discovery to link-local addresses is permitted, and never forwarded to the closed network.
+    assert [f.status for f in findings(report, "SEG-03")] == [Status.PASS]
+    assert [f.status for f in findings(report, "SEG-05")] == [Status.PASS]
+
+
+def test_a_vpn_interface_the_config_lacks_is_an_error_row() -> None:
+    report = audit_fixture("reachability/ngn_ipoe_filtered.cfg", policy=NGN_POLICY,
+                           vpn_interfaces={"GigabitEthernet7": "claims"})  # fmt: skip
+    assert report.devices[0].error is not None
+    assert "vpn_interfaces names 'GigabitEthernet7'" in report.devices[0].error

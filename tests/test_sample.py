@@ -65,12 +65,16 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
         ("sakura-rtr1", "clinic_sakura"),
         ("sakura-ap1", "clinic_sakura"),
         ("aoba-rtr1", "pharmacy_aoba"),
+        ("kaede-rtr1", "clinic_kaede"),
+        ("kaede-ap1", "clinic_kaede"),
     }
     assert all(d.error is None and d.unrecognized == () for d in sample_report.devices)
     assert {d.host: d.encoding for d in sample_report.devices} == {
         "sakura-rtr1": "shift_jis",
         "sakura-ap1": "cp932",
         "aoba-rtr1": "utf-8",
+        "kaede-rtr1": "utf-8",
+        "kaede-ap1": "utf-8",
     }
 
 

@@ -78,9 +78,9 @@ def test_generated_config_is_in_sync_with_itself(tmp_path: Path) -> None:
     running = {g.host: ConfigText(g.text, str(g.path), "utf-8") for g in generated}
     results = verify(inventory, running, SAMPLE_SECRETS)
     assert [(r.host, r.drift is not None and r.drift.in_sync) for r in results] == [
-        ("sakura-rtr1", True), ("aoba-rtr1", True)
+        ("sakura-rtr1", True), ("aoba-rtr1", True), ("kaede-rtr1", True), ("kaede-ap1", True)
     ]  # fmt: skip
-    assert drift_text(results).count("in sync with its intended config") == 2
+    assert drift_text(results).count("in sync with its intended config") == 4
 
 
 def test_drift_text_masks_secrets() -> None:
@@ -122,3 +122,20 @@ def test_a_password_the_device_hashed_with_its_own_salt_is_not_drift(tmp_path: P
     )
     assert aoba.drift is not None
     assert [line.split(" 9 ")[0] for line in aoba.drift.remediation] == ["enable secret"]
+
+
+def test_the_ip_vpn_clinic_remediation_refilters_the_closed_network_in_place() -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    running = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("kaede-rtr1")
+    (result,) = [r for r in verify(inventory, {"kaede-rtr1": running}, SAMPLE_SECRETS) if r.host == "kaede-rtr1"]
+    assert result.drift is not None
+    lines = [line.strip() for line in result.drift.remediation]
+    # The widened entry is replaced at its own position, not appended after the list's final deny.
+    assert lines.index("no sequence 10 permit ipv6 2001:DB8:1510:10::/64 any") < lines.index(
+        "sequence 10 permit tcp 2001:DB8:1510:10::/64 2001:DB8:4000::/40 eq 443"
+    )
+    assert "ipv6 traffic-filter CLAIMS-IN6 in" in lines
+    entry = inventory.host("kaede-rtr1")
+    after = audit([job(entry, ConfigText(result.drift.predicted, "predicted", "utf-8"), None)])
+    assert after.devices[0].unrecognized == ()
+    assert [(f.rule, f.message.en) for f in after.findings if f.status is Status.FAIL] == []

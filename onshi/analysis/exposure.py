@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from onshi.model import Device, Interface, InterfaceKind, IPNetwork, Lines, NatRole
@@ -32,13 +33,17 @@ class UnknownInterfaceError(ValueError):
     """The inventory names an internet interface the configuration does not have."""
 
 
-def internet_interfaces(device: Device, declared: list[str] | None = None) -> tuple[InternetInterface, ...]:
+def internet_interfaces(
+    device: Device, declared: list[str] | None = None, closed: Mapping[str, str] | None = None
+) -> tuple[InternetInterface, ...]:
+    """The internet-facing interfaces: as declared, else inferred, never one of the ``closed``
+    networks' interfaces (see :func:`closed_network_interfaces`)."""
     if declared is not None:
         return tuple(_declared(device, name) for name in declared)
     default_egress = _default_route_interfaces(device)
     found = []
     for interface in device.interfaces:
-        if interface.kind in _NOT_EDGE or interface.shutdown:
+        if interface.kind in _NOT_EDGE or interface.shutdown or interface.name.lower() in (closed or {}):
             continue
         reasons = _reasons(interface, default_egress)
         if reasons:
@@ -46,12 +51,23 @@ def internet_interfaces(device: Device, declared: list[str] | None = None) -> tu
     return tuple(found)
 
 
+def closed_network_interfaces(device: Device, declared: Mapping[str, str]) -> dict[str, str]:
+    """The host's ``vpn_interfaces`` (interface → VPN), checked against the config, keyed by the
+    lower-cased interface name."""
+    return {_known(device, name, "vpn_interfaces").name.lower(): vpn for name, vpn in declared.items()}
+
+
 def _declared(device: Device, name: str) -> InternetInterface:
+    interface = _known(device, name, "internet_interfaces")
+    return InternetInterface(interface.name, ("declared",), interface.lines[:1])
+
+
+def _known(device: Device, name: str, field: str) -> Interface:
     interface = device.interface(name)
     if interface is None:
         known = ", ".join(i.name for i in device.interfaces)
-        raise UnknownInterfaceError(f"internet_interfaces names {name!r}, not in the config (has: {known})")
-    return InternetInterface(interface.name, ("declared",), interface.lines[:1])
+        raise UnknownInterfaceError(f"{field} names {name!r}, not in the config (has: {known})")
+    return interface
 
 
 def _reasons(interface: Interface, default_egress: set[str]) -> list[str]:

@@ -1,16 +1,18 @@
 """Which packets a device forwards from one zone to another, exactly.
 
-Zones come from the facility policy (segments by address, VPNs by peer, the internet by the
-internet-facing interfaces, and the device itself); without a policy, every interface that does
-not face the internet is ``inside``. For a source zone the device is evaluated as IOS-style edge
-routers forward, one ingress interface at a time:
+Zones come from the facility policy (segments by address, VPNs by peer or by the interface that
+attaches to their closed network, the internet by the internet-facing interfaces, and the device
+itself); without a policy, every interface that does not face the internet is ``inside``. For a
+source zone the device is evaluated as IOS-style edge routers forward, one ingress interface at a
+time:
 
 1. the packet enters an interface of the zone (its source within the zone's prefixes; from the
    internet, any source; from a crypto-map VPN, the mirror of the protected traffic);
 2. the inbound filter (IPv4 ACL for IPv4 packets, IPv6 traffic filter for IPv6) is applied;
 3. on a NAT outside interface, static NAT and port forwards rewrite the destination;
 4. a packet for one of the device's own addresses goes to the ``device`` zone (through the
-   zone-based firewall's self zone); any other is routed by longest prefix match in the
+   zone-based firewall's self zone), one for a link-scoped IPv6 address is not forwarded; any
+   other is routed by longest prefix match in the
    interface's VRF over connected and static routes (dynamic routing: any interface may be the
    egress, and the answer says it is an over-approximation);
 5. the zone-based firewall between the two interfaces' zones and the outbound filter apply;
@@ -25,7 +27,7 @@ are return traffic of a flow allowed the other way and are left out by the rules
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +37,9 @@ from onshi.model import Device, Interface, InterfaceKind, IpsecPolicy, NatRole, 
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy
 
 INSIDE = "inside"
+# Routers never forward to link-local unicast or interface/link-scope multicast destinations
+# (RFC 4291 2.5.6 and 2.7): such packets end on the link they arrived on.
+LINK_SCOPED = tuple(ipaddress.IPv6Network(n) for n in ("fe80::/10", "ff01::/16", "ff02::/16"))
 SELF = "self"  # the zone-based firewall's name for the device
 _NOT_FORWARDING = frozenset({InterfaceKind.LOOPBACK, InterfaceKind.NULL, InterfaceKind.VIRTUAL_TEMPLATE})
 # `match protocol` names of inspect classes: (IP protocol, destination ports or None for any).
@@ -87,11 +92,20 @@ class Route:
 class DeviceNetwork:
     """The forwarding behaviour of one device over the facility's zones."""
 
-    def __init__(self, device: Device, policy: FacilityPolicy | None, internet: Iterable[str]) -> None:
+    def __init__(
+        self,
+        device: Device,
+        policy: FacilityPolicy | None,
+        internet: Iterable[str],
+        closed: Mapping[str, str] | None = None,
+    ) -> None:
         self.device = device
         self.policy = policy
         self.space = space()
+        self.link_scoped = self.space.networks("dst", LINK_SCOPED)
         self.internet = frozenset(name.lower() for name in internet)
+        # Interfaces attached to a VPN's closed network (IP-VPN, NGN IPoE): interface → VPN zone.
+        self.closed = {name.lower(): vpn for name, vpn in (closed or {}).items()}
         self.interfaces = {i.name.lower(): i for i in device.interfaces if not i.shutdown}
         self.placeholders: dict[IPAddress, str] = {}
         self.vpn_of_peer = self._vpn_peers()
@@ -123,6 +137,8 @@ class DeviceNetwork:
         routed = interface.ipv4 or interface.ipv6 or interface.ipv4_dhcp or interface.ipv4_negotiated
         if interface.kind in _NOT_FORWARDING or not (routed or interface.ipv6_autoconfig or interface.tunnel):
             return None  # a switch port or PPPoE carrier: layer 2 only
+        if interface.name.lower() in self.closed:
+            return self.closed[interface.name.lower()]
         if interface.name.lower() in self.internet:
             return INTERNET
         if interface.tunnel is not None:
@@ -146,6 +162,8 @@ class DeviceNetwork:
         sp = self.space
         if self.policy is None or zone in (INTERNET, INSIDE) or zone.startswith("unassigned:"):
             return sp.true
+        if zone in self.closed.values():
+            return sp.true  # a closed network carries every subscriber's traffic, not only the VPN's
         segment = self.policy.segment(zone)
         if segment is not None:
             sources = sp.networks("src", segment.ipv4) if segment.ipv4 else sp.ipv4
@@ -485,7 +503,7 @@ class DeviceNetwork:
         own = self.device_addresses(interface.vrf)
         local = self._collecting()
         flow.add(DEVICE, packets & own & self.firewall(interface.zone, SELF), sp, local)
-        transit = packets & ~own
+        transit = packets & ~own & ~self.link_scoped
         for egress_name, destinations in routes:
             if egress_name is None:
                 continue

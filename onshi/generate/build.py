@@ -1,23 +1,24 @@
 """Generate every host's baseline and audit it before writing: plain functions over the inventory.
 
 All hosts are planned first; any invalid variable stops everything before a file is written. Each
-rendered config is then audited with every rule, and only configs without a ``fail`` are written.
+rendered config is then audited with every rule, and only configs without a ``fail`` and without a
+line the parser does not understand are written.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from pydantic import ValidationError
 
 from onshi.files import write_atomic
-from onshi.generate.plan import BaselinePlan, GenerateError, plan_baseline
-from onshi.generate.variables import BaselineVars
+from onshi.generate.plan import BaselinePlan, GenerateError
+from onshi.generate.roles import Plan, has_baseline, plan_host
 from onshi.inventory import HostEntry, Inventory
-from onshi.model import Finding, Status
+from onshi.model import Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.sources import ConfigText
@@ -35,37 +36,47 @@ class GenerateResult:
     generated: tuple[Generated, ...]
     report: AuditReport  # the audit of every generated config
 
-    def failures(self, host: str) -> list[Finding]:
-        return [f for f in self.report.findings if f.host == host and f.status is Status.FAIL]
+    def problems(self, host: str) -> list[str]:
+        """Why a generated config is not written: a rule that fails, or a line the parser does not
+        understand (the audit could not judge it, so the config is not proven)."""
+        device = next((d for d in self.report.devices if d.host == host), None)
+        found = [f"{f.rule} fail: {f.message.en}" for f in self.report.findings
+                 if f.host == host and f.status is Status.FAIL]  # fmt: skip
+        if device is not None:
+            found += [f"line {u.line} not understood: {u.text.strip()}" for u in device.unrecognized]
+            found += [f"not audited: {device.error}"] if device.error else []
+        return found
 
 
-def baseline_vars(entry: HostEntry) -> BaselineVars:
-    raw = (entry.data.model_extra or {}).get("baseline")
-    if raw is None:
-        raise GenerateError(entry.name, "baseline", "the host has no baseline variables (data.baseline)")
-    try:
-        return BaselineVars.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        raise GenerateError(entry.name, f"baseline.{location}", first["msg"]) from None
-
-
-def has_baseline(entry: HostEntry) -> bool:
-    return "baseline" in (entry.data.model_extra or {})
-
-
-def plan_inventory(inventory: Inventory, environment: Mapping[str, str]) -> list[tuple[HostEntry, BaselinePlan]]:
+def plan_inventory(inventory: Inventory, environment: Mapping[str, str]) -> list[tuple[HostEntry, Plan]]:
     """The plan of every host with baseline variables, or every problem at once (:class:`GenerateErrors`)."""
     plans, problems = [], []
     for entry in filter(has_baseline, inventory.hosts):
         try:
-            plans.append((entry, plan_baseline(entry.name, entry.policy, baseline_vars(entry), environment)))
+            plans.append((entry, plan_host(entry, environment)))
         except GenerateError as error:
             problems.append(error)
+    problems += _reused_secrets(plans)
     if problems:
         raise GenerateErrors(problems)
     return plans
+
+
+def _reused_secrets(plans: Sequence[tuple[HostEntry, Plan]]) -> list[GenerateError]:
+    """AUTH-05 before it can happen: the audit compares fingerprints of what devices store, but a
+    salted hash hides a password two devices share; here the values are still known."""
+    first_use: dict[str, tuple[str, str]] = {}
+    problems = []
+    for entry, plan in plans:
+        for secret in plan.secrets:
+            digest = hashlib.sha256(secret.reveal().encode()).hexdigest()
+            host, variable = first_use.setdefault(digest, (entry.name, secret.variable))
+            if host != entry.name:
+                message = (
+                    f"the same secret as ${variable} of host {host}: no secret is shared between devices (AUTH-05)"
+                )
+                problems.append(GenerateError(entry.name, f"${secret.variable}", message))
+    return problems
 
 
 class GenerateErrors(Exception):
@@ -74,7 +85,7 @@ class GenerateErrors(Exception):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-def render(entry: HostEntry, plan: BaselinePlan, template_dirs: Sequence[Path], running: str = "") -> str:
+def render(entry: HostEntry, plan: Plan, template_dirs: Sequence[Path], running: str = "") -> str:
     try:
         driver = get_driver(entry.platform)
     except UnknownPlatformError as error:
@@ -91,11 +102,11 @@ def render(entry: HostEntry, plan: BaselinePlan, template_dirs: Sequence[Path], 
         raise GenerateError(entry.name, "template", f"{where}: {type(error).__name__}: {error.message}") from None
 
 
-Renderer = Callable[[Inventory, Sequence[tuple[HostEntry, BaselinePlan]], Sequence[Path]], dict[str, str]]
+Renderer = Callable[[Inventory, Sequence[tuple[HostEntry, Plan]], Sequence[Path]], dict[str, str]]
 
 
 def render_each(
-    inventory: Inventory, plans: Sequence[tuple[HostEntry, BaselinePlan]], template_dirs: Sequence[Path]
+    inventory: Inventory, plans: Sequence[tuple[HostEntry, Plan]], template_dirs: Sequence[Path]
 ) -> dict[str, str]:
     """Render every plan here, in order (the Nornir runner in ``onshi.tasks.generate`` is the other)."""
     rendered, problems = {}, []
@@ -122,7 +133,7 @@ def generate(
     report = audit(_job(inventory.host(g.host), g) for g in rendered)
     result = GenerateResult(tuple(rendered), report)
     for generated in rendered:
-        if not result.failures(generated.host):
+        if not result.problems(generated.host):
             write_atomic(generated.path, generated.text, mode=0o600)  # hashed secrets: the owner's only
     return result
 
@@ -155,6 +166,8 @@ def isolation(
     """From the baseline to its isolated variant and back, as the platform's remediation commands."""
     runbooks = []
     for entry, plan in plan_inventory(inventory, environment):
+        if not isinstance(plan, BaselinePlan):
+            continue  # an access point has no external network of its own to cut
         normal = render(entry, plan, template_dirs)
         isolated = render(entry, plan.isolated_variant(), template_dirs)
         driver = get_driver(entry.platform)

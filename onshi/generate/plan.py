@@ -14,9 +14,11 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from onshi.generate.variables import BaselineVars
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Flow, Segment, Vpn
+from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Flow, Segment, Vpn, VpnPurpose
 
 IPv4 = ipaddress.IPv4Network
+IPv6 = ipaddress.IPv6Network
+Network = IPv4 | IPv6
 PRIVATE = (IPv4("10.0.0.0/8"), IPv4("172.16.0.0/12"), IPv4("192.168.0.0/16"))
 FIRST_TUNNEL = 10
 
@@ -47,9 +49,11 @@ class SecretValue:
 class FilterEntry:
     action: Literal["permit", "deny"]
     protocol: Literal["ip", "tcp", "udp", "icmp", "esp"]
-    source: IPv4 | None  # None: any
-    destination: IPv4 | None
+    source: Network | None  # None: any (of the list's family)
+    destination: Network | None
     ports: tuple[int, ...] = ()  # destination ports (tcp/udp); () for all
+    source_port: int | None = None
+    icmp: str | None = None  # an ICMP message by name: "nd-ns", "router-advertisement" ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +64,8 @@ class SegmentPlan:
     gateway: ipaddress.IPv4Interface
     filter_in: tuple[FilterEntry, ...]  # then deny everything
     nat: bool  # has internet flows: translated to the uplink address
+    gateway6: ipaddress.IPv6Interface | None = None  # a dual-stack segment (towards a closed network)
+    filter_in6: tuple[FilterEntry, ...] = ()  # then deny everything
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,20 @@ class VpnPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosedNetworkPlan:
+    """A VPN reached natively over a carrier's closed network (IP-VPN: NGN IPv6 IPoE): the interface
+    takes its address and default route from router advertisements and the segments' prefix by
+    DHCPv6 prefix delegation; both filters admit the declared flows only."""
+
+    name: str
+    owner: str
+    interface: str
+    remote_prefixes: tuple[IPv6, ...]
+    filter_in6: tuple[FilterEntry, ...]  # then deny everything
+    filter_out6: tuple[FilterEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class UplinkPlan:
     kind: Literal["pppoe", "dhcp"]
     interface: str
@@ -84,6 +104,9 @@ class UplinkPlan:
     # Isolated with VPNs kept: (inbound, outbound) filters bound instead of filter_in (then deny all).
     # Separate lists, because one emptied entry by entry while bound would permit everything for a moment.
     isolate: tuple[tuple[FilterEntry, ...], tuple[FilterEntry, ...]] | None = None
+    carries: str | None = None  # the closed network that shares the physical interface (PPPoE + IPoE)
+    shut: bool = False  # isolated with no tunnel kept: the internet side (and a PPPoE dialer) is shut
+    keep_carrier: bool = False  # ... but the physical interface stays up for a kept closed network
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +126,35 @@ class BaselinePlan:
     trustpoint: str
     enable_secret: SecretValue
     users: tuple[tuple[str, SecretValue], ...]
+    closed_networks: tuple[ClosedNetworkPlan, ...] = ()
     isolation_keep: tuple[str, ...] = ()  # VPNs that stay up when the external network is cut
     isolated: bool = False  # the incident variant (MHLW6 18 ①): internet and other VPNs cut
 
+    @property
+    def reversible(self) -> dict[str, SecretValue]:
+        """Secrets the router must be able to send (the PPPoE password), by name."""
+        return {"pppoe": self.uplink.pppoe_password} if self.uplink.pppoe_password else {}
+
+    @property
+    def secrets(self) -> tuple[SecretValue, ...]:
+        return (self.enable_secret, *(secret for _, secret in self.users), *self.reversible.values())
+
+    def cut(self, vpn: str) -> bool:
+        """Whether this VPN (tunnel or closed network) is cut in the isolated variant."""
+        return self.isolated and vpn not in self.isolation_keep
+
+    @property
+    def closed_networks_cut(self) -> bool:
+        """Closed networks are cut by deny-all filters: their port may carry the kept uplink too."""
+        return any(self.cut(network.name) for network in self.closed_networks)
+
     def isolated_variant(self) -> BaselinePlan:
-        """The incident config: only the kept VPNs' IKE and ESP cross the uplink (when none is kept,
-        the uplink is shut), the other tunnels are shut."""
+        """The incident config: only the kept tunnels' IKE and ESP cross the uplink (when none is kept,
+        the uplink is shut), the other tunnels and closed networks are shut."""
         kept = [vpn.peer for vpn in self.vpns if vpn.name in self.isolation_keep]
         if not kept:  # the uplink is shut: its filters stay as they are
-            return replace(self, isolated=True)
+            carrier_kept = self.uplink.carries is not None and self.uplink.carries in self.isolation_keep
+            return replace(self, isolated=True, uplink=replace(self.uplink, shut=True, keep_carrier=carrier_kept))
         # Outbound, nothing is forwarded: the device's own IKE and ESP to the kept peers are not subject
         # to an outbound ACL on IOS, and a permit for them would let the LAN's translated traffic out too.
         isolate = (_wan_filter(kept), ())
@@ -120,13 +163,25 @@ class BaselinePlan:
 
 
 def plan_baseline(
-    host: str, policy: FacilityPolicy, variables: BaselineVars, environment: Mapping[str, str]
+    host: str,
+    policy: FacilityPolicy,
+    variables: BaselineVars,
+    environment: Mapping[str, str],
+    vpn_interfaces: Mapping[str, str] | None = None,
 ) -> BaselinePlan:
-    _check_supported(host, policy)
+    """``vpn_interfaces``: the host's interfaces that attach to a VPN's closed network (host data)."""
+    closed = {vpn: interface for interface, vpn in (vpn_interfaces or {}).items()}
+    _check_supported(host, policy, closed)
     segments = {segment.name: _prefix(host, segment) for segment in policy.segments}
     gateways = {name: _gateway(host, name, prefix, variables) for name, prefix in segments.items()}
+    segments6 = {s.name: p for s in policy.segments if (p := _prefix6(host, s)) is not None}
+    gateways6 = {name: _gateway6(host, name, prefix, variables) for name, prefix in segments6.items()}
+    addressing = _Addressing(segments, gateways, segments6, gateways6)
+    tunnels = [vpn for vpn in policy.vpns if vpn.name not in closed]
     vpns = tuple(_vpn(host, index, vpn, policy=policy, variables=variables, prefixes=segments)
-                 for index, vpn in enumerate(policy.vpns))  # fmt: skip
+                 for index, vpn in enumerate(tunnels))  # fmt: skip
+    networks = tuple(_closed(host, vpn, closed[vpn.name], policy, addressing) for vpn in policy.vpns
+                     if vpn.name in closed)  # fmt: skip
     return BaselinePlan(
         host=host,
         hostname=variables.hostname or host,
@@ -134,32 +189,47 @@ def plan_baseline(
         lan_interface=variables.lan_interface,
         segment_interfaces=variables.segment_interfaces,
         segments=tuple(
-            _segment(host, s, policy=policy, variables=variables, prefixes=segments, gateways=gateways)
-            for s in policy.segments
+            _segment(host, s, policy=policy, variables=variables, addressing=addressing) for s in policy.segments
         ),
         vpns=vpns,
-        uplink=_uplink(host, variables, vpns, environment),
+        uplink=_uplink(host, variables, vpns, environment, networks),
         management_sources=tuple(_ipv4_only(host, "facility.management_sources", policy.management_sources)),
         ntp_servers=tuple(policy.ntp_servers),
         syslog_servers=tuple(policy.syslog_servers),
         session_timeout=policy.session_timeout_minutes,
         trustpoint=variables.trustpoint,
-        enable_secret=_secret(host, "baseline.enable_secret_env", variables.enable_secret_env, environment),
+        enable_secret=secret_from(host, "baseline.enable_secret_env", variables.enable_secret_env, environment),
         users=tuple(
-            (user.name, _secret(host, f"baseline.users[{i}].secret_env", user.secret_env, environment))
+            (user.name, secret_from(host, f"baseline.users[{i}].secret_env", user.secret_env, environment))
             for i, user in enumerate(variables.users)
         ),
+        closed_networks=networks,
         isolation_keep=tuple(policy.isolation_keep),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Addressing:
+    """The segments' prefixes and the router's addresses in them, IPv4 and (dual-stack) IPv6."""
+
+    prefixes: Mapping[str, IPv4]
+    gateways: Mapping[str, ipaddress.IPv4Interface]
+    prefixes6: Mapping[str, IPv6]
+    gateways6: Mapping[str, ipaddress.IPv6Interface]
 
 
 # --- what the baseline supports ----------------------------------------------------------------------
 
 
-def _check_supported(host: str, policy: FacilityPolicy) -> None:
-    if policy.connection != "ipsec_ike":
-        raise GenerateError(host, "facility.connection", f"the baseline for {policy.connection!r} (NGN IPv6 IPoE) "
-                            "is not implemented yet; only 'ipsec_ike' can be generated")  # fmt: skip
+def _check_supported(host: str, policy: FacilityPolicy, closed: Mapping[str, str]) -> None:
+    claims = [vpn.name for vpn in policy.vpns if vpn.kind is VpnPurpose.CLAIMS_NETWORK]
+    for name in claims:
+        if policy.connection == "ip_vpn" and name not in closed:
+            raise GenerateError(host, "data.vpn_interfaces", f"connection 'ip_vpn' reaches the claims network "
+                                f"{name!r} over the carrier's closed network: name its interface")  # fmt: skip
+        if policy.connection == "ipsec_ike" and name in closed:
+            raise GenerateError(host, f"data.vpn_interfaces.{closed[name]}", f"connection 'ipsec_ike' reaches the "
+                                f"claims network {name!r} over IPsec, not over a closed network")  # fmt: skip
     segments = {segment.name for segment in policy.segments}
     for index, flow in enumerate(policy.flows):
         if flow.source in (INTERNET, DEVICE):
@@ -175,17 +245,27 @@ def _check_supported(host: str, policy: FacilityPolicy) -> None:
 
 
 def _prefix(host: str, segment: Segment) -> IPv4:
-    if len(segment.ipv4) != 1 or segment.ipv6:
-        raise GenerateError(host, f"facility.segments[{segment.name}]",
-                            "the baseline needs exactly one IPv4 prefix and no IPv6 prefix per segment")  # fmt: skip
+    if len(segment.ipv4) != 1:
+        raise GenerateError(host, f"facility.segments[{segment.name}].ipv4",
+                            "the baseline needs exactly one IPv4 prefix per segment")  # fmt: skip
     return segment.ipv4[0]
+
+
+def _prefix6(host: str, segment: Segment) -> IPv6 | None:
+    """A dual-stack segment's IPv6 prefix: one /64, for SLAAC hosts."""
+    if not segment.ipv6:
+        return None
+    if len(segment.ipv6) != 1 or segment.ipv6[0].prefixlen != 64:
+        raise GenerateError(host, f"facility.segments[{segment.name}].ipv6",
+                            "the baseline takes at most one IPv6 prefix per segment, a /64")  # fmt: skip
+    return segment.ipv6[0]
 
 
 def _ipv4_only(host: str, field: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> list[IPv4]:
     result = []
     for network in networks:
         if not isinstance(network, IPv4):
-            raise GenerateError(host, field, f"{network} is IPv6; the baseline is IPv4-only for now")
+            raise GenerateError(host, field, f"{network} is IPv6; only a closed network carries IPv6 in the baseline")
         result.append(network)
     return result
 
@@ -197,7 +277,15 @@ def _gateway(host: str, segment: str, prefix: IPv4, variables: BaselineVars) -> 
     return gateway
 
 
-def _secret(host: str, field: str, variable: str, environment: Mapping[str, str]) -> SecretValue:
+def _gateway6(host: str, segment: str, prefix: IPv6, variables: BaselineVars) -> ipaddress.IPv6Interface:
+    gateway = variables.gateways6.get(segment) or ipaddress.IPv6Interface(f"{prefix.network_address + 1}/64")
+    if gateway.network != prefix:
+        raise GenerateError(host, f"baseline.gateways6.{segment}", f"{gateway} is not in the segment's prefix {prefix}")
+    return gateway
+
+
+def secret_from(host: str, field: str, variable: str, environment: Mapping[str, str]) -> SecretValue:
+    """The secret in environment variable ``variable``; ``field`` names where the inventory names it."""
     value = environment.get(variable)
     if not value:
         raise GenerateError(host, field, f"environment variable {variable} is not set")
@@ -207,43 +295,90 @@ def _secret(host: str, field: str, variable: str, environment: Mapping[str, str]
 # --- filters from the declared flows ---------------------------------------------------------------------
 
 
-def _permits(flow: Flow, source: IPv4 | None, destinations: tuple[IPv4 | None, ...]) -> list[FilterEntry]:
+def _permits(flow: Flow, source: Network | None, destinations: tuple[Network | None, ...]) -> list[FilterEntry]:
     return [
         FilterEntry("permit", flow.protocol, source, destination, tuple(flow.ports)) for destination in destinations
     ]
 
 
 def _segment(
-    host: str,
-    segment: Segment,
-    *,
-    policy: FacilityPolicy,
-    variables: BaselineVars,
-    prefixes: Mapping[str, IPv4],
-    gateways: Mapping[str, ipaddress.IPv4Interface],
+    host: str, segment: Segment, *, policy: FacilityPolicy, variables: BaselineVars, addressing: _Addressing
 ) -> SegmentPlan:
-    """The segment's inbound filter: its declared flows to segments, VPNs and the device, then to the
-    internet (any address but the private ranges), then nothing else."""
+    """The segment's inbound filters: its declared flows to segments, VPNs and the device, then (IPv4)
+    to the internet (any address but the private ranges), then nothing else. IPv6 goes where IPv6 is:
+    other dual-stack segments, the device, and IPv6 remote prefixes (a closed network)."""
     vlan = variables.vlans.get(segment.name)
     if vlan is None:
         raise GenerateError(host, f"baseline.vlans.{segment.name}", "every segment needs a VLAN id")
-    own = prefixes[segment.name]
+    own, own6 = addressing.prefixes[segment.name], addressing.prefixes6.get(segment.name)
     inside: list[FilterEntry] = []
+    inside6: list[FilterEntry] = []
     outside: list[FilterEntry] = []
     vpns = {vpn.name: vpn for vpn in policy.vpns}
     for flow in (f for f in policy.flows if f.source == segment.name):
-        if flow.destination in prefixes:
-            inside += _permits(flow, own, (prefixes[flow.destination],))
+        if flow.destination in addressing.prefixes:
+            inside += _permits(flow, own, (addressing.prefixes[flow.destination],))
+            if own6 is not None and flow.destination in addressing.prefixes6:
+                inside6 += _permits(flow, own6, (addressing.prefixes6[flow.destination],))
         elif flow.destination in vpns:
-            inside += _permits(flow, own, tuple(_ipv4_only(host, f"facility.vpns[{flow.destination}].remote_prefixes",
-                                                           vpns[flow.destination].remote_prefixes)))  # fmt: skip
+            remote = vpns[flow.destination].remote_prefixes
+            inside += _permits(flow, own, tuple(p for p in remote if isinstance(p, IPv4)))
+            remote6 = tuple(p for p in remote if isinstance(p, IPv6))
+            if remote6 and own6 is None:
+                raise GenerateError(host, f"facility.segments[{segment.name}].ipv6", f"the flow to "
+                                    f"{flow.destination!r} reaches IPv6 prefixes: the segment needs one")  # fmt: skip
+            inside6 += _permits(flow, own6, remote6)
         elif flow.destination == DEVICE:
-            inside += _permits(flow, own, (IPv4(gateways[segment.name].ip),))
+            inside += _permits(flow, own, (IPv4(addressing.gateways[segment.name].ip),))
+            if own6 is not None:
+                inside6 += _permits(flow, own6, (IPv6(addressing.gateways6[segment.name].ip),))
         elif flow.destination == INTERNET:
             outside += _permits(flow, own, (None,))
     private = [FilterEntry("deny", "ip", None, network) for network in PRIVATE] if outside else []
-    return SegmentPlan(segment.name, segment.description, vlan, gateways[segment.name],
-                       (*inside, *private, *outside), nat=bool(outside))  # fmt: skip
+    gateway6 = addressing.gateways6.get(segment.name)
+    return SegmentPlan(segment.name, segment.description, vlan, addressing.gateways[segment.name],
+                       (*inside, *private, *outside), nat=bool(outside), gateway6=gateway6,
+                       filter_in6=(*inside6, *_neighbour_discovery(gateway6)) if gateway6 else ())  # fmt: skip
+
+
+def _neighbour_discovery(gateway: ipaddress.IPv6Interface) -> list[FilterEntry]:
+    """What hosts need of the router on their link: neighbour discovery to its link-local, multicast
+    and own addresses, and router solicitation. The explicit final deny would otherwise drop it."""
+    scopes = (IPv6("fe80::/10"), IPv6("ff02::/16"), IPv6(gateway.ip))
+    messages = ("nd-ns", "nd-na")
+    found = [FilterEntry("permit", "icmp", None, scope, icmp=message) for message in messages for scope in scopes]
+    return [*found, FilterEntry("permit", "icmp", None, IPv6("ff02::/16"), icmp="router-solicitation")]
+
+
+def _closed(host: str, vpn: Vpn, interface: str, policy: FacilityPolicy, addressing: _Addressing) -> ClosedNetworkPlan:
+    """A closed network (NGN IPv6 IPoE): in, spoofed own sources and the router's segment addresses
+    dropped, the declared flows to the segments, router advertisements, neighbour discovery and
+    DHCPv6 answers to the router; out, the declared flows from the segments. Replies to the
+    segments' connections: stateful inspection."""
+    field = f"facility.vpns[{vpn.name}]"
+    if vpn.peers:
+        raise GenerateError(host, f"{field}.peers", "a closed network has no tunnel peers (its interface is "
+                            "declared in data.vpn_interfaces)")  # fmt: skip
+    remote = tuple(p for p in vpn.remote_prefixes if isinstance(p, IPv6))
+    if not remote or len(remote) != len(vpn.remote_prefixes):
+        raise GenerateError(host, f"{field}.remote_prefixes", "a closed network is reached over NGN IPv6 IPoE: "
+                            "declare its IPv6 prefixes, and only IPv6 prefixes")  # fmt: skip
+    own = tuple(addressing.prefixes6.values())
+    inbound = [e for f in policy.flows if f.source == vpn.name and f.destination in addressing.prefixes6
+               for r in remote for e in _permits(f, r, (addressing.prefixes6[f.destination],))]  # fmt: skip
+    outbound = [e for f in policy.flows if f.destination == vpn.name and f.source in addressing.prefixes6
+                for e in _permits(f, addressing.prefixes6[f.source], remote)]  # fmt: skip
+    spoofed = [FilterEntry("deny", "ip", prefix, None) for prefix in own]
+    # The router's own addresses in the segments are the device, which the closed network does not reach.
+    spoofed += [FilterEntry("deny", "ip", None, IPv6(gateway.ip)) for gateway in addressing.gateways6.values()]
+    own_link = [FilterEntry("permit", "icmp", IPv6("fe80::/10"), None, icmp="router-advertisement"),
+                FilterEntry("permit", "icmp", None, None, icmp="nd-ns"),
+                FilterEntry("permit", "icmp", None, None, icmp="nd-na")]  # fmt: skip
+    dhcp = [FilterEntry("permit", "udp", None, None, (546,), source_port=547)]
+    # The segments' prefixes are closed to anything undeclared before the router's own needs are let in.
+    closed = [FilterEntry("deny", "ip", None, prefix) for prefix in own]
+    return ClosedNetworkPlan(vpn.name, vpn.owner, interface, remote,
+                             (*spoofed, *inbound, *closed, *own_link, *dhcp), tuple(outbound))  # fmt: skip
 
 
 def _vpn(
@@ -271,17 +406,25 @@ def _vpn(
 
 
 def _uplink(
-    host: str, variables: BaselineVars, vpns: tuple[VpnPlan, ...], environment: Mapping[str, str]
+    host: str,
+    variables: BaselineVars,
+    vpns: tuple[VpnPlan, ...],
+    environment: Mapping[str, str],
+    networks: tuple[ClosedNetworkPlan, ...],
 ) -> UplinkPlan:
     """The internet side admits the VPN peers' IKE and ESP and nothing else unsolicited."""
     uplink = variables.uplink
+    carries = next((n.name for n in networks if n.interface.lower() == uplink.interface.lower()), None)
+    if carries is not None and uplink.kind != "pppoe":
+        raise GenerateError(host, "baseline.uplink.interface", f"{uplink.interface} would be both the DHCP internet "
+                            f"uplink and closed network {carries!r}: share a port only with PPPoE")  # fmt: skip
     password = None
     if uplink.kind == "pppoe":
         if not uplink.pppoe_username or not uplink.pppoe_password_env:
             raise GenerateError(host, "baseline.uplink", "PPPoE needs pppoe_username and pppoe_password_env")
-        password = _secret(host, "baseline.uplink.pppoe_password_env", uplink.pppoe_password_env, environment)
+        password = secret_from(host, "baseline.uplink.pppoe_password_env", uplink.pppoe_password_env, environment)
     return UplinkPlan(uplink.kind, uplink.interface, uplink.pppoe_username, password,
-                      _wan_filter([vpn.peer for vpn in vpns]))  # fmt: skip
+                      _wan_filter([vpn.peer for vpn in vpns]), carries=carries)  # fmt: skip
 
 
 def _wan_filter(peers: list[ipaddress.IPv4Address]) -> tuple[FilterEntry, ...]:

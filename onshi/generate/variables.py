@@ -7,7 +7,7 @@ the config is generated and hashed (or masked) by the platform before it reaches
 from __future__ import annotations
 
 import ipaddress
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -48,6 +48,10 @@ class BaselineVars(Strict):
     gateways: dict[str, ipaddress.IPv4Interface] = Field(
         default_factory=dict, description="The router's address per segment (default: the first host)."
     )
+    gateways6: dict[str, ipaddress.IPv6Interface] = Field(
+        default_factory=dict,
+        description="The router's IPv6 address per dual-stack segment (default: the prefix's ::1).",
+    )
     tunnels: dict[str, ipaddress.IPv4Interface] = Field(
         default_factory=dict, description="Inner address of the tunnel of each VPN, by VPN name."
     )
@@ -59,5 +63,27 @@ class BaselineVars(Strict):
     domain_name: str = "local"
 
 
-def baseline_json_schema() -> dict[str, Any]:
-    return BaselineVars.model_json_schema()
+class Radius(Strict):
+    address: ipaddress.IPv4Address = Field(description="The RADIUS server that authenticates 802.1X users.")
+    key_env: Annotated[str, Field(pattern=_ENV, description="Environment variable holding the shared key.")]
+
+
+class WirelessVars(Strict):
+    """An autonomous access point (role ``wireless``): one SSID per segment that lists it."""
+
+    hostname: Annotated[str, Field(pattern=_NAME)] | None = Field(default=None, description="Default: the host name.")
+    uplink_interface: str = Field(default="GigabitEthernet0", description="The wired trunk to the router.")
+    radios: list[str] = Field(default_factory=lambda: ["Dot11Radio0", "Dot11Radio1"], min_length=1)
+    management_vlan: Annotated[int, Field(ge=2, le=4094)] = Field(description="Native VLAN of the AP's own address.")
+    address: ipaddress.IPv4Interface = Field(description="The AP's management address, in the management segment.")
+    gateway: ipaddress.IPv4Address
+    vlans: dict[str, Annotated[int, Field(ge=2, le=4094)]] = Field(
+        description="VLAN id of every segment that has SSIDs, by segment name."
+    )
+    radius: Radius | None = Field(default=None, description="Needed when an internal segment has an SSID (802.1X).")
+    psk_env: dict[str, Annotated[str, Field(pattern=_ENV)]] = Field(
+        default_factory=dict, description="Guest SSIDs: the environment variable holding each one's WPA2 passphrase."
+    )
+    enable_secret_env: Annotated[str, Field(pattern=_ENV)]
+    users: list[LocalUser] = Field(min_length=1)
+    domain_name: str = "local"

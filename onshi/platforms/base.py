@@ -10,7 +10,7 @@ from onshi.model import Device, DeviceFacts
 
 if TYPE_CHECKING:
     from onshi.generate.drift import Drift
-    from onshi.generate.plan import BaselinePlan
+    from onshi.generate.roles import Plan
 
 __all__ = ["DeviceFacts", "PlatformDriver"]
 
@@ -60,9 +60,7 @@ class PlatformDriver(Protocol):
         """Device facts from the outputs of the other collect commands."""
         ...
 
-    def render_baseline(
-        self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = (), running: str = ""
-    ) -> str:
+    def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
         """The baseline config of the plan for ``role`` from ``<platform>/<role>.j2`` (``template_dirs``
         first, then onshi's own). Raises ``jinja2.TemplateNotFound`` when neither has one. Given the
         ``running`` config, password hashes it already holds for the same passwords are kept."""

@@ -26,7 +26,7 @@ from onshi.report.catalogue import default_catalogue
 from onshi.report.checklist import VERDICTS, checklist, checklist_items
 from onshi.report.compare import Comparison
 from onshi.validators.base import RuleInput
-from onshi.validators.reachability import example_of, expected, network_of, new_connections
+from onshi.validators.reachability import example_from, example_of, expected, network_of, new_connections
 from onshi.validators.registry import all_rules
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ def _cell(inp: RuleInput, network: DeviceNetwork, path: tuple[str, str], rules: 
     forwarded = reach.packets & new_connections(sp)
     if sp.is_empty(forwarded):
         return MatrixCell("denied")
-    packet = sp.example(forwarded & ~expected(inp, source, destination))
+    packet = example_from(network, source, forwarded & ~expected(inp, source, destination))
     if packet is None:
         return MatrixCell("declared")
     example = example_of(network, packet)

@@ -8,21 +8,20 @@ from pathlib import Path
 from nornir.core.task import Result, Task
 
 from onshi.generate.build import GenerateErrors, render
-from onshi.generate.plan import BaselinePlan, GenerateError
+from onshi.generate.plan import GenerateError
+from onshi.generate.roles import Plan
 from onshi.inventory import HostEntry, Inventory
 from onshi.tasks.runner import init_nornir
 
 
-def render_config(
-    task: Task, plans: dict[str, tuple[HostEntry, BaselinePlan]], template_dirs: Sequence[Path]
-) -> Result:
+def render_config(task: Task, plans: dict[str, tuple[HostEntry, Plan]], template_dirs: Sequence[Path]) -> Result:
     """Nornir task: the host's baseline config text."""
     entry, plan = plans[task.host.name]
     return Result(host=task.host, result=render(entry, plan, template_dirs))
 
 
 def render_with_nornir(
-    inventory: Inventory, plans: Sequence[tuple[HostEntry, BaselinePlan]], template_dirs: Sequence[Path]
+    inventory: Inventory, plans: Sequence[tuple[HostEntry, Plan]], template_dirs: Sequence[Path]
 ) -> dict[str, str]:
     """Every plan rendered by Nornir's threaded runner; every host's problem reported at once."""
     by_host = {entry.name: (entry, plan) for entry, plan in plans}

@@ -27,6 +27,7 @@ class RuleInput:
     host_data: HostData | None
     internet: tuple[InternetInterface, ...]
     facts: DeviceFacts = field(default_factory=DeviceFacts)
+    closed: Mapping[str, str] = field(default_factory=dict)  # interface (lower case) → VPN of its closed network
 
     @property
     def internet_names(self) -> frozenset[str]:

@@ -44,6 +44,7 @@ BOGONS = tuple(ipaddress.ip_network(n) for n in (
 # neighbour discovery: not unsolicited.
 _RETURN_ICMP = {1: (0, 3, 11, 12), 58: (1, 2, 3, 4, 129, 133, 134, 135, 136)}
 _IKE = ((17, 500), (17, 4500))
+_DHCP = ((67, 68), (547, 546))
 _ESP = 50
 
 _NETWORKS: dict[int, tuple[RuleInput, DeviceNetwork]] = {}
@@ -54,7 +55,7 @@ def network_of(inp: RuleInput) -> DeviceNetwork:
     cached = _NETWORKS.get(id(inp.device))
     if cached is None or cached[0] is not inp:
         _NETWORKS.clear()
-        cached = (inp, DeviceNetwork(inp.device, inp.policy, inp.internet_names))
+        cached = (inp, DeviceNetwork(inp.device, inp.policy, inp.internet_names, inp.closed))
         _NETWORKS[id(inp.device)] = cached
     return cached[1]
 
@@ -91,13 +92,17 @@ def allowed(inp: RuleInput, source: str, destination: str) -> Any:
 
 def expected(inp: RuleInput, source: str, destination: str) -> Any:
     """What may pass source → destination without breaking a rule: the declared flows; from the
-    internet also replies (ICMP errors) and, to the device itself, the VPN's own IKE and ESP."""
-    sp = network_of(inp).space
+    internet or a closed network also replies (ICMP errors, neighbour discovery) and, to the
+    device itself, the answers of its own DHCP client and, from the internet, IKE and ESP."""
+    network = network_of(inp)
+    sp = network.space
     result = allowed(inp, source, destination)
-    if source == INTERNET:
+    if source == INTERNET or source in network.closed.values():
         result |= return_traffic(sp)
         if destination == DEVICE:
-            result |= vpn_needs(sp)
+            result |= address_needs(sp)
+    if source == INTERNET and destination == DEVICE:
+        result |= vpn_needs(sp)
     return result
 
 
@@ -113,6 +118,15 @@ def return_traffic(sp: PacketSpace) -> Any:
         for icmp_type in types:
             codes |= sp.value("icmp_type", icmp_type)
         result |= sp.protocol(protocol) & codes
+    return result
+
+
+@cache
+def address_needs(sp: PacketSpace) -> Any:
+    """DHCP and DHCPv6 server answers to the device's client (udp 67 → 68, 547 → 546)."""
+    result = sp.false
+    for server, client in _DHCP:
+        result |= sp.protocol(17) & sp.value("sport", server) & sp.value("dport", client)
     return result
 
 
@@ -180,8 +194,7 @@ def reach_outcome(
     if sp.is_empty(packets):
         return None
     reach = network.reach(source, destination)
-    prefer = (*preferences, *(_internet_sources(sp) if source == INTERNET else ()))
-    packet = sp.example(packets, prefer)
+    packet = example_from(network, source, packets, preferences)
     assert packet is not None
     example = example_of(network, packet)
     text = example.describe()
@@ -199,8 +212,14 @@ def reach_outcome(
                    family="IPv6" if packet.version == 6 else "IPv4", **(message or {}))  # fmt: skip
 
 
-def _internet_sources(sp: PacketSpace) -> tuple[Any, ...]:
-    return (sp.network("src", ipaddress.ip_network("198.51.100.0/24")),)
+def example_from(network: DeviceNetwork, source: str, packets: Any, preferences: tuple[Any, ...] = ()) -> Packet | None:
+    """An example of ``packets`` sent from zone ``source``; from outside (the internet, a closed
+    network), a sender in a documentation range, IPv4 or IPv6."""
+    sp = network.space
+    if source == INTERNET or source in network.closed.values():
+        v6 = sp.network("src", ipaddress.ip_network("2001:db8:ffff::/48"))
+        preferences = (*preferences, sp.network("src", ipaddress.ip_network("198.51.100.0/24")) | v6)
+    return sp.example(packets, preferences)
 
 
 def _blocking_lines(inp: RuleInput, zones: list[str]) -> list[int]:
@@ -421,20 +440,26 @@ def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
 
 @rule("EXT-01", Severity.CRITICAL, *REFS_EXT)
 def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
+    """From the internet, and from a closed network the device attaches to directly (IP-VPN, NGN
+    IPoE): a carrier's closed network is shared with its other subscribers, so what arrives
+    unsolicited from it is as external as the internet (REG-EX 別表 5)."""
     network = network_of(inp)
-    if INTERNET not in network.zones():
+    external = [zone for zone in network.zones() if zone == INTERNET or zone in network.closed.values()]
+    if not external:
         yield not_applicable("no_internet")
         return
     found = False
-    inside = [zone for zone in network.zones() if zone != INTERNET and not zone.startswith("vpn:")]
+    inside = [zone for zone in network.zones() if zone not in external and not zone.startswith("vpn:")]
     inside = [z for z in inside if inp.policy is None or inp.policy.segment(z) is not None or z == INSIDE]
-    for destination in [*inside, DEVICE]:
-        result = reach_outcome(inp, INTERNET, destination, ~expected(inp, INTERNET, destination), "inbound")
-        if result is not None:
-            found = True
-            yield result
+    for source in external:
+        key = "inbound" if source == INTERNET else "closed_inbound"
+        for destination in [*inside, DEVICE]:
+            result = reach_outcome(inp, source, destination, ~expected(inp, source, destination), key)
+            if result is not None:
+                found = True
+                yield result
     if not found:
-        yield passed("dropped", _blocking_lines(inp, [INTERNET]))
+        yield passed("dropped", _blocking_lines(inp, external))
 
 
 @rule("EXT-05", Severity.MEDIUM, *REFS_EXT)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from onshi.model import IkeProposal, SecretStorage, Severity, Status, TransformSet, VpnEndpoint, VpnKind
-from onshi.policy import Role
+from onshi.policy import Role, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
 
@@ -37,9 +37,16 @@ def claims_connection_method(inp: RuleInput) -> Iterator[Outcome]:
         yield failed(_INSECURE_KINDS[vpn.kind], vpn.lines, name=vpn.name)
     if insecure:
         return
+    claims = {v.name for v in inp.policy.vpns if v.kind is VpnPurpose.CLAIMS_NETWORK} if inp.policy else set()
+    closed = [(device.interface(name), zone) for name, zone in inp.closed.items() if zone in claims]
+    for interface, zone in closed:
+        if interface is not None:
+            yield passed("closed_network", interface.lines[:1], vpn=zone, interface=interface.name)
     ipsec = [vpn for vpn in device.vpns if vpn.kind is VpnKind.IPSEC]
     if ipsec:
         yield passed("ipsec_ike", [line for vpn in ipsec for line in vpn.lines[:1]], count=len(ipsec))
+    elif closed:
+        return
     elif inp.host_data is not None and inp.host_data.role is Role.WIRELESS:
         yield not_applicable("not_a_gateway")
     elif inp.policy is not None and inp.policy.connection == "ipsec_ike":

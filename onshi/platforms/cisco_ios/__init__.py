@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from onshi.generate.drift import Drift
-from onshi.generate.plan import BaselinePlan
+from onshi.generate.roles import Plan
 from onshi.model import Device
 from onshi.platforms.base import DeviceFacts
 from onshi.platforms.cisco_ios import baseline, facts
@@ -44,9 +44,7 @@ class CiscoIosDriver:
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
         return facts.parse_facts(outputs.get("show version", ""))
 
-    def render_baseline(
-        self, plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = (), running: str = ""
-    ) -> str:
+    def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
         return baseline.render_baseline(plan, role, template_dirs, running)
 
     def drift(self, intended: str, running: str) -> Drift:

@@ -24,12 +24,23 @@ PORT_NAMES: dict[str, int] = {
 ICMP_TYPES: dict[str, tuple[int, int | None]] = {
     "echo-reply": (0, None), "unreachable": (3, None), "net-unreachable": (3, 0),
     "host-unreachable": (3, 1), "protocol-unreachable": (3, 2), "port-unreachable": (3, 3),
-    "packet-too-big": (2, None), "source-quench": (4, None), "redirect": (5, None),
+    "source-quench": (4, None), "redirect": (5, None),
     "alternate-address": (6, None), "echo": (8, None), "router-advertisement": (9, None),
     "router-solicitation": (10, None), "time-exceeded": (11, None), "ttl-exceeded": (11, 0),
     "parameter-problem": (12, None), "timestamp-request": (13, None), "timestamp-reply": (14, None),
     "information-request": (15, None), "information-reply": (16, None), "mask-request": (17, None),
-    "mask-reply": (18, None), "traceroute": (30, None), "nd-na": (136, None), "nd-ns": (135, None),
+    "mask-reply": (18, None), "traceroute": (30, None),
+}  # fmt: skip
+# ICMPv6 names in `ipv6 access-list` entries: the same words mean other numbers than in IPv4.
+ICMPV6_TYPES: dict[str, tuple[int, int | None]] = {
+    "unreachable": (1, None), "destination-unreachable": (1, None), "no-route": (1, 0),
+    "no-admin": (1, 1), "beyond-scope": (1, 2), "port-unreachable": (1, 4), "packet-too-big": (2, None),
+    "time-exceeded": (3, None), "hop-limit": (3, 0), "reassembly-timeout": (3, 1),
+    "parameter-problem": (4, None), "header": (4, 0), "next-header": (4, 1), "parameter-option": (4, 2),
+    "echo-request": (128, None), "echo-reply": (129, None), "mld-query": (130, None),
+    "mld-report": (131, None), "mld-reduction": (132, None), "router-solicitation": (133, None),
+    "router-advertisement": (134, None), "nd-ns": (135, None), "nd-na": (136, None),
+    "router-renumbering": (138, None),
 }  # fmt: skip
 
 _PORTED = frozenset({"tcp", "udp"})
@@ -229,6 +240,7 @@ def _parse_one(
     icmp_type: int | None = None
     icmp_code: int | None = None
     qualified = False
+    icmp_names = ICMPV6_TYPES if family == 6 else ICMP_TYPES
     while (token := cursor.peek()) is not None:
         token = cursor.take().lower()
         if token == "established" and protocol == "tcp":
@@ -238,8 +250,8 @@ def _parse_one(
             nxt = cursor.peek()
             if nxt is not None and nxt.isdigit():
                 icmp_code = int(cursor.take())
-        elif protocol == "icmp" and token in ICMP_TYPES and icmp_type is None:
-            icmp_type, icmp_code = ICMP_TYPES[token]
+        elif protocol == "icmp" and token in icmp_names and icmp_type is None:
+            icmp_type, icmp_code = icmp_names[token]
         elif token in _IGNORED:
             if cursor.peek() is not None and cursor.peek() not in _QUALIFIERS_WITH_VALUE | _QUALIFIERS:
                 cursor.take()  # a log tag

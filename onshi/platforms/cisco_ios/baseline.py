@@ -15,7 +15,8 @@ from pathlib import Path
 
 import jinja2
 
-from onshi.generate.plan import BaselinePlan, SecretValue
+from onshi.generate.plan import SecretValue
+from onshi.generate.roles import Plan
 
 _STANDARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _CISCO = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -67,7 +68,7 @@ def _hash(secret: SecretValue, seed: str, running: tuple[str, str] | None) -> st
     return type9(secret, seed)
 
 
-def render_baseline(plan: BaselinePlan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
+def render_baseline(plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
     """The baseline config of ``role`` (template ``<role>.j2``); user folders are searched first.
     ``running``: the device's config, whose matching password hashes are kept."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d / "cisco_ios")) for d in template_dirs]
@@ -84,6 +85,7 @@ def render_baseline(plan: BaselinePlan, role: str, template_dirs: Sequence[Path]
     secrets = {
         "enable": _hash(plan.enable_secret, f"{plan.host}:enable", existing.get("enable")),
         "users": [(name, _hash(secret, f"{plan.host}:user:{name}", existing.get(name))) for name, secret in plan.users],
-        "pppoe": type7(plan.uplink.pppoe_password) if plan.uplink.pppoe_password else None,
+        # What the device must send in clear is stored as it stores it: reversible type 7, not a protection.
+        "reversible": {name: type7(secret) for name, secret in plan.reversible.items()},
     }
     return environment.get_template(f"{role}.j2").render(plan=plan, secrets=secrets)

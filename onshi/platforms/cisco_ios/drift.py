@@ -28,7 +28,19 @@ class _Driver(HConfigDriverCiscoIOS):
             IdempotentCommandsRule(match_rules=(rule,))
             for rule in (MatchRule(startswith="enable secret "), MatchRule(re_search=r"^username (\S+) "))
         )
+        rules.post_load_callbacks.append(_add_ipv6_acl_sequence_numbers)
         return rules
+
+
+def _add_ipv6_acl_sequence_numbers(config: HConfig) -> None:
+    """Number IPv6 ACL entries as hier_config numbers IPv4 ones: an entry added without a sequence
+    number goes to the end of the list, after its final deny, where it never matches."""
+    for acl in config.get_children(startswith="ipv6 access-list "):
+        number = 10
+        for entry in acl.children:
+            if entry.text.startswith(("permit", "deny")):
+                entry.text = f"sequence {number} {entry.text}"
+                number += 10
 
 
 def _lines(config: HConfig) -> tuple[str, ...]:
