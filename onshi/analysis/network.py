@@ -151,6 +151,11 @@ class DeviceNetwork:
                     return segment.name
         return f"unassigned:{interface.name}"
 
+    def external(self, zone: str) -> bool:
+        """Whether unsolicited traffic from ``zone`` comes from outside: the internet, or a closed
+        network shared with the carrier's other subscribers."""
+        return zone == INTERNET or zone in self.closed.values()
+
     def zones(self) -> list[str]:
         if self._zones is None:
             names = {zone for zone in self.zone_of.values() if zone is not None}

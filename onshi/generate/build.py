@@ -16,7 +16,7 @@ import jinja2
 
 from onshi.files import write_atomic
 from onshi.generate.plan import BaselinePlan, GenerateError
-from onshi.generate.roles import Plan, has_baseline, plan_host
+from onshi.generate.roles import Plan, has_baseline, plan_host, secrets_of
 from onshi.inventory import HostEntry, Inventory
 from onshi.model import Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
@@ -68,7 +68,7 @@ def _reused_secrets(plans: Sequence[tuple[HostEntry, Plan]]) -> list[GenerateErr
     first_use: dict[str, tuple[str, str]] = {}
     problems = []
     for entry, plan in plans:
-        for secret in plan.secrets:
+        for secret in secrets_of(plan):
             digest = hashlib.sha256(secret.reveal().encode()).hexdigest()
             host, variable = first_use.setdefault(digest, (entry.name, secret.variable))
             if host != entry.name:

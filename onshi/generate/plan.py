@@ -135,10 +135,6 @@ class BaselinePlan:
         """Secrets the router must be able to send (the PPPoE password), by name."""
         return {"pppoe": self.uplink.pppoe_password} if self.uplink.pppoe_password else {}
 
-    @property
-    def secrets(self) -> tuple[SecretValue, ...]:
-        return (self.enable_secret, *(secret for _, secret in self.users), *self.reversible.values())
-
     def cut(self, vpn: str) -> bool:
         """Whether this VPN (tunnel or closed network) is cut in the isolated variant."""
         return self.isolated and vpn not in self.isolation_keep

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from onshi.generate.plan import BaselinePlan, GenerateError, plan_baseline
+from onshi.generate.plan import BaselinePlan, GenerateError, SecretValue, plan_baseline
 from onshi.generate.variables import BaselineVars, WirelessVars
 from onshi.generate.wireless import WirelessPlan, plan_wireless
 from onshi.inventory import HostEntry
@@ -28,6 +28,11 @@ _PLANNERS: dict[Role, tuple[type[BaseModel], Callable[[HostEntry, Any, Mapping[s
     Role.EDGE_ROUTER: (BaselineVars, _edge_router),
     Role.WIRELESS: (WirelessVars, _wireless),
 }
+
+
+def secrets_of(plan: Plan) -> tuple[SecretValue, ...]:
+    """Every secret a plan puts on its device: enable, the users', and those sent in clear."""
+    return (plan.enable_secret, *(secret for _, secret in plan.users), *plan.reversible.values())
 
 
 def has_baseline(entry: HostEntry) -> bool:

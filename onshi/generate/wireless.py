@@ -58,8 +58,9 @@ class WirelessPlan:
         return found | ({"radius": self.radius.key} if self.radius else {})
 
     @property
-    def secrets(self) -> tuple[SecretValue, ...]:
-        return (self.enable_secret, *(secret for _, secret in self.users), *self.reversible.values())
+    def vlans(self) -> tuple[int, ...]:
+        """The SSIDs' VLANs, each once, in SSID order: one encryption line and subinterface each."""
+        return tuple(dict.fromkeys(ssid.vlan for ssid in self.ssids))
 
 
 def plan_wireless(

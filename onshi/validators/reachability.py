@@ -97,7 +97,7 @@ def expected(inp: RuleInput, source: str, destination: str) -> Any:
     network = network_of(inp)
     sp = network.space
     result = allowed(inp, source, destination)
-    if source == INTERNET or source in network.closed.values():
+    if network.external(source):
         result |= return_traffic(sp)
         if destination == DEVICE:
             result |= address_needs(sp)
@@ -216,7 +216,7 @@ def example_from(network: DeviceNetwork, source: str, packets: Any, preferences:
     """An example of ``packets`` sent from zone ``source``; from outside (the internet, a closed
     network), a sender in a documentation range, IPv4 or IPv6."""
     sp = network.space
-    if source == INTERNET or source in network.closed.values():
+    if network.external(source):
         v6 = sp.network("src", ipaddress.ip_network("2001:db8:ffff::/48"))
         preferences = (*preferences, sp.network("src", ipaddress.ip_network("198.51.100.0/24")) | v6)
     return sp.example(packets, preferences)
@@ -444,7 +444,7 @@ def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
     IPoE): a carrier's closed network is shared with its other subscribers, so what arrives
     unsolicited from it is as external as the internet (REG-EX 別表 5)."""
     network = network_of(inp)
-    external = [zone for zone in network.zones() if zone == INTERNET or zone in network.closed.values()]
+    external = [zone for zone in network.zones() if network.external(zone)]
     if not external:
         yield not_applicable("no_internet")
         return
