@@ -145,6 +145,26 @@ def test_ip_vpn_input_the_template_cannot_express_is_one_clear_error(
     assert (raised.value.host, raised.value.field) == ("kaede-rtr1", field)
 
 
+def test_zone_names_that_would_clash_in_the_config_are_one_clear_error() -> None:
+    policy = _aoba_policy().model_dump(by_alias=True, mode="json")
+    policy["segments"].append({"name": "OFFICE", "kind": "office", "level": "medium", "ipv4": ["192.168.30.0/24"]})
+    with pytest.raises(GenerateError) as raised:
+        plan_baseline("r1", FacilityPolicy.model_validate(policy), BaselineVars.model_validate(_AOBA_VARS), {})
+    assert raised.value.field == "facility.segments"
+    assert "'OFFICE'" in str(raised.value)
+
+
+def test_the_ios_xe_baseline_filters_by_zones_without_cbac() -> None:
+    """IOS-XE (the pharmacy's C1111) has no CBAC: its baseline puts every routed interface in a zone
+    and has no `ip inspect`, which the router would refuse line by line."""
+    text = (GOLDEN / "aoba-rtr1.cfg").read_text(encoding="utf-8")
+    device = get_driver("cisco_ios").parse(text, "aoba-rtr1.cfg")
+    routed = [i for i in device.interfaces if i.addresses or i.ipv4_negotiated or i.ipv4_dhcp]
+    assert routed
+    assert all(interface.zone is not None for interface in routed)
+    assert not [line for line in text.splitlines() if line.strip().startswith(("ip inspect", "ipv6 inspect"))]
+
+
 def test_a_secret_shared_by_two_devices_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     secrets = {**SAMPLE_SECRETS, "KAEDE_AP_ADMIN_SECRET": SAMPLE_SECRETS["KAEDE_ADMIN_SECRET"]}
     with pytest.raises(GenerateErrors) as raised:
@@ -260,6 +280,7 @@ def policies(draw: st.DrawFn) -> Drawn:
     variables = {
         "lan_interface": "FastEthernet0", "uplink": uplink,
         "segment_interfaces": draw(st.sampled_from(["svi", "subinterface"])),
+        "firewall": draw(st.sampled_from(["zone", "cbac"])),
         "vlans": {kind: 10 + i for i, kind in enumerate(kinds)},
         "tunnels": {"claims": "172.31.255.2/30", "vendor": "172.31.255.6/30"},
         "enable_secret_env": "AOBA_ENABLE_SECRET",
@@ -281,6 +302,17 @@ def test_random_policies_generate_configs_forwarding_exactly_the_declared_flows(
     assert report.devices[0].unrecognized == ()
     assert [(f.rule, f.message.en) for f in report.findings if f.status is Status.FAIL] == []
     _assert_exactly_declared(report.inputs[0])
+    if plan.firewall == "zone":
+        _assert_replies_unfiltered(report.inputs[0])
+
+
+def _assert_replies_unfiltered(inp: RuleInput) -> None:
+    """The zone-based firewall lets an inspected session's replies back, but an interface ACL still
+    filters them (IOS-XE): outside isolation, no interface in a zone may carry one."""
+    for interface in inp.device.interfaces:
+        if interface.zone is not None:
+            bound = (interface.acl_in, interface.acl_out, interface.ipv6_acl_in, interface.ipv6_acl_out)
+            assert bound == (None, None, None, None), interface.name
 
 
 def _assert_exactly_declared(inp: RuleInput) -> None:

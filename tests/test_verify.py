@@ -139,3 +139,25 @@ def test_the_ip_vpn_clinic_remediation_refilters_the_closed_network_in_place() -
     after = audit([job(entry, ConfigText(result.drift.predicted, "predicted", "utf-8"), None)])
     assert after.devices[0].unrecognized == ()
     assert [(f.rule, f.message.en) for f in after.findings if f.status is Status.FAIL] == []
+
+
+def test_the_pharmacy_moves_from_interface_acls_to_the_zone_based_firewall_never_unfiltered() -> None:
+    """The C1111 (IOS-XE) runs stateless ACLs; its baseline is the zone-based firewall. The remediation
+    defines zones and policies before any interface joins a zone, and each interface joins its zone
+    before it gives up its ACL; applied, the config passes the audit."""
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    running = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("aoba-rtr1")
+    (result,) = [r for r in verify(inventory, {"aoba-rtr1": running}, SAMPLE_SECRETS) if r.host == "aoba-rtr1"]
+    assert result.drift is not None
+    lines = result.drift.remediation
+    first_member = next(i for i, line in enumerate(lines) if "zone-member security" in line)
+    assert (
+        max(i for i, line in enumerate(lines) if line.startswith(("zone ", "zone-pair ", "policy-map "))) < first_member
+    )
+    for index, line in enumerate(lines):
+        if line.strip().startswith("no ip access-group"):
+            section = max(i for i in range(index) if not lines[i].startswith(" "))
+            assert any("zone-member security" in lines[i] for i in range(section, index)), lines[section]
+    after = audit([job(inventory.host("aoba-rtr1"), ConfigText(result.drift.predicted, "predicted", "utf-8"), None)])
+    assert after.devices[0].unrecognized == ()
+    assert [(f.rule, f.message.en) for f in after.findings if f.status is Status.FAIL] == []

@@ -9,17 +9,15 @@ that nothing is half-rendered.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, IPv6, Network, Towards, group, ipsec, permits
 from onshi.generate.variables import BaselineVars
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Flow, Segment, Vpn, VpnPurpose
+from onshi.generate.zones import ZonePairPlan, zone_name, zone_pairs
+from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Segment, Vpn, VpnPurpose
 
-IPv4 = ipaddress.IPv4Network
-IPv6 = ipaddress.IPv6Network
-Network = IPv4 | IPv6
-PRIVATE = (IPv4("10.0.0.0/8"), IPv4("172.16.0.0/12"), IPv4("192.168.0.0/16"))
 FIRST_TUNNEL = 10
 
 
@@ -46,17 +44,6 @@ class SecretValue:
 
 
 @dataclass(frozen=True, slots=True)
-class FilterEntry:
-    action: Literal["permit", "deny"]
-    protocol: Literal["ip", "tcp", "udp", "icmp", "esp"]
-    source: Network | None  # None: any (of the list's family)
-    destination: Network | None
-    ports: tuple[int, ...] = ()  # destination ports (tcp/udp); () for all
-    source_port: int | None = None
-    icmp: str | None = None  # an ICMP message by name: "nd-ns", "router-advertisement" ...
-
-
-@dataclass(frozen=True, slots=True)
 class SegmentPlan:
     name: str
     description: str
@@ -66,6 +53,7 @@ class SegmentPlan:
     nat: bool  # has internet flows: translated to the uplink address
     gateway6: ipaddress.IPv6Interface | None = None  # a dual-stack segment (towards a closed network)
     filter_in6: tuple[FilterEntry, ...] = ()  # then deny everything
+    towards: tuple[Towards, ...] = ()  # the same entries by destination (for a zone-based firewall)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +66,7 @@ class VpnPlan:
     remote_prefixes: tuple[IPv4, ...]
     filter_in: tuple[FilterEntry, ...]
     filter_out: tuple[FilterEntry, ...]
+    towards: tuple[Towards, ...] = ()  # filter_in by destination segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +81,7 @@ class ClosedNetworkPlan:
     remote_prefixes: tuple[IPv6, ...]
     filter_in6: tuple[FilterEntry, ...]  # then deny everything
     filter_out6: tuple[FilterEntry, ...]
+    towards: tuple[Towards, ...] = ()  # the declared flows by destination segment, and the device's needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +119,8 @@ class BaselinePlan:
     closed_networks: tuple[ClosedNetworkPlan, ...] = ()
     isolation_keep: tuple[str, ...] = ()  # VPNs that stay up when the external network is cut
     isolated: bool = False  # the incident variant (MHLW6 18 ①): internet and other VPNs cut
+    firewall: Literal["zone", "cbac"] = "zone"
+    zone_pairs: tuple[ZonePairPlan, ...] = ()  # the zone-based firewall (firewall "zone")
 
     @property
     def reversible(self) -> dict[str, SecretValue]:
@@ -178,17 +170,21 @@ def plan_baseline(
                  for index, vpn in enumerate(tunnels))  # fmt: skip
     networks = tuple(_closed(host, vpn, closed[vpn.name], policy, addressing) for vpn in policy.vpns
                      if vpn.name in closed)  # fmt: skip
+    segment_plans = tuple(
+        _segment(host, s, policy=policy, variables=variables, addressing=addressing) for s in policy.segments
+    )
+    parts: tuple[SegmentPlan | VpnPlan | ClosedNetworkPlan, ...] = (*segment_plans, *vpns, *networks)
+    sources = [(zone_name(part.name), part.towards) for part in parts]
+    uplink = _uplink(host, variables, vpns, environment, networks)
     return BaselinePlan(
         host=host,
         hostname=variables.hostname or host,
         domain_name=variables.domain_name,
         lan_interface=variables.lan_interface,
         segment_interfaces=variables.segment_interfaces,
-        segments=tuple(
-            _segment(host, s, policy=policy, variables=variables, addressing=addressing) for s in policy.segments
-        ),
+        segments=segment_plans,
         vpns=vpns,
-        uplink=_uplink(host, variables, vpns, environment, networks),
+        uplink=uplink,
         management_sources=tuple(_ipv4_only(host, "facility.management_sources", policy.management_sources)),
         ntp_servers=tuple(policy.ntp_servers),
         syslog_servers=tuple(policy.syslog_servers),
@@ -201,6 +197,8 @@ def plan_baseline(
         ),
         closed_networks=networks,
         isolation_keep=tuple(policy.isolation_keep),
+        firewall=variables.firewall,
+        zone_pairs=zone_pairs(sources, [vpn.peer for vpn in vpns], uplink.kind == "dhcp"),
     )
 
 
@@ -227,6 +225,11 @@ def _check_supported(host: str, policy: FacilityPolicy, closed: Mapping[str, str
             raise GenerateError(host, f"data.vpn_interfaces.{closed[name]}", f"connection 'ipsec_ike' reaches the "
                                 f"claims network {name!r} over IPsec, not over a closed network")  # fmt: skip
     segments = {segment.name for segment in policy.segments}
+    zones = [zone_name(name) for name in (*segments, *(vpn.name for vpn in policy.vpns), INTERNET, "self")]
+    clashes = sorted({zone for zone in zones if zones.count(zone) > 1})
+    if clashes:
+        raise GenerateError(host, "facility.segments", f"two zones would both be named {clashes[0]!r} in the "
+                            "config (names differ only in case, or a segment or VPN is named 'self')")  # fmt: skip
     for index, flow in enumerate(policy.flows):
         if flow.source in (INTERNET, DEVICE):
             raise GenerateError(host, f"facility.flows[{index}]", f"flows from {flow.source!r} are not generated "
@@ -291,12 +294,6 @@ def secret_from(host: str, field: str, variable: str, environment: Mapping[str, 
 # --- filters from the declared flows ---------------------------------------------------------------------
 
 
-def _permits(flow: Flow, source: Network | None, destinations: tuple[Network | None, ...]) -> list[FilterEntry]:
-    return [
-        FilterEntry("permit", flow.protocol, source, destination, tuple(flow.ports)) for destination in destinations
-    ]
-
-
 def _segment(
     host: str, segment: Segment, *, policy: FacilityPolicy, variables: BaselineVars, addressing: _Addressing
 ) -> SegmentPlan:
@@ -307,34 +304,47 @@ def _segment(
     if vlan is None:
         raise GenerateError(host, f"baseline.vlans.{segment.name}", "every segment needs a VLAN id")
     own, own6 = addressing.prefixes[segment.name], addressing.prefixes6.get(segment.name)
-    inside: list[FilterEntry] = []
-    inside6: list[FilterEntry] = []
+    inside: list[tuple[str, FilterEntry]] = []  # (destination, entry)
+    inside6: list[tuple[str, FilterEntry]] = []
     outside: list[FilterEntry] = []
     vpns = {vpn.name: vpn for vpn in policy.vpns}
     for flow in (f for f in policy.flows if f.source == segment.name):
-        if flow.destination in addressing.prefixes:
-            inside += _permits(flow, own, (addressing.prefixes[flow.destination],))
-            if own6 is not None and flow.destination in addressing.prefixes6:
-                inside6 += _permits(flow, own6, (addressing.prefixes6[flow.destination],))
-        elif flow.destination in vpns:
-            remote = vpns[flow.destination].remote_prefixes
-            inside += _permits(flow, own, tuple(p for p in remote if isinstance(p, IPv4)))
+        to = flow.destination
+        if to in addressing.prefixes:
+            inside += [(to, e) for e in permits(flow, own, (addressing.prefixes[to],))]
+            if own6 is not None and to in addressing.prefixes6:
+                inside6 += [(to, e) for e in permits(flow, own6, (addressing.prefixes6[to],))]
+        elif to in vpns:
+            remote = vpns[to].remote_prefixes
+            inside += [(to, e) for e in permits(flow, own, tuple(p for p in remote if isinstance(p, IPv4)))]
             remote6 = tuple(p for p in remote if isinstance(p, IPv6))
             if remote6 and own6 is None:
                 raise GenerateError(host, f"facility.segments[{segment.name}].ipv6", f"the flow to "
-                                    f"{flow.destination!r} reaches IPv6 prefixes: the segment needs one")  # fmt: skip
-            inside6 += _permits(flow, own6, remote6)
-        elif flow.destination == DEVICE:
-            inside += _permits(flow, own, (IPv4(addressing.gateways[segment.name].ip),))
+                                    f"{to!r} reaches IPv6 prefixes: the segment needs one")  # fmt: skip
+            inside6 += [(to, e) for e in permits(flow, own6, remote6)]
+        elif to == DEVICE:
+            inside += [(to, e) for e in permits(flow, own, (IPv4(addressing.gateways[segment.name].ip),))]
             if own6 is not None:
-                inside6 += _permits(flow, own6, (IPv6(addressing.gateways6[segment.name].ip),))
-        elif flow.destination == INTERNET:
-            outside += _permits(flow, own, (None,))
+                inside6 += [(to, e) for e in permits(flow, own6, (IPv6(addressing.gateways6[segment.name].ip),))]
+        elif to == INTERNET:
+            outside += permits(flow, own, (None,))
     private = [FilterEntry("deny", "ip", None, network) for network in PRIVATE] if outside else []
     gateway6 = addressing.gateways6.get(segment.name)
+    if gateway6 is not None:
+        inside6 += [(DEVICE, entry) for entry in _neighbour_discovery(gateway6)]
+    towards = _towards(inside, inside6)
+    if outside:
+        towards.append(Towards(INTERNET, (*private, *outside)))
     return SegmentPlan(segment.name, segment.description, vlan, addressing.gateways[segment.name],
-                       (*inside, *private, *outside), nat=bool(outside), gateway6=gateway6,
-                       filter_in6=(*inside6, *_neighbour_discovery(gateway6)) if gateway6 else ())  # fmt: skip
+                       (*(e for _, e in inside), *private, *outside), nat=bool(outside), gateway6=gateway6,
+                       filter_in6=tuple(e for _, e in inside6), towards=tuple(towards))  # fmt: skip
+
+
+def _towards(entries4: list[tuple[str, FilterEntry]], entries6: list[tuple[str, FilterEntry]]) -> list[Towards]:
+    """Entries by destination, IPv4 and IPv6 together, in the order the destinations first appear."""
+    by4, by6 = group(entries4), group(entries6)
+    destinations = list(dict.fromkeys([*by4, *by6]))
+    return [Towards(d, tuple(by4.get(d, ())), tuple(by6.get(d, ()))) for d in destinations]
 
 
 def _neighbour_discovery(gateway: ipaddress.IPv6Interface) -> list[FilterEntry]:
@@ -360,10 +370,9 @@ def _closed(host: str, vpn: Vpn, interface: str, policy: FacilityPolicy, address
         raise GenerateError(host, f"{field}.remote_prefixes", "a closed network is reached over NGN IPv6 IPoE: "
                             "declare its IPv6 prefixes, and only IPv6 prefixes")  # fmt: skip
     own = tuple(addressing.prefixes6.values())
-    inbound = [e for f in policy.flows if f.source == vpn.name and f.destination in addressing.prefixes6
-               for r in remote for e in _permits(f, r, (addressing.prefixes6[f.destination],))]  # fmt: skip
+    inbound = _inbound(policy, vpn.name, remote, addressing.prefixes6)
     outbound = [e for f in policy.flows if f.destination == vpn.name and f.source in addressing.prefixes6
-                for e in _permits(f, addressing.prefixes6[f.source], remote)]  # fmt: skip
+                for e in permits(f, addressing.prefixes6[f.source], remote)]  # fmt: skip
     spoofed = [FilterEntry("deny", "ip", prefix, None) for prefix in own]
     # The router's own addresses in the segments are the device, which the closed network does not reach.
     spoofed += [FilterEntry("deny", "ip", None, IPv6(gateway.ip)) for gateway in addressing.gateways6.values()]
@@ -373,8 +382,16 @@ def _closed(host: str, vpn: Vpn, interface: str, policy: FacilityPolicy, address
     dhcp = [FilterEntry("permit", "udp", None, None, (546,), source_port=547)]
     # The segments' prefixes are closed to anything undeclared before the router's own needs are let in.
     closed = [FilterEntry("deny", "ip", None, prefix) for prefix in own]
-    return ClosedNetworkPlan(vpn.name, vpn.owner, interface, remote,
-                             (*spoofed, *inbound, *closed, *own_link, *dhcp), tuple(outbound))  # fmt: skip
+    towards = [*_towards([], inbound), Towards(DEVICE, (), (*own_link, *dhcp))]
+    return ClosedNetworkPlan(vpn.name, vpn.owner, interface, remote, (*spoofed, *(e for _, e in inbound), *closed,
+                             *own_link, *dhcp), tuple(outbound), tuple(towards))  # fmt: skip
+
+
+def _inbound(policy: FacilityPolicy, vpn: str, remote: Sequence[Network], prefixes: Mapping[str, Network]
+             ) -> list[tuple[str, FilterEntry]]:  # fmt: skip
+    """The declared flows from a VPN's remote prefixes to segments: (destination segment, entry)."""
+    return [(f.destination, e) for f in policy.flows if f.source == vpn and f.destination in prefixes
+            for r in remote for e in permits(f, r, (prefixes[f.destination],))]  # fmt: skip
 
 
 def _vpn(
@@ -393,12 +410,11 @@ def _vpn(
     remote = tuple(_ipv4_only(host, f"{field}.remote_prefixes", vpn.remote_prefixes))
     if not remote:
         raise GenerateError(host, f"{field}.remote_prefixes", "a generated VPN carries only declared remote prefixes")
-    inbound = [e for f in policy.flows if f.source == vpn.name and f.destination in prefixes
-               for r in remote for e in _permits(f, r, (prefixes[f.destination],))]  # fmt: skip
+    inbound = _inbound(policy, vpn.name, remote, prefixes)
     outbound = [e for f in policy.flows if f.destination == vpn.name and f.source in prefixes
-                for e in _permits(f, prefixes[f.source], remote)]  # fmt: skip
+                for e in permits(f, prefixes[f.source], remote)]  # fmt: skip
     return VpnPlan(vpn.name, vpn.owner, FIRST_TUNNEL + index, peers[0], address, remote,
-                   tuple(inbound), tuple(outbound))  # fmt: skip
+                   tuple(e for _, e in inbound), tuple(outbound), tuple(_towards(inbound, [])))  # fmt: skip
 
 
 def _uplink(
@@ -427,12 +443,5 @@ def _wan_filter(peers: list[ipaddress.IPv4Address]) -> tuple[FilterEntry, ...]:
     """Nothing to private addresses; from each peer, its IKE and ESP; then (the template) nothing."""
     entries = [FilterEntry("deny", "ip", None, network) for network in PRIVATE]
     for peer in peers:
-        entries += _ipsec(IPv4(peer), None)
+        entries += ipsec(IPv4(peer), None)
     return tuple(entries)
-
-
-def _ipsec(source: IPv4 | None, destination: IPv4 | None) -> list[FilterEntry]:
-    """IKE (udp/500, NAT-T udp/4500) and ESP between the device and a VPN peer."""
-    return [FilterEntry("permit", "udp", source, destination, (500,)),
-            FilterEntry("permit", "udp", source, destination, (4500,)),
-            FilterEntry("permit", "esp", source, destination)]  # fmt: skip

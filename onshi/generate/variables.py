@@ -42,6 +42,12 @@ class BaselineVars(Strict):
         "subinterfaces of a routed LAN port.",
     )
     uplink: Uplink
+    firewall: Literal["zone", "cbac"] = Field(
+        default="zone",
+        description="Stateful filtering between segments, VPNs and the internet: the zone-based firewall "
+        "(IOS 15 and IOS-XE: ISR 1000/4000, Catalyst 8000), or classic CBAC `ip inspect` with interface "
+        "ACLs (classic IOS only, such as the C891FJ; IOS-XE has no CBAC).",
+    )
     vlans: dict[str, Annotated[int, Field(ge=2, le=4094)]] = Field(
         description="VLAN id of every segment, by segment name."
     )

@@ -5,6 +5,7 @@ driver: ACLs are defined before anything binds them and removed only after every
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from hier_config import HConfig, WorkflowRemediation, get_hconfig
 from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule
@@ -60,23 +61,41 @@ def _retyped_first(lines: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _BINDING = re.compile(r"^\s+(no )?ip(v6)? (access-group|traffic-filter) \S+ (in|out)$")
+_ZONE_MEMBER = re.compile(r"^\s+(no )?zone-member security \S+$")
 
 
-def _rebind_in_place(lines: tuple[str, ...]) -> tuple[str, ...]:
-    """Binding another ACL in a direction replaces the bound one on IOS; unbinding first would leave
-    the interface unfiltered for a moment. Drop such unbindings."""
+def _blocks(lines: tuple[str, ...], change: Callable[[list[str]], list[str]]) -> tuple[str, ...]:
+    """``change`` applied to the indented lines under each section."""
     result: list[str] = []
     block: list[str] = []
     for line in (*lines, ""):
         if line.startswith(" "):
             block.append(line)
             continue
-        bound = {(m[2], m[4]) for item in block if (m := _BINDING.match(item)) and not m[1]}
-        result += [item for item in block if not ((m := _BINDING.match(item)) and m[1] and (m[2], m[4]) in bound)]
+        result += change(block)
         block = []
         if line:
             result.append(line)
     return tuple(result)
+
+
+def _rebind_in_place(block: list[str]) -> list[str]:
+    """Binding another ACL in a direction replaces the bound one on IOS; unbinding first would leave
+    the interface unfiltered for a moment. Drop such unbindings."""
+    bound = {(m[2], m[4]) for item in block if (m := _BINDING.match(item)) and not m[1]}
+    return [item for item in block if not ((m := _BINDING.match(item)) and m[1] and (m[2], m[4]) in bound)]
+
+
+def _protect_before_unprotect(block: list[str]) -> list[str]:
+    """An interface moving between ACLs and the zone-based firewall joins its zone (or binds its ACL)
+    before it leaves the other: in between, traffic is dropped (a zone member and an interface in
+    no zone do not talk), never forwarded unfiltered."""
+
+    def rank(line: str) -> int:
+        match = _BINDING.match(line) or _ZONE_MEMBER.match(line)
+        return 1 if match is None else (2 if match[1] else 0)
+
+    return sorted(block, key=rank)
 
 
 def drift(intended: str, running: str) -> Drift:
@@ -86,6 +105,6 @@ def drift(intended: str, running: str) -> Drift:
     return Drift(
         missing=_lines(want.difference(have)),
         extra=_lines(have.difference(want)),
-        remediation=_rebind_in_place(_retyped_first(_lines(remediation))),
+        remediation=_blocks(_blocks(_retyped_first(_lines(remediation)), _rebind_in_place), _protect_before_unprotect),
         predicted="\n".join(_lines(have.future(remediation))) + "\n",
     )
