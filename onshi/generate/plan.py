@@ -15,7 +15,7 @@ from typing import Literal
 
 from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, IPv6, Network, Towards, group, ipsec, permits
 from onshi.generate.variables import BaselineVars
-from onshi.generate.zones import ZonePairPlan, zone_name, zone_pairs
+from onshi.generate.zones import SELF, ZonePairPlan, zone_name, zone_pairs
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Segment, Vpn, VpnPurpose
 
 FIRST_TUNNEL = 10
@@ -82,6 +82,11 @@ class ClosedNetworkPlan:
     filter_in6: tuple[FilterEntry, ...]  # then deny everything
     filter_out6: tuple[FilterEntry, ...]
     towards: tuple[Towards, ...] = ()  # the declared flows by destination segment, and the device's needs
+
+    @property
+    def admits_flows(self) -> bool:
+        """Whether declared flows start on the closed network (their replies need inspection)."""
+        return any(towards.destination != DEVICE for towards in self.towards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +230,7 @@ def _check_supported(host: str, policy: FacilityPolicy, closed: Mapping[str, str
             raise GenerateError(host, f"data.vpn_interfaces.{closed[name]}", f"connection 'ipsec_ike' reaches the "
                                 f"claims network {name!r} over IPsec, not over a closed network")  # fmt: skip
     segments = {segment.name for segment in policy.segments}
-    zones = [zone_name(name) for name in (*segments, *(vpn.name for vpn in policy.vpns), INTERNET, "self")]
+    zones = [zone_name(name) for name in (*segments, *(vpn.name for vpn in policy.vpns), INTERNET, SELF)]
     clashes = sorted({zone for zone in zones if zones.count(zone) > 1})
     if clashes:
         raise GenerateError(host, "facility.segments", f"two zones would both be named {clashes[0]!r} in the "

@@ -38,7 +38,12 @@ class ZonePairPlan:
 
     @property
     def name(self) -> str:
-        return f"{self.source.upper()}-{self.destination.upper()}"
+        return pair_name(self.source, self.destination)
+
+
+def pair_name(source: str, destination: str) -> str:
+    """A zone-pair's name in the config, which also names its policy's class: ``ONSHI-CLAIMS``."""
+    return f"{source.upper()}-{destination.upper()}"
 
 
 def zone_name(name: str) -> str:
@@ -66,17 +71,18 @@ def _pairs_from(source: str, towards: Sequence[Towards]) -> list[ZonePairPlan]:
     for found in towards:
         if found.destination == DEVICE:
             continue
-        destination = zone_name(found.destination)
-        pairs.append(ZonePairPlan(source, destination, _classes(f"{source}-{destination}", "inspect", found)))
+        pairs.append(_pair(source, zone_name(found.destination), "inspect", found))
     device = next((found for found in towards if found.destination == DEVICE), Towards(DEVICE))
-    pairs.append(ZonePairPlan(source, SELF, _classes(f"{source}-SELF", "pass", device)))
+    pairs.append(_pair(source, SELF, "pass", device))
     return pairs
 
 
-def _classes(name: str, action: Literal["inspect", "pass"], towards: Towards) -> tuple[ZoneClassPlan, ...]:
+def _pair(source: str, destination: str, action: Literal["inspect", "pass"], towards: Towards) -> ZonePairPlan:
+    """The pair's one class matches ``towards``; a pair with nothing to let has no class at all."""
     if not towards.entries4 and not towards.entries6:
-        return ()
-    return (ZoneClassPlan(name, action, towards.entries4, towards.entries6),)
+        return ZonePairPlan(source, destination, ())
+    name = pair_name(source, destination)
+    return ZonePairPlan(source, destination, (ZoneClassPlan(name, action, towards.entries4, towards.entries6),))
 
 
 def _from_device(peers: list[ipaddress.IPv4Network]) -> ZonePairPlan:

@@ -258,6 +258,16 @@ def _violations(inp: RuleInput, pairs: Iterable[tuple[str, str, Any]], key: str)
     return [result for result in found if result is not None]
 
 
+def _judged(
+    inp: RuleInput, pairs: Iterable[tuple[str, str, Any]], key: str, pass_key: str, blocking: list[str], **params: Any
+) -> Iterator[Outcome]:
+    """Each violation among ``pairs``; with none, a pass citing the filters of the ``blocking`` zones."""
+    failures = _violations(inp, pairs, key)
+    yield from failures
+    if not failures:
+        yield passed(pass_key, _blocking_lines(inp, blocking), **params)
+
+
 # --- SEG ------------------------------------------------------------------------------------------------
 
 
@@ -275,10 +285,7 @@ def segments_apart(inp: RuleInput) -> Iterator[Outcome]:
         for destination in segments
         if source != destination and (source, destination) not in declared
     ]
-    failures = _violations(inp, pairs, "forwarded")
-    yield from failures
-    if not failures:
-        yield passed("apart", _blocking_lines(inp, segments), count=len(segments))
+    yield from _judged(inp, pairs, "forwarded", "apart", segments, count=len(segments))
 
 
 @rule("SEG-02", Severity.CRITICAL, *REFS_SEG, "REG-EX 別表 7")
@@ -297,10 +304,7 @@ def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
         for destination in network.zones()
         if destination not in (guest, INTERNET)
     ]
-    failures = _violations(inp, pairs, "reaches")
-    yield from failures
-    if not failures:
-        yield passed("isolated", _blocking_lines(inp, guests), guests=names(guests))
+    yield from _judged(inp, pairs, "reaches", "isolated", guests, guests=names(guests))
 
 
 @rule("SEG-03", Severity.HIGH, *REFS_SEG)
@@ -316,10 +320,8 @@ def flows_not_wider(inp: RuleInput) -> Iterator[Outcome]:
     if not pairs:
         yield not_applicable("no_flows")
         return
-    failures = _violations(inp, [(s, d, ~allowed(inp, s, d)) for s, d in pairs], "wider")
-    yield from failures
-    if not failures:
-        yield passed("as_declared", _blocking_lines(inp, sorted({s for s, _ in pairs})), count=len(pairs))
+    wider = [(s, d, ~allowed(inp, s, d)) for s, d in pairs]
+    yield from _judged(inp, wider, "wider", "as_declared", sorted({s for s, _ in pairs}), count=len(pairs))
 
 
 @rule("SEG-04", Severity.MEDIUM, *REFS_SEG)
@@ -357,10 +359,7 @@ def onshi_reaches_claims_only(inp: RuleInput) -> Iterator[Outcome]:
         for destination in [INTERNET, *_vpns(network)]
         if destination not in claims
     ]
-    failures = _violations(inp, pairs, "beyond")
-    yield from failures
-    if not failures:
-        yield passed("claims_only", _blocking_lines(inp, onshi))
+    yield from _judged(inp, pairs, "beyond", "claims_only", onshi)
 
 
 # --- VPN --------------------------------------------------------------------------------------------------
@@ -374,10 +373,7 @@ def no_transit_between_vpns(inp: RuleInput) -> Iterator[Outcome]:
         yield not_applicable("fewer_than_two", vpns=names(vpns) or "-")
         return
     pairs = [(s, d, ~allowed(inp, s, d)) for s in vpns for d in vpns if s != d]
-    failures = _violations(inp, pairs, "transit")
-    yield from failures
-    if not failures:
-        yield passed("separated", _blocking_lines(inp, vpns), vpns=names(vpns))
+    yield from _judged(inp, pairs, "transit", "separated", vpns, vpns=names(vpns))
 
 
 @rule("VPN-06", Severity.HIGH, *REFS_VPN, "SEC-GL II-5(3)")

@@ -98,6 +98,10 @@ def _protect_before_unprotect(block: list[str]) -> list[str]:
     return sorted(block, key=rank)
 
 
+def _safe_order(block: list[str]) -> list[str]:
+    return _protect_before_unprotect(_rebind_in_place(block))
+
+
 def drift(intended: str, running: str) -> Drift:
     driver = _Driver()
     want, have = get_hconfig(driver, intended), get_hconfig(driver, running)
@@ -105,6 +109,8 @@ def drift(intended: str, running: str) -> Drift:
     return Drift(
         missing=_lines(want.difference(have)),
         extra=_lines(have.difference(want)),
-        remediation=_blocks(_blocks(_retyped_first(_lines(remediation)), _rebind_in_place), _protect_before_unprotect),
+        remediation=_blocks(
+            _retyped_first(_lines(remediation)), lambda b: _protect_before_unprotect(_rebind_in_place(b))
+        ),
         predicted="\n".join(_lines(have.future(remediation))) + "\n",
     )
