@@ -150,6 +150,9 @@ class Interface:
     tunnel: TunnelConfig | None
     urpf: bool
     lines: Lines
+    # An IPv6 network numbered from a prefix another interface learns at run time (Yamaha
+    # `ra-prefix@lan2::1/64`, Cisco general prefixes): the name of that interface.
+    ipv6_prefix_from: str | None = None
 
     @property
     def addresses(self) -> tuple[IPInterface, ...]:
@@ -211,6 +214,8 @@ class Acl:
     line: int
     # Entries that could not be modelled; an ACL with any is not exactly known.
     unparsed_lines: Lines = ()
+    # IPv6 lists end with implicit neighbour-discovery permits (Cisco); a Yamaha list does not.
+    implicit_nd: bool = True
 
 
 # --- routing and NAT -----------------------------------------------------------------------------
@@ -290,6 +295,7 @@ class IkeProposal:
     authentication: str | None  # "pre-share", "rsa-sig", ... (IKEv1)
     defaults_used: tuple[str, ...]  # attributes taken from the platform default (not written)
     line: int
+    lines: Lines = ()  # further lines choosing its algorithms (Yamaha writes one per setting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +447,7 @@ class Management:
     usb_control_supported: bool | None = None  # whether the platform can disable USB in config
     upnp_supported: bool = True  # whether the platform implements UPnP at all
     upnp_lines: Lines = ()  # lines that enable UPnP
+    login_throttle_supported: bool = True  # whether onshi knows the platform's lockout setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,6 +544,10 @@ class Device:
     ssids: tuple[Ssid, ...] = ()
     secrets: tuple[Secret, ...] = ()
     unrecognized: tuple[Unrecognized, ...] = ()
+    # Where NAT sits relative to a NAT outside interface's filters. IOS filters what is on the
+    # wire (inbound ACLs see global destinations, outbound ACLs translated sources); Yamaha
+    # translates between the wire and its filters, so both directions see inside addresses.
+    nat_outside_filters: bool = False
 
     def acl(self, name: str | None) -> Acl | None:
         if name is None:

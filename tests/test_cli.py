@@ -19,7 +19,7 @@ def test_sample_audit_json_shape() -> None:
     assert result.exit_code == 1
     document = json.loads(result.output)
     assert set(document) == {"summary", "devices", "findings"}
-    assert document["summary"]["devices"] == 5
+    assert document["summary"]["devices"] == 6
     device = document["devices"][0]
     assert {"host", "facility", "platform", "parse", "error"} <= set(device)
     assert {"lines", "unrecognized"} <= set(device["parse"])
@@ -60,7 +60,13 @@ def test_missing_snapshot_is_an_error_row_and_others_go_on(tmp_path: Path) -> No
     assert "sakura-ap1.cfg: no such snapshot file" in errors["sakura-ap1"]
     assert errors["sakura-rtr1"] is None
     assert errors["aoba-rtr1"] is None
-    assert {f["host"] for f in document["findings"]} == {"sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1"}
+    assert {f["host"] for f in document["findings"]} == {
+        "sakura-rtr1",
+        "aoba-rtr1",
+        "kaede-rtr1",
+        "kaede-ap1",
+        "himawari-rtr1",
+    }
 
 
 def test_unknown_platform_for_audit_file_is_a_usage_error() -> None:
@@ -93,5 +99,5 @@ def test_report_file_is_replaced_atomically(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     target.write_text("previous", encoding="utf-8")
     runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json", "-o", str(target)])
-    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["devices"] == 5
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["devices"] == 6
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left behind

@@ -67,6 +67,7 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
         ("aoba-rtr1", "pharmacy_aoba"),
         ("kaede-rtr1", "clinic_kaede"),
         ("kaede-ap1", "clinic_kaede"),
+        ("himawari-rtr1", "clinic_himawari"),
     }
     assert all(d.error is None and d.unrecognized == () for d in sample_report.devices)
     assert {d.host: d.encoding for d in sample_report.devices} == {
@@ -75,6 +76,7 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
         "aoba-rtr1": "utf-8",
         "kaede-rtr1": "utf-8",
         "kaede-ap1": "utf-8",
+        "himawari-rtr1": "shift_jis",
     }
 
 
@@ -94,3 +96,36 @@ def test_clinic_has_segmentation_and_vpn_findings_with_example_packets(sample_re
 def test_pharmacy_is_clean_under_exact_analysis(sample_report: AuditReport) -> None:
     for rule in ("SEG-01", "SEG-03", "SEG-05", "VPN-06", "EXT-01", "EXT-05"):
         assert {f.status for f in findings(sample_report, rule, "aoba-rtr1")} == {Status.PASS}, rule
+
+
+@pytest.mark.parametrize(
+    ("rule", "line", "text", "phrase"),
+    [
+        # the guest VLAN's list rejects onshi and mgmt but not the office (nor the claims network)
+        # (its dynamic tcp filter, line 79, then passes what no reject stopped)
+        ("SEG-02", 79, "ip filter dynamic 1392 192.168.100.0/24 * tcp", "reaches office"),
+        ("MGMT-01", 103, "telnetd host any", "telnetd accepts telnet"),
+        ("EXT-02", 101, "nat descriptor masquerade static 1000 3 192.168.20.50 tcp 3389", "192.168.20.50:3389"),
+        ("VPN-03", 54, "  ipsec ike group 1 modp1024", "DH group 2"),
+        # the office is numbered from lan2's IPoE prefix, and lan2 has no `ipv6 lan2 secure filter in`
+        ("EXT-01", 33, "ipv6 lan2 dhcp service client ir=on", "IPv6 traffic from the internet reaches office"),
+    ],
+)
+def test_yamaha_clinic_violations_fail_with_their_lines(
+    sample_report: AuditReport, rule: str, line: int, text: str, phrase: str
+) -> None:
+    failing = [f for f in findings(sample_report, rule, "himawari-rtr1") if f.status is Status.FAIL]
+    matching = [f for f in failing if phrase in f.message.en]
+    assert matching, [f.message.en for f in failing]
+    assert (line, text) in {(e.line, e.text) for e in matching[0].evidence}
+
+
+def test_yamaha_clinic_findings_carry_example_packets(sample_report: AuditReport) -> None:
+    ipoe = next(f for f in findings(sample_report, "EXT-01", "himawari-rtr1") if "IPv6" in f.message.en)
+    assert ipoe.example_packet is not None
+    assert ipoe.example_packet.dst.startswith("<lan1/2 prefix>::")
+    guest = next(f for f in findings(sample_report, "SEG-02", "himawari-rtr1") if "reaches office" in f.message.en)
+    packet = guest.example_packet
+    assert packet is not None
+    assert packet.src.startswith("192.168.100.")
+    assert packet.dst.startswith("192.168.20.")

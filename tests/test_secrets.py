@@ -24,7 +24,8 @@ KNOWN_SECRETS = [
     "$9$Vq3XcP7Pz2yF8k$0RbDcz2l8XW6b8JYQ3oWb1v9hjGZqN2hT4eS0yL5yXw", "cisco123", "Short-Key-9",
     "Adm1n-Legacy-Pass", "S3cr3t-Write", "N7r$Qw2-vLp9#Xz4!Hk8mTc6", "Rd0nly-7fK2p",
     "Guest-Wifi-Key-2025!", "070C285F4D06", "9C3A6F2F8C75", "Staff-Wifi-Key-2025#",
-    "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0",
+    "$1$mERr$hx5rVt7rPNoS4wqbXKX7m0", "Pp0e-Line-Secret-2026", "Claims-Net-PSK-7h3K9mQ2", "Snmp-Auth-Key-2026",
+    "Snmp-Priv-Key-2026", "F3kL9qWmZx2Vb7Yt1Hn8Pc4Rs6Dg0Jq5", "Zm9Xc2Vb8Nq4Wl7Kj1Hg5Fd3Sa6Po0Iu", "clinic2018",
 ]  # fmt: skip
 
 
@@ -57,6 +58,29 @@ def test_mask_line(line: str, masked: str) -> None:
     assert mask_line(line) == masked
 
 
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("login password encrypted EpSmI122iNTK", "login password encrypted <masked>"),
+        ("login password clinic", "login password <masked>"),
+        ("administrator password admin", "administrator password <masked>"),
+        ("login user matac encrypted kcrt4CrcOLr", "login user matac encrypted <masked>"),
+        (" pp auth myname user@isp.ne.jp Line-Pass-1", " pp auth myname user@isp.ne.jp <masked>"),
+        (" pp auth username guest Guest-Pass-1 myname me Own-Pass-1",
+         " pp auth username guest <masked> myname me <masked>"),
+        ("  ipsec ike pre-shared-key 1 text Psk-Text-1", "  ipsec ike pre-shared-key 1 text <masked>"),
+        ("snmp community read-write Write-Comm-1", "snmp community read-write <masked>"),
+        ("snmpv3 usm user 1 mon group 1 sha Auth-Pass-1 aes128-cfb Priv-Pass-1",
+         "snmpv3 usm user 1 mon group 1 sha <masked> aes128-cfb <masked>"),
+        ("sshd host key generate 488165920 AAAAB3Nza BBBB", "sshd host key generate 488165920 <masked>"),
+        ('    PASSWORD = "Lua-Pass-1"', '    PASSWORD = "<masked>"'),
+        ("ip lan1 address 192.168.100.1/24", "ip lan1 address 192.168.100.1/24"),
+    ],
+)  # fmt: skip
+def test_yamaha_mask_line(line: str, masked: str) -> None:
+    assert get_driver("yamaha_rtx").mask(line) == masked
+
+
 def test_type7_decoding() -> None:
     assert decode_type7("073C20475B1B18574743524D") == "Sakura2019!"
     assert decode_type7("not-type-7") is None
@@ -74,49 +98,41 @@ def test_sample_audit_output_holds_no_secret(args: list[str]) -> None:
     _assert_no_secret(result.output, KNOWN_SECRETS)
 
 
+@pytest.mark.parametrize("platform", ["cisco_ios", "yamaha_rtx"])
 @pytest.mark.parametrize("output_format", ["json", "table"])
-def test_fixture_audit_output_holds_no_secret(output_format: str, tmp_path: Path) -> None:
-    files = sorted(str(path) for path in (FIXTURES / "cisco_ios").glob("*.cfg"))
+def test_fixture_audit_output_holds_no_secret(platform: str, output_format: str, tmp_path: Path) -> None:
+    files = sorted(str(path) for path in (FIXTURES / platform).glob("*.cfg"))
     report = tmp_path / f"report.{output_format}"
-    result = runner.invoke(
-        app, ["audit-file", *files, "--platform", "cisco_ios", "-f", output_format, "-o", str(report)]
-    )
+    result = runner.invoke(app, ["audit-file", *files, "--platform", platform, "-f", output_format, "-o", str(report)])
     assert result.exit_code == 1, result.output
     _assert_no_secret(report.read_text(encoding="utf-8") + result.output, KNOWN_SECRETS)
 
 
-def _masked_tokens(path: Path) -> list[str]:
+def _masked_tokens(path: Path, platform: str) -> list[str]:
     """Every token the masker hides in a file, long enough not to occur by chance elsewhere."""
     text = path.read_bytes().decode("utf-8", "replace")
-    driver = get_driver("cisco_ios")
+    driver = get_driver(platform)
     hidden: set[str] = set()
     for line in text.splitlines():
         masked = driver.mask(line)
         if masked != line:
-            original, replaced = line.split(" "), masked.split(" ")
-            hidden.update(o for o, r in zip(original, replaced, strict=True) if o != r)
+            hidden.update(set(line.split()) - set(masked.split()))
     visible = "\n".join(driver.mask(line) for line in text.splitlines())
     return [token for token in hidden if len(token) >= 6 and not re.search(re.escape(token), visible)]
 
 
-def test_corpus_secrets_never_reach_any_output(corpus_dir: Path, tmp_path: Path) -> None:
-    files = sorted([*(corpus_dir / "cisco_ios").glob("*.cfg"), *(corpus_dir / "cisco_ap").glob("*.cfg")])
-    secrets = [token for path in files for token in _masked_tokens(path)]
-    assert len(secrets) > 20  # the corpus is full of published lab secrets
+@pytest.mark.parametrize(("platform", "folders", "at_least"), [
+    ("cisco_ios", ("cisco_ios", "cisco_ap"), 20), ("yamaha_rtx", ("yamaha_rtx",), 5),
+])  # fmt: skip
+def test_corpus_secrets_never_reach_any_output(
+    corpus_dir: Path, tmp_path: Path, platform: str, folders: tuple[str, ...], at_least: int
+) -> None:
+    files = sorted(path for folder in folders for path in (corpus_dir / folder).glob("*.cfg"))
+    secrets = [token for path in files for token in _masked_tokens(path, platform)]
+    assert len(secrets) >= at_least  # the corpus is full of published lab secrets
     for output_format in ("json", "table"):
         report = tmp_path / f"corpus.{output_format}"
-        result = runner.invoke(
-            app,
-            [
-                "audit-file",
-                *map(str, files),
-                "--platform",
-                "cisco_ios",
-                "-f",
-                output_format,
-                "-o",
-                str(report),
-            ],
-        )
+        arguments = ["audit-file", *map(str, files), "--platform", platform, "-f", output_format, "-o", str(report)]
+        result = runner.invoke(app, arguments)
         assert result.exit_code in (0, 1), result.output
         _assert_no_secret(report.read_text(encoding="utf-8") + result.output, secrets)

@@ -12,16 +12,21 @@ from onshi.sources import MemorySource, SnapshotSource, SourceError, decode
 DESCRIPTION = "interface Vlan10\n description オン資端末・レセコン①\n ip address 192.168.10.1 255.255.255.0\n"
 
 
-@pytest.mark.parametrize(("encoding", "text"), [
-    ("utf-8", DESCRIPTION),
-    ("shift_jis", DESCRIPTION.replace("①", "")),
-    ("cp932", DESCRIPTION),  # ① exists in CP932, not in Shift_JIS
-])  # fmt: skip
-def test_japanese_descriptions_decode(encoding: str, text: str) -> None:
-    decoded = decode(text.encode(encoding), "x.cfg")
+YAMAHA = "# RTX1210 Rev.14.01.42 (Fri Jan 26 10:17:42 2024)\nip lan1 address 192.168.10.1/24\ndescription lan1 オン資端末・レセコン①\n"
+# (platform, config, the description as written)
+CONFIGS = [("cisco_ios", DESCRIPTION, "オン資端末・レセコン①"), ("yamaha_rtx", YAMAHA, "オン資端末・レセコン①")]
+
+
+@pytest.mark.parametrize(("platform", "config", "description"), CONFIGS)
+@pytest.mark.parametrize("encoding", ["utf-8", "shift_jis", "cp932"])
+def test_japanese_descriptions_decode(platform: str, config: str, description: str, encoding: str) -> None:
+    if encoding == "shift_jis":  # ① exists in CP932, not in Shift_JIS
+        config, description = config.replace("①", ""), description.replace("①", "")
+    decoded = decode(config.encode(encoding), "x.cfg")
     assert decoded.encoding == encoding
-    device = get_driver("cisco_ios").parse(decoded.text, "x.cfg", decoded.encoding)
-    assert device.interfaces[0].description == text.splitlines()[1].removeprefix(" description ")
+    device = get_driver(platform).parse(decoded.text, "x.cfg", decoded.encoding)
+    assert device.interfaces[0].description == description
+    assert device.source.encoding == encoding
 
 
 def test_utf8_bom_is_dropped() -> None:

@@ -112,7 +112,7 @@ def acl_set(space: PacketSpace, acl: Acl | None, family: int, name: str | None =
     # A partial deny cannot be relied on to drop every matching packet: it is left out.
     entries = [e for e in acl.entries if not (e.qualified and e.action == "deny")]
     permitted, matched = first_match(space, entries, family)
-    if family == 6:  # IPv6 lists end with implicit ND permits before the implicit deny
+    if family == 6 and acl.implicit_nd:  # implicit ND permits before the implicit deny
         permitted |= _neighbour_discovery(space) & ~matched
     exact = not acl.unparsed_lines and not any(entry.qualified for entry in acl.entries)
     reason = None if exact else f"ACL {acl.name} has entries onshi cannot model exactly"

@@ -78,6 +78,8 @@ def _reasons(interface: Interface, default_egress: set[str]) -> list[str]:
         reasons.append("pppoe")
     if interface.ipv4_dhcp:
         reasons.append("dhcp_client")
+    if interface.ipv6_autoconfig:  # it learns its address and default route from the line (RA, DHCPv6)
+        reasons.append("ipv6_autoconfig")
     if interface.name.lower() in default_egress:
         reasons.append("default_route")
     if any(_public(address.ip) for address in interface.ipv4):

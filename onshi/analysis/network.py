@@ -108,6 +108,7 @@ class DeviceNetwork:
         self.closed = {name.lower(): vpn for name, vpn in (closed or {}).items()}
         self.interfaces = {i.name.lower(): i for i in device.interfaces if not i.shutdown}
         self.placeholders: dict[IPAddress, str] = {}
+        self.placeholder_networks: dict[ipaddress.IPv6Network, str] = {}
         self.vpn_of_peer = self._vpn_peers()
         self.zone_of = {name: self._zone_of(interface) for name, interface in self.interfaces.items()}
         # Why an answer may be too wide, noted into the flow being computed (see ``_note``).
@@ -135,7 +136,8 @@ class DeviceNetwork:
 
     def _zone_of(self, interface: Interface) -> str | None:
         routed = interface.ipv4 or interface.ipv6 or interface.ipv4_dhcp or interface.ipv4_negotiated
-        if interface.kind in _NOT_FORWARDING or not (routed or interface.ipv6_autoconfig or interface.tunnel):
+        learnt = interface.ipv6_autoconfig or interface.ipv6_prefix_from
+        if interface.kind in _NOT_FORWARDING or not (routed or learnt or interface.tunnel):
             return None  # a switch port or PPPoE carrier: layer 2 only
         if interface.name.lower() in self.closed:
             return self.closed[interface.name.lower()]
@@ -202,7 +204,25 @@ class DeviceNetwork:
             found.append(self._placeholder(ipaddress.IPv4Address(f"0.0.0.{self._index(interface)}"), interface))
         if interface.ipv6_autoconfig:
             found.append(self._placeholder(ipaddress.IPv6Address(f"100::{self._index(interface)}"), interface))
+        if interface.ipv6_prefix_from is not None:
+            found.append(self.learnt_network(interface)[1])
         return found
+
+    def learnt_network(self, interface: Interface) -> ipaddress.IPv6Network:
+        """A network numbered from a prefix learnt at run time stands in as a /64 of the reserved
+        100::/8 (100:0:0:N::/64, beside the address placeholders' 100::/64), labelled by its interface."""
+        network = ipaddress.IPv6Network(f"100:0:0:{self._index(interface):x}::/64")
+        self.placeholder_networks[network] = f"<{interface.name} prefix>"
+        return network
+
+    def label(self, address: IPAddress) -> str:
+        """An address as a finding shows it: placeholders by the interface they stand in for."""
+        if address in self.placeholders:
+            return self.placeholders[address]
+        for network, name in self.placeholder_networks.items():
+            if address.version == 6 and address in network:
+                return f"{name}::{int(address) & 0xFFFF_FFFF_FFFF_FFFF:x}"
+        return str(address)
 
     def _index(self, interface: Interface) -> int:
         return 1 + list(self.interfaces).index(interface.name.lower())
@@ -248,6 +268,8 @@ class DeviceNetwork:
                 table.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), name, None, 254))
             if interface.ipv6_autoconfig:
                 table.append(Route(ipaddress.IPv6Network("::/0"), name, None, 254))
+            if interface.ipv6_prefix_from is not None:
+                table.append(Route(self.learnt_network(interface), name, None))
         connected = list(table)
         for route in self.device.static_routes:
             if route.vrf == vrf:
@@ -303,7 +325,8 @@ class DeviceNetwork:
         address and port before the outbound ACL looks: an ACL that ignores both decides exactly; one
         that does not is widened to what any source would pass (sound, and noted as approximate)."""
         permitted = self.outbound(egress)
-        if egress.nat is NatRole.OUTSIDE and ingress.nat is NatRole.INSIDE and egress.acl_out:
+        translated_first = not self.device.nat_outside_filters  # else the filter sees inside sources
+        if translated_first and egress.nat is NatRole.OUTSIDE and ingress.nat is NatRole.INSIDE and egress.acl_out:
             sp = self.space
             v4 = permitted & sp.ipv4  # NAT translates IPv4 only
             blind = (sp.forget(v4, "src", "sport") & sp.ipv4) | (permitted & ~sp.ipv4)
@@ -452,10 +475,16 @@ class DeviceNetwork:
 
     def _forward(self, interface: Interface, sources: Any, flow: _Flow) -> None:
         sp = self.space
-        packets = sources & self.inbound(interface)
-        if sp.is_empty(packets):
-            return
-        for post, back in self._nat_inbound(interface, packets):
+        if self.device.nat_outside_filters:  # translated first, then filtered (see Device)
+            pieces = [(post & self.inbound(interface), back) for post, back in self._nat_inbound(interface, sources)]
+        else:
+            packets = sources & self.inbound(interface)
+            if sp.is_empty(packets):
+                return
+            pieces = self._nat_inbound(interface, packets)
+        for post, back in pieces:
+            if sp.is_empty(post):
+                continue
             routed = _Flow()
             self._route(interface, post, routed)
             for zone, forwarded in routed.packets.items():

@@ -70,7 +70,7 @@ def acl_decision(acl: Acl | None, packet: Packet) -> tuple[bool, int | None]:
             continue
         if entry_matches(entry, packet):
             return entry.action == "permit", entry.line
-    if packet.version == 6 and packet.protocol == ICMPV6 and packet.icmp_type in _ND:
+    if acl.implicit_nd and packet.version == 6 and packet.protocol == ICMPV6 and packet.icmp_type in _ND:
         return True, acl.line
     return False, acl.line  # implicit deny
 
@@ -89,11 +89,15 @@ def forward(network: DeviceNetwork, interface: Interface, packet: Packet) -> Ver
     if not _speaks(interface, packet.version):
         return verdict
     acl_name = interface.acl_in if packet.version == 4 else interface.ipv6_acl_in
+    translate_first = network.device.nat_outside_filters
+    if translate_first:
+        packet = _nat_inbound(network, interface, packet, verdict)
     permitted, line = acl_decision(network.device.acl(acl_name), packet)
     _note(verdict, line, permitted)
     if not permitted:
         return verdict
-    packet = _nat_inbound(network, interface, packet, verdict)
+    if not translate_first:
+        packet = _nat_inbound(network, interface, packet, verdict)
     if packet.dst in _device_addresses(network, interface):
         if _firewall(network, interface.zone, SELF, packet, verdict):
             verdict.zones.add(DEVICE)

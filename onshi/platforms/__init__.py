@@ -18,16 +18,19 @@ class Platform(enum.StrEnum):
     """Platforms by their netmiko device type names."""
 
     CISCO_IOS = "cisco_ios"
+    YAMAHA_RTX = "yamaha_rtx"
 
 
 _DRIVER_MODULES: dict[Platform, str] = {
     Platform.CISCO_IOS: "onshi.platforms.cisco_ios",
+    Platform.YAMAHA_RTX: "onshi.platforms.yamaha_rtx",
 }
 
 # Other names a vendor's inventory may use for the same platform (netmiko aliases).
 _ALIASES: dict[str, Platform] = {
     "cisco_xe": Platform.CISCO_IOS,
     "ios": Platform.CISCO_IOS,
+    "yamaha": Platform.YAMAHA_RTX,
 }
 
 

@@ -121,6 +121,8 @@ def login_throttling(inp: RuleInput) -> Iterator[Outcome]:
     lines = inp.device.management.login_throttle_lines
     if lines:
         yield passed("on", lines)
+    elif not inp.device.management.login_throttle_supported:
+        yield manual("unsupported", [], platform=inp.device.platform)
     else:
         yield failed("off", [], actions=[Action("login_block", {})])
 

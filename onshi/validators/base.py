@@ -82,7 +82,7 @@ def outcome(
         status=status,
         key=key,
         params=params,
-        lines=tuple(sorted({line for line in lines if line is not None})),
+        lines=tuple(sorted({line for line in lines if line})),  # 0: no line (a platform default)
         severity=severity,
         actions=tuple(actions),
         example_packet=example_packet,

@@ -33,14 +33,19 @@ def no_inside_host_exposed(inp: RuleInput) -> Iterator[Outcome]:
     if not inp.internet:
         yield manual("no_internet_interface", [rule.line for rule in exposing])
         return
+    own = {address.ip for interface in inp.device.interfaces for address in interface.addresses}
     for nat in exposing:
-        if _faces_internet(inp, nat):
+        outside = _endpoint(nat.outside_interface or str(nat.outside_address), nat.outside_port)
+        if nat.inside_address in own:  # the device's own service (IKE behind its own NAT)
+            yield passed("to_device", [nat.line], inside=str(nat.inside_address), protocol=nat.protocol or "ip",
+                         outside=outside)  # fmt: skip
+        elif _faces_internet(inp, nat):
             yield failed(
                 "exposed",
                 [nat.line],
                 actions=[remove_line(inp, nat.line)],
                 inside=_endpoint(str(nat.inside_address), nat.inside_port),
-                outside=_endpoint(nat.outside_interface or str(nat.outside_address), nat.outside_port),
+                outside=outside,
                 protocol=nat.protocol or "ip",
             )
         else:

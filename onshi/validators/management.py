@@ -34,6 +34,7 @@ _UNNEEDED = {
     "pad": "PAD",
     "config_autoload": "network config autoload",
     "lldp": "LLDP",
+    "tftp_server": "TFTP server",
 }
 
 

@@ -141,15 +141,11 @@ def vpn_needs(sp: PacketSpace) -> Any:
 # --- findings with example packets ----------------------------------------------------------------------
 
 
-def _label(network: DeviceNetwork, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
-    return network.placeholders.get(address, str(address))
-
-
 def example_of(network: DeviceNetwork, packet: Packet) -> ExamplePacket:
     ports = packet.has_ports
     return ExamplePacket(
-        src=_label(network, packet.src),
-        dst=_label(network, packet.dst),
+        src=network.label(packet.src),
+        dst=network.label(packet.dst),
         protocol=packet.protocol_name if packet.protocol != 1 else f"icmp type {packet.icmp_type}",
         src_port=packet.src_port if ports else None,
         dst_port=packet.dst_port if ports else None,
@@ -450,10 +446,12 @@ def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
     for source in external:
         key = "inbound" if source == INTERNET else "closed_inbound"
         for destination in [*inside, DEVICE]:
-            result = reach_outcome(inp, source, destination, ~expected(inp, source, destination), key)
-            if result is not None:
-                found = True
-                yield result
+            unexpected = ~expected(inp, source, destination)
+            for family in (network.space.ipv4, network.space.ipv6):  # a leak in each family is its own finding
+                result = reach_outcome(inp, source, destination, unexpected & family, key)
+                if result is not None:
+                    found = True
+                    yield result
     if not found:
         yield passed("dropped", _blocking_lines(inp, external))
 

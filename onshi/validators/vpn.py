@@ -115,7 +115,7 @@ def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
             found = True
             key = "weak_ike_defaults" if proposal.defaults_used else "weak_ike"
             yield outcome(
-                Status.FAIL, key, [proposal.line], severity=_worst(problems),
+                Status.FAIL, key, [proposal.line, *proposal.lines], severity=_worst(problems),
                 name=proposal.name, problems=names(p for p, _ in problems),
                 defaults=names(proposal.defaults_used),
             )  # fmt: skip
