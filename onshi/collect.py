@@ -137,7 +137,7 @@ def finish(host: str, platform: str, outputs: Mapping[str, str]) -> Collected | 
     first = driver.collect_commands[0]
     config = driver.clean_config(outputs.get(first, ""))
     if not driver.config_complete(config):
-        reason = f"the output of '{first}' is truncated (the configuration does not end as it must)"
+        reason = f"the output of '{first}' is not a whole configuration (truncated, or refused by the device)"
         return CollectError(host, platform, f"{reason}: not audited as if complete")
     return Collected(
         host=host,

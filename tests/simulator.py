@@ -1,11 +1,13 @@
 """A network device simulator on 127.0.0.1: real SSH (paramiko's server), device-like shells.
 
 Each :class:`SimulatedDevice` listens on an ephemeral loopback port and serves one fixture
-configuration through a shell close enough to Cisco IOS that netmiko's own ``cisco_ios`` driver
-works unmodified: echo of typed commands, ``>`` and ``#`` prompts, ``terminal length 0`` and
-``terminal width``, ``enable`` with a password, and paging with ``--More--`` when paging was not
-turned off. (Yamaha RTX and FortiGate shells come with those platforms: their netmiko drivers
-probe more of the device than this shell answers yet.)
+configuration through a shell close enough to the device that netmiko's own driver works
+unmodified. The ``cisco_ios`` dialect: echo of typed commands, ``>`` and ``#`` prompts, ``terminal
+length 0`` and ``terminal width``, ``enable`` with a password, ``show running-config`` and ``show
+version``, paging with ``--More--`` when paging was not turned off. The ``yamaha`` dialect (netmiko
+``yamaha``): ``RTX1210>`` becoming ``RTX1210#`` after ``administrator`` and its password, ``console
+lines infinity``, ``show config`` (refused before ``administrator``, as on the router) and ``show
+environment``, paging with ``---つづく---``.
 
 Fault modes reproduce what collection must survive: a refused connection, a TCP listener that
 never speaks SSH, a wrong password, a connection dropped in the middle of the configuration, a
@@ -31,6 +33,7 @@ from paramiko.common import (
     OPEN_SUCCEEDED,
 )
 
+Dialect = Literal["cisco_ios", "yamaha"]
 Fault = Literal["none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated"]
 LOOPBACK = "127.0.0.1"
 
@@ -57,6 +60,7 @@ class SimulatedDevice:
     password: str = "Sim-Pass-7391!"
     enable_secret: str | None = "Sim-Enable-5822!"
     fault: Fault = "none"
+    dialect: Dialect = "cisco_ios"
     legacy_only: bool = False
     key_name: str = "default"
     port: int = 0
@@ -223,6 +227,8 @@ class _Shell:
         lowered = command.lower()
         if lowered in ("exit", "quit", "logout"):
             return False
+        if self.device.dialect == "yamaha":
+            return self._yamaha(lowered)
         if lowered == "terminal length 0" or lowered.startswith("terminal width"):
             self.paging = self.paging if self.device.fault == "ignores_paging" else False
         elif lowered == "enable":
@@ -234,6 +240,23 @@ class _Shell:
             self._output(self.device.facts)
         elif command:
             self.send("% Invalid input detected at '^' marker.\n")
+        self.send(self.prompt())
+        return True
+
+    def _yamaha(self, command: str) -> bool:
+        if command == "console lines infinity":
+            self.paging = self.paging if self.device.fault == "ignores_paging" else False
+        elif command == "administrator":
+            self._enable("Password: ")
+            return True
+        elif command == "show config" and not self.privileged:
+            self.send("エラー: このコマンドは管理ユーザーのみが実行できます\n")
+        elif command == "show config":
+            return self._configuration()
+        elif command == "show environment":
+            self._output(self.device.facts)
+        elif command:
+            self.send("エラー: コマンドが見つかりません\n")
         self.send(self.prompt())
         return True
 
@@ -249,7 +272,8 @@ class _Shell:
 
     def _configuration(self) -> bool:
         text = self.device.config
-        text = f"Building configuration...\n\nCurrent configuration : {len(text.encode())} bytes\n{text}"
+        if self.device.dialect == "cisco_ios":
+            text = f"Building configuration...\n\nCurrent configuration : {len(text.encode())} bytes\n{text}"
         if self.device.fault == "truncated":
             text = "\n".join(text.splitlines()[:-3]) + "\n"
         if self.device.fault == "drop_mid_output":
@@ -270,7 +294,7 @@ class _Shell:
         for start in range(0, len(lines), _PAGE):
             self.send("".join(lines[start : start + _PAGE]))
             if start + _PAGE < len(lines):
-                self.send(" --More-- ")
+                self.send("---つづく---" if self.device.dialect == "yamaha" else " --More-- ")
                 reply = self.channel.recv(16)
                 if not reply or (reply.strip(b" ") not in (b"", b"\r", b"\n") and reply[:1] != b" "):
                     return

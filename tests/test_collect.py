@@ -45,17 +45,18 @@ def start(devices: list[SimulatedDevice], **options: Any) -> SimulatedDevice:
     return device
 
 
-def inventory(tmp_path: Path, hosts: dict[str, SimulatedDevice | int]) -> Path:
+def inventory(
+    tmp_path: Path, hosts: dict[str, SimulatedDevice | int], platform: str = "cisco_ios", group: str = "pharmacy_aoba"
+) -> Path:
     """An inventory folder whose hosts are the simulated devices (or bare ports) on 127.0.0.1."""
     folder = tmp_path / "inventory"
     folder.mkdir()
     groups = yaml.safe_load((SAMPLE_INVENTORY / "groups.yaml").read_text(encoding="utf-8"))
-    (folder / "groups.yaml").write_text(yaml.safe_dump({"pharmacy_aoba": groups["pharmacy_aoba"]},
-                                                       allow_unicode=True), encoding="utf-8")  # fmt: skip
+    (folder / "groups.yaml").write_text(yaml.safe_dump({group: groups[group]}, allow_unicode=True),
+                                        encoding="utf-8")  # fmt: skip
     entries = {
         name: {"hostname": LOOPBACK, "port": target if isinstance(target, int) else target.port,
-               "platform": "cisco_ios", "groups": ["pharmacy_aoba"],
-               "data": {"role": "edge_router", "location": "調剤室"}}
+               "platform": platform, "groups": [group], "data": {"role": "edge_router", "location": "調剤室"}}
         for name, target in hosts.items()
     }  # fmt: skip
     (folder / "hosts.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
@@ -228,3 +229,47 @@ def test_running_config_header_is_removed_and_truncation_seen() -> None:
     assert driver.clean_config(output) == "!\nversion 17.9\nend\n"
     assert driver.config_complete("!\nversion 17.9\nend\n")
     assert not driver.config_complete("!\nversion 17.9\ninterface Gi0\n")
+
+
+# --- Yamaha RTX: netmiko's `yamaha` driver, `administrator` for show config -------------------------------
+
+YAMAHA_CONFIG = (FIXTURES / "yamaha_rtx" / "edge_compliant.cfg").read_text(encoding="utf-8")
+YAMAHA_FACTS = (FIXTURES / "yamaha_rtx" / "collect" / "show_environment_rtx1210.txt").read_text(encoding="utf-8")
+
+
+def start_rtx(devices: list[SimulatedDevice], **options: Any) -> SimulatedDevice:
+    device = SimulatedDevice(YAMAHA_CONFIG, YAMAHA_FACTS, hostname="RTX1210", dialect="yamaha", **options).start()
+    devices.append(device)
+    return device
+
+
+def test_a_yamaha_router_is_collected_as_administrator(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    folder = inventory(tmp_path, {"rtx": start_rtx(devices)}, platform="yamaha", group="clinic_himawari")
+    result = collect(folder, tmp_path, "--accept-new-host-keys", "--sanitize")
+    assert result.exit_code == 0, result.output
+    snapshot = tmp_path / "out" / "rtx.cfg"
+    assert snapshot.read_bytes() == YAMAHA_CONFIG.encode("utf-8")  # the Japanese descriptions intact
+    metadata = json.loads((tmp_path / "out" / "rtx.json").read_text(encoding="utf-8"))
+    assert metadata["commands"] == ["show config", "show environment"]
+    facts = metadata["facts"]
+    assert (facts["model"], facts["os_version"], facts["serial"]) == ("RTX1210", "14.01.42", "S4K012345")
+    sanitized = (tmp_path / "out" / "sanitized" / "rtx.cfg").read_text(encoding="utf-8")
+    assert "Claims-Net-PSK-7h3K9mQ2" not in sanitized
+    assert "<masked>" in sanitized
+
+
+@pytest.mark.parametrize(("options", "environment", "reason"), [
+    ({"fault": "ignores_paging"}, ENV, "pages its output ('---つづく---')"),
+    # Without the administrator password the router refuses show config: no header, nothing audited.
+    ({}, {k: v for k, v in ENV.items() if k != "ONSHI_ENABLE_SECRET"}, "not a whole configuration"),
+])  # fmt: skip
+def test_a_yamaha_router_that_cannot_be_read_is_a_clear_error(
+    tmp_path: Path, devices: list[SimulatedDevice], options: dict[str, Any], environment: dict[str, str], reason: str
+) -> None:
+    folder = inventory(tmp_path, {"rtx": start_rtx(devices, **options)}, platform="yamaha", group="clinic_himawari")
+    result = runner.invoke(app, ["collect", "--inventory", str(folder), "--out", str(tmp_path / "out"),
+                                 "--known-hosts", str(tmp_path / "known_hosts"), "--accept-new-host-keys", *FAST],
+                           env=environment)  # fmt: skip
+    assert result.exit_code == 2
+    assert reason in result.output
+    assert not (tmp_path / "out" / "rtx.cfg").exists()

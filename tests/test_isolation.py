@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from onshi.cli import app
-from onshi.generate.build import isolation
+from onshi.generate.build import Isolation, isolation
 from onshi.inventory import Inventory, load_inventory
 from onshi.pipeline import audit
 from onshi.policy import DEVICE, INTERNET
@@ -63,16 +63,23 @@ def test_isolated_config_cuts_the_internet_and_the_vpns_not_kept(kept: tuple[str
 def test_isolating_an_ip_vpn_clinic_cuts_the_internet_and_keeps_the_closed_network_only_when_asked(
     kept: tuple[str, ...],
 ) -> None:
-    inventory = _clinic_keeping(*kept, host="kaede-rtr1")
+    runbook, _ = _isolated_keeping(kept, "kaede-rtr1")
+    # PPPoE and IPoE share GigabitEthernet8: keeping the closed network shuts only the PPPoE side.
+    shut = {section for section, lines in _sections(runbook.cut).items() if "  shutdown" in lines}
+    assert shut == ({"interface Dialer1"} if kept else {"interface GigabitEthernet8", "interface Dialer1"})
+
+
+def _isolated_keeping(kept: tuple[str, ...], host: str) -> tuple[Isolation, dict[tuple[str, str], tuple[bool, bool]]]:
+    """The host's runbook keeping ``kept``: nothing crosses to or from the internet or the claims
+    network unless kept, and onshi reaches the claims network exactly when it is kept."""
+    inventory = _clinic_keeping(*kept, host=host)
     (runbook,) = isolation(inventory, SAMPLE_SECRETS)
     reach = _reach(inventory, runbook.isolated_config)
     for (source, destination), (forwarded, _) in reach.items():
         if {source, destination} & ({INTERNET, "claims"} - set(kept)) and destination != DEVICE:
             assert not forwarded, (source, destination)
     assert reach["onshi", "claims"] == (bool(kept), True)
-    # PPPoE and IPoE share GigabitEthernet8: keeping the closed network shuts only the PPPoE side.
-    shut = {section for section, lines in _sections(runbook.cut).items() if "  shutdown" in lines}
-    assert shut == ({"interface Dialer1"} if kept else {"interface GigabitEthernet8", "interface Dialer1"})
+    return runbook, reach
 
 
 def _sections(lines: tuple[str, ...]) -> dict[str, list[str]]:
@@ -110,5 +117,22 @@ def test_cli_writes_the_runbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "aoba-rtr1.isolate.cfg").read_text(encoding="utf-8").endswith("  shutdown\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == [  # not the access point: it has no external network
-        f"{host}.{kind}.cfg" for host in ("aoba-rtr1", "kaede-rtr1", "sakura-rtr1") for kind in ("isolate", "restore")
+        f"{host}.{kind}.cfg"
+        for host in ("aoba-rtr1", "himawari-rtr1", "kaede-rtr1", "sakura-rtr1")
+        for kind in ("isolate", "restore")
     ]
+
+
+@pytest.mark.parametrize("kept", [(), ("claims",)])
+def test_isolating_a_yamaha_router_cuts_the_internet_and_keeps_the_claims_tunnel_only_when_asked(
+    kept: tuple[str, ...],
+) -> None:
+    runbook, reach = _isolated_keeping(kept, "himawari-rtr1")
+    assert reach["office", "guest_wifi"] == (False, True)  # the LAN's own separation is unchanged
+    if kept:  # the line stays up for IKE: only the kept peer's IKE and ESP cross it, both ways
+        assert "pp disable 1" not in runbook.cut
+        assert any(line.startswith("ip pp secure filter out") for line in runbook.cut)
+    else:
+        assert runbook.cut == ("pp select 1", "pp disable 1", "pp select none", "tunnel select 10",
+                               "tunnel disable 10", "tunnel select none")  # fmt: skip
+        assert runbook.restore == tuple(line.replace("disable", "enable") for line in runbook.cut)

@@ -11,15 +11,16 @@ import pytest
 from typer.testing import CliRunner
 
 from onshi.cli import app
-from onshi.generate.build import generate
+from onshi.generate.build import generate, plan_inventory, render
 from onshi.generate.plan import SecretValue
 from onshi.generate.verify import Verification, verify
 from onshi.inventory import load_inventory
 from onshi.model import Status
 from onshi.pipeline import audit
+from onshi.platforms import get_driver
 from onshi.platforms.cisco_ios.baseline import type9_salted
 from onshi.report.drift import drift_text
-from onshi.sources import ConfigText, SnapshotSource
+from onshi.sources import ConfigText, SnapshotSource, read_config_file
 from onshi.tasks.audit import job
 from tests.helpers import SAMPLE_INVENTORY
 from tests.test_generate import SAMPLE_SECRETS
@@ -78,9 +79,10 @@ def test_generated_config_is_in_sync_with_itself(tmp_path: Path) -> None:
     running = {g.host: ConfigText(g.text, str(g.path), "utf-8") for g in generated}
     results = verify(inventory, running, SAMPLE_SECRETS)
     assert [(r.host, r.drift is not None and r.drift.in_sync) for r in results] == [
-        ("sakura-rtr1", True), ("aoba-rtr1", True), ("kaede-rtr1", True), ("kaede-ap1", True)
+        ("sakura-rtr1", True), ("aoba-rtr1", True), ("kaede-rtr1", True), ("kaede-ap1", True),
+        ("himawari-rtr1", True),
     ]  # fmt: skip
-    assert drift_text(results).count("in sync with its intended config") == 4
+    assert drift_text(results).count("in sync with its intended config") == 5
 
 
 def test_drift_text_masks_secrets() -> None:
@@ -161,3 +163,28 @@ def test_the_pharmacy_moves_from_interface_acls_to_the_zone_based_firewall_never
     after = audit([job(inventory.host("aoba-rtr1"), ConfigText(result.drift.predicted, "predicted", "utf-8"), None)])
     assert after.devices[0].unrecognized == ()
     assert [(f.rule, f.message.en) for f in after.findings if f.status is Status.FAIL] == []
+
+
+def test_the_yamaha_clinic_is_remediated_to_its_baseline_with_zero_fail() -> None:
+    """The RTX snapshot with its five violations, the remediation applied (as the drift predicts it):
+    in sync with the intended config, and the audit of the result fails nothing."""
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    entry = inventory.host("himawari-rtr1")
+    running = read_config_file(SAMPLE_INVENTORY / "configs" / "himawari-rtr1.cfg")
+    (result,) = [r for r in verify(inventory, {"himawari-rtr1": running}, SAMPLE_SECRETS) if r.host == entry.name]
+    assert result.drift is not None
+    assert not result.drift.in_sync
+    commands = result.drift.remediation
+    assert "no telnetd host" in commands
+    assert "tunnel disable 1" in commands
+    assert "nat descriptor masquerade static 1000 3 192.168.99.1 esp" in commands  # replaces the RDP forward
+    assert "no ipv6 lan1/2 address" in commands  # the IPoE LAN without an inbound filter goes
+    # Filters are defined before a list names them, and removed only after no list does.
+    first_list = next(i for i, c in enumerate(commands) if " secure filter " in c and not c.startswith("no "))
+    assert all(i < first_list for i, c in enumerate(commands) if c.startswith("ip filter "))
+    last_list = max(i for i, c in enumerate(commands) if " secure filter " in c)
+    assert all(i > last_list for i, c in enumerate(commands) if c.startswith("no ip filter "))
+    (plan,) = [plan for host, plan in plan_inventory(inventory, SAMPLE_SECRETS) if host.name == entry.name]
+    assert get_driver("yamaha_rtx").drift(render(entry, plan, ()), result.drift.predicted).in_sync
+    report = audit([job(entry, ConfigText(result.drift.predicted, "predicted.cfg", "utf-8"), None)])
+    assert [(f.rule, f.message.en) for f in report.findings if f.status is Status.FAIL] == []

@@ -1,7 +1,7 @@
 """Yamaha filter semantics: the packet-set engine against a reference that reads the config text.
 
 Random RTX configurations are written as text (``ip filter`` with lists, ranges, wildcards and
-port names, ``ip filter dynamic``, ``secure filter in|out`` lists with ``dynamic``, NAT port
+port names, ``ip filter dynamic`` (by service, or ``filter M`` naming a static filter), ``secure filter in|out`` lists with ``dynamic``, NAT port
 forwards on the PP) and parsed by the Yamaha parser. The reference below never sees onshi's model:
 it evaluates each packet on the filter definitions as Yamaha does (static filters first in the
 order listed, the first that matches decides; then the dynamic filters pass; else reject), with
@@ -83,11 +83,16 @@ class Dynamic:
     source: str
     destination: str
     service: str
+    pattern: Static | None = None  # `* * filter M`: what static filter M matches, whatever its action
 
     def text(self) -> str:
+        if self.pattern is not None:
+            return f"ip filter dynamic {self.number} * * filter {self.pattern.number} in {self.pattern.number}"
         return f"ip filter dynamic {self.number} {self.source} {self.destination} {self.service}"
 
     def matches(self, packet: Packet) -> bool:
+        if self.pattern is not None:
+            return self.pattern.matches(packet)
         protocol, ports = DYNAMIC_SERVICES[self.service]
         if protocol is None:  # domain: UDP and TCP
             if packet.protocol not in (6, 17):
@@ -181,7 +186,8 @@ def configs(draw: st.DrawFn) -> Config:
         action = draw(st.sampled_from(["pass", "reject", "restrict", "pass-log", "reject-nolog"]))
         statics[number] = Static(number, action.split("-")[0], fields)
     dynamics = {
-        100 + index: Dynamic(100 + index, draw(ADDRESS), draw(ADDRESS), draw(st.sampled_from(list(DYNAMIC_SERVICES))))
+        100 + index: Dynamic(100 + index, draw(ADDRESS), draw(ADDRESS), draw(st.sampled_from(list(DYNAMIC_SERVICES))),
+                             draw(st.one_of(st.none(), st.sampled_from(list(statics.values())))))
         for index in range(draw(st.integers(0, 3)))
     }  # fmt: skip
     lists = {}

@@ -67,6 +67,7 @@ class VpnPlan:
     filter_in: tuple[FilterEntry, ...]
     filter_out: tuple[FilterEntry, ...]
     towards: tuple[Towards, ...] = ()  # filter_in by destination segment
+    psk: SecretValue | None = None  # the IKE pre-shared key, where the platform authenticates with one
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +130,9 @@ class BaselinePlan:
 
     @property
     def reversible(self) -> dict[str, SecretValue]:
-        """Secrets the router must be able to send (the PPPoE password), by name."""
-        return {"pppoe": self.uplink.pppoe_password} if self.uplink.pppoe_password else {}
+        """Secrets the router must be able to send (the PPPoE password, IKE keys), by name."""
+        found = {"pppoe": self.uplink.pppoe_password} if self.uplink.pppoe_password else {}
+        return found | {f"ike:{vpn.name}": vpn.psk for vpn in self.vpns if vpn.psk is not None}
 
     def cut(self, vpn: str) -> bool:
         """Whether this VPN (tunnel or closed network) is cut in the isolated variant."""
@@ -171,8 +173,8 @@ def plan_baseline(
     gateways6 = {name: _gateway6(host, name, prefix, variables) for name, prefix in segments6.items()}
     addressing = _Addressing(segments, gateways, segments6, gateways6)
     tunnels = [vpn for vpn in policy.vpns if vpn.name not in closed]
-    vpns = tuple(_vpn(host, index, vpn, policy=policy, variables=variables, prefixes=segments)
-                 for index, vpn in enumerate(tunnels))  # fmt: skip
+    vpns = tuple(_vpn(host, index, vpn, policy=policy, variables=variables, prefixes=segments,
+                      environment=environment) for index, vpn in enumerate(tunnels))  # fmt: skip
     networks = tuple(_closed(host, vpn, closed[vpn.name], policy, addressing) for vpn in policy.vpns
                      if vpn.name in closed)  # fmt: skip
     segment_plans = tuple(
@@ -400,7 +402,14 @@ def _inbound(policy: FacilityPolicy, vpn: str, remote: Sequence[Network], prefix
 
 
 def _vpn(
-    host: str, index: int, vpn: Vpn, *, policy: FacilityPolicy, variables: BaselineVars, prefixes: Mapping[str, IPv4]
+    host: str,
+    index: int,
+    vpn: Vpn,
+    *,
+    policy: FacilityPolicy,
+    variables: BaselineVars,
+    prefixes: Mapping[str, IPv4],
+    environment: Mapping[str, str],
 ) -> VpnPlan:
     field = f"facility.vpns[{vpn.name}]"
     try:
@@ -418,8 +427,10 @@ def _vpn(
     inbound = _inbound(policy, vpn.name, remote, prefixes)
     outbound = [e for f in policy.flows if f.destination == vpn.name and f.source in prefixes
                 for e in permits(f, prefixes[f.source], remote)]  # fmt: skip
+    variable = variables.psk_env.get(vpn.name)
+    psk = secret_from(host, f"baseline.psk_env.{vpn.name}", variable, environment) if variable else None
     return VpnPlan(vpn.name, vpn.owner, FIRST_TUNNEL + index, peers[0], address, remote,
-                   tuple(e for _, e in inbound), tuple(outbound), tuple(_towards(inbound, [])))  # fmt: skip
+                   tuple(e for _, e in inbound), tuple(outbound), tuple(_towards(inbound, [])), psk)  # fmt: skip
 
 
 def _uplink(

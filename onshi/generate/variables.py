@@ -64,6 +64,11 @@ class BaselineVars(Strict):
     trustpoint: Annotated[str, Field(pattern=_NAME)] = Field(
         default="ONSHI-CA", description="PKI trustpoint for IKEv2 certificate authentication (enrolled on site)."
     )
+    psk_env: dict[str, Annotated[str, Field(pattern=_ENV)]] = Field(
+        default_factory=dict,
+        description="By VPN name: the environment variable holding its IKE pre-shared key, for platforms "
+        "that authenticate tunnels with a key (Yamaha RTX); Cisco baselines use certificates (trustpoint).",
+    )
     enable_secret_env: Annotated[str, Field(pattern=_ENV)]
     users: list[LocalUser] = Field(min_length=1)
     domain_name: str = "local"

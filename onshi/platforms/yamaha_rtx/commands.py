@@ -170,6 +170,8 @@ def ip(state: State, line: int, words: list[str]) -> bool:
         return True
     if family == 6 and rest[0] == "dhcp":
         interface.ipv6_enabled = True
+        if rest[1:3] == ["service", "client"]:  # a DHCPv6 client: it learns from the line (RA, prefix)
+            interface.ipv6_autoconfig = True
         return True
     return rest[0] in _TUNING
 
@@ -451,6 +453,13 @@ def negated(state: State, line: int, words: list[str]) -> bool:
     return words[1:] in (["tunnel", "enable", "all"], ["pp", "enable", "all"])
 
 
+def lan(state: State, line: int, words: list[str]) -> bool:
+    """``lan shutdown lan2`` takes a port down; other ``lan`` settings (type, speed, mirroring) tune it."""
+    if words[1] == "shutdown" and len(words) > 2:
+        state.interface(words[2], line).enabled = False
+    return True
+
+
 def understood(state: State, line: int, words: list[str]) -> bool:
     """Commands no rule reads (DHCP, DNS, switch, statistics ...): understood and left."""
     return True
@@ -458,7 +467,7 @@ def understood(state: State, line: int, words: list[str]) -> bool:
 
 # Commands no rule reads (DHCP, DNS, switch, statistics ...): understood and left.
 _UNREAD = (
-    "dhcp", "dns", "switch", "lan", "statistics", "dashboard", "analog", "console", "user", "security", "queue",
+    "dhcp", "dns", "switch", "statistics", "dashboard", "analog", "console", "user", "security", "queue",
     "speed", "bridge", "operation", "netvolante-dns", "clear", "show", "save", "wins", "lua", "alarm", "timezone",
     "rip", "ospf", "bgp", "external-memory", "wlan", "airlink", "sip", "telnet", "mail", "status-led", "heartbeat2",
     "cooperation", "l2ms", "lldp", "ethernet", "provider", "url", "pki", "ntp", "system", "fast-path",
@@ -468,5 +477,5 @@ HANDLERS: dict[str, Handler] = {
     "ip": ip, "ipv6": ip, "nat": nat, "ipsec": ipsec, "pptp": service, "l2tp": service, "telnetd": host,
     "sshd": host, "httpd": host, "tftp": host, "sntpd": service, "login": login, "administrator": administrator,
     "snmp": snmp, "snmpv3": snmp, "ntpdate": logging_, "syslog": logging_, "schedule": logging_, "upnp": feature,
-    "usbhost": feature, "sd": feature, "no": negated, **dict.fromkeys(_UNREAD, understood),
+    "usbhost": feature, "sd": feature, "no": negated, "lan": lan, **dict.fromkeys(_UNREAD, understood),
 }  # fmt: skip

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from onshi.model import ANY_ADDRESS, ANY_PORT, Acl, AclEntry, AddressMatch, IPNetwork, PortMatch
@@ -51,6 +51,7 @@ class Filter:
     entries: tuple[AclEntry, ...]
     line: int
     dynamic: bool = False
+    refers: tuple[int, ...] = ()  # `ip filter dynamic N * * filter M ...`: starts what static M matches
 
 
 def parse_filter(tokens: list[str], family: Literal[4, 6], line: int) -> Filter:
@@ -68,8 +69,13 @@ def parse_dynamic(tokens: list[str], family: Literal[4, 6], line: int) -> Filter
     (www, ftp, domain ...) or ``filter N [in M] [out K]`` (the listed static filters' packets)."""
     number = int(tokens[2])
     source, destination, service = ([*tokens[3:6], "*", "*", "*"])[:3]
-    if service == "filter":
-        raise FilterSyntaxError("dynamic filters defined by static filters are not modelled")
+    if service == "filter":  # `filter M [M2 ...] [in K ...] [out L ...]`: in/out only shape the replies
+        if (source, destination) != ("*", "*"):
+            raise FilterSyntaxError("a dynamic filter defined by static filters narrows nothing itself: write * *")
+        numbers = list(itertools.takewhile(lambda word: word not in ("in", "out"), tokens[6:]))
+        if not numbers or not all(word.isdigit() for word in numbers):
+            raise FilterSyntaxError("`filter` needs the numbers of static filters")
+        return Filter(number, family, (), line, dynamic=True, refers=tuple(map(int, numbers)))
     if service in ("tcp", "udp") or service in ("icmp", "icmp6"):
         protocol, ports = service, "*"
     elif service in ("ping", "ping6"):  # echo requests (and their replies)
@@ -210,5 +216,11 @@ def secure_list(name: str, family: Literal[4, 6], binding: Binding, statics: Fil
             missing.append(number)
             continue
         entries.extend(found.entries)
+        for refer in found.refers:  # what the referred static filter matches starts a session
+            pattern = statics.get((family, refer))
+            if pattern is None:
+                missing.append(refer)
+            else:
+                entries.extend(replace(entry, action="permit", line=found.line) for entry in pattern.entries)
     unparsed = (binding.line,) if missing else ()
     return Acl(name, family, "extended", tuple(entries), binding.line, unparsed_lines=unparsed, implicit_nd=False)
