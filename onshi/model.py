@@ -115,7 +115,7 @@ class NatRole(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TunnelConfig:
-    mode: str  # "gre", "ipsec", "gre_multipoint", "l2tpv3", "other"
+    mode: str  # "gre", "ipsec", "gre_multipoint", "l2tpv3", "internet_access" (MAP-E, DS-Lite), "other"
     source: str | None  # interface name or address
     destination: str | None
     protection_profile: str | None  # IPsec profile protecting the tunnel, if any

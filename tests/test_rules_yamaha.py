@@ -11,9 +11,10 @@ import pytest
 
 from onshi.analysis.network import DeviceNetwork
 from onshi.model import Finding, Status
-from onshi.pipeline import AuditReport
+from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms.yamaha_rtx.parser import parse
 from onshi.policy import FacilityPolicy
+from onshi.sources import ConfigText
 from tests.helpers import CLINIC_POLICY, audit_fixture, evidence_lines, findings, fixture_path
 
 FAIL, PASS, MANUAL = Status.FAIL, Status.PASS, Status.MANUAL
@@ -168,3 +169,38 @@ def test_ipsec_tunnel_zone_is_its_ike_peer() -> None:
     assert tunnel is not None
     assert tunnel.tunnel is not None
     assert tunnel.tunnel.destination == "198.51.100.9"
+
+
+MAP_E = """# RTX1210 Rev.14.01.42 (Fri Jul  5 11:17:45 2024)
+ip route default gateway tunnel 1
+ip lan1 address 192.168.100.1/24
+ipv6 prefix 1 ra-prefix@lan2::/64
+ipv6 lan1 address ra-prefix@lan2::1/64
+ipv6 lan2 secure filter in 200039
+ipv6 lan2 dhcp service client ir=on
+ngn type lan2 ntt
+tunnel select 1
+ tunnel encapsulation {encapsulation}
+ ip tunnel secure filter in 200030 200039
+ ip tunnel nat descriptor 1000
+ tunnel enable 1
+ip filter 200030 pass * 192.168.100.0/24 icmp * *
+ip filter 200039 reject * *
+ipv6 filter 200039 reject * *
+nat descriptor type 1000 masquerade
+"""
+
+
+@pytest.mark.parametrize("encapsulation", ["map-e", "ipip"])
+def test_an_ipv4_over_ipv6_access_tunnel_is_the_internet_not_a_vpn(encapsulation: str) -> None:
+    """v6plus MAP-E and DS-Lite / fixed-IP IPIP carry the IPv4 internet: what their list lets in is
+    unsolicited inbound traffic (here ICMP echo to the LAN), and they are no VPN to declare."""
+    path = fixture_path("yamaha_rtx", "edge_compliant.cfg").parent / f"access-{encapsulation}.cfg"
+    job = DeviceJob("rtx", "yamaha_rtx", ConfigText(MAP_E.format(encapsulation=encapsulation), str(path), "utf-8"))
+    report = audit([job])
+    inbound = [f for f in findings(report, "EXT-01") if f.status is FAIL and f.path == ("internet", "inside")]
+    assert [evidence_lines(f) for f in inbound] == [[3, 9, 14]]  # the LAN, the tunnel, its ICMP pass
+    packet = inbound[0].example_packet
+    assert packet is not None
+    assert (packet.protocol, packet.dst) == ("icmp type 8", "192.168.100.5")
+    assert {f.status for f in findings(report, "VPN-07")} == {Status.NOT_APPLICABLE}

@@ -2,8 +2,8 @@
 
 Inferred from the model (NAT outside, PPPoE dialer, DHCP client, default-route egress, a public
 address, an outside firewall zone); the host's inventory data may override the inference with an
-explicit list. Tunnels, loopbacks and templates are never internet-facing themselves: a VPN is its
-own zone.
+explicit list. Tunnels, loopbacks and templates are never internet-facing themselves (a VPN is its
+own zone), except a tunnel that is the internet access itself (MAP-E, DS-Lite over IPv6 IPoE).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ _NOT_EDGE = frozenset(
 )
 _OUTSIDE_ZONE = re.compile(r"out|internet|wan|untrust|inet|public|isp", re.IGNORECASE)
 _SHARED_SPACE = ipaddress.IPv4Network("100.64.0.0/10")
+# A tunnel that is the line itself: IPv4 over the carrier's IPv6 (MAP-E, DS-Lite, fixed-IP IPIP).
+INTERNET_ACCESS = "internet_access"
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,8 @@ def internet_interfaces(
     default_egress = _default_route_interfaces(device)
     found = []
     for interface in device.interfaces:
-        if interface.kind in _NOT_EDGE or interface.shutdown or interface.name.lower() in (closed or {}):
+        access = interface.tunnel is not None and interface.tunnel.mode == INTERNET_ACCESS
+        if (interface.kind in _NOT_EDGE and not access) or interface.shutdown or interface.name.lower() in (closed or {}):
             continue
         reasons = _reasons(interface, default_egress)
         if reasons:
@@ -72,6 +75,8 @@ def _known(device: Device, name: str, field: str) -> Interface:
 
 def _reasons(interface: Interface, default_egress: set[str]) -> list[str]:
     reasons = []
+    if interface.tunnel is not None and interface.tunnel.mode == INTERNET_ACCESS:
+        reasons.append("internet_tunnel")
     if interface.nat is NatRole.OUTSIDE:
         reasons.append("nat_outside")
     if interface.kind is InterfaceKind.DIALER or (interface.pppoe_client and interface.ipv4_negotiated):

@@ -277,7 +277,8 @@ class PacketSpace:
     @cache  # noqa: B019 - one space per process; the preferences never change
     def _default_preferences(self) -> tuple[Any, ...]:
         """Readable examples: a new TCP connection from an ephemeral port, between host addresses
-        (.23 → .5) rather than network addresses, to a well-known service when one fits."""
+        (.23 → .5) rather than network addresses, to a well-known service when one fits; ICMP as an
+        echo request."""
         common = self.false
         for port in (443, 445, 3389, 22, 23, 80, 161, 500):
             common |= self.value("dport", port)
@@ -290,6 +291,8 @@ class PacketSpace:
             self._host_bits("src", 23),
             self._host_bits("dst", 5),
             self.value("icmp_code", 0),
+            # An echo request of the packet's own family (ICMP 8, ICMPv6 128).
+            (self.protocol(1) & self.value("icmp_type", 8)) | (self.protocol(58) & self.value("icmp_type", 128)),
         )
 
     def _host_bits(self, field: str, host: int) -> Any:

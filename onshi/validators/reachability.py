@@ -146,7 +146,7 @@ def example_of(network: DeviceNetwork, packet: Packet) -> ExamplePacket:
     return ExamplePacket(
         src=network.label(packet.src),
         dst=network.label(packet.dst),
-        protocol=packet.protocol_name if packet.protocol != 1 else f"icmp type {packet.icmp_type}",
+        protocol=f"{packet.protocol_name} type {packet.icmp_type}" if packet.protocol in (1, 58) else packet.protocol_name,
         src_port=packet.src_port if ports else None,
         dst_port=packet.dst_port if ports else None,
         established=packet.established and packet.protocol == 6,

@@ -468,7 +468,7 @@ def understood(state: State, line: int, words: list[str]) -> bool:
 # Commands no rule reads (DHCP, DNS, switch, statistics ...): understood and left.
 _UNREAD = (
     "dhcp", "dns", "switch", "statistics", "dashboard", "analog", "console", "user", "security", "queue",
-    "speed", "bridge", "operation", "netvolante-dns", "clear", "show", "save", "wins", "lua", "alarm", "timezone",
+    "speed", "operation", "netvolante-dns", "clear", "show", "save", "wins", "lua", "alarm", "timezone",
     "rip", "ospf", "bgp", "external-memory", "wlan", "airlink", "sip", "telnet", "mail", "status-led", "heartbeat2",
     "cooperation", "l2ms", "lldp", "ethernet", "provider", "url", "pki", "ntp", "system", "fast-path",
 )  # fmt: skip

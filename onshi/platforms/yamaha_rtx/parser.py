@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from onshi.analysis.exposure import INTERNET_ACCESS
 from onshi.model import (
     Accounts,
     Acl,
@@ -37,6 +38,9 @@ from onshi.platforms.yamaha_rtx.secrets import mask_line
 from onshi.platforms.yamaha_rtx.state import IkeGateway, InterfaceState, SaPolicy, State
 
 PLATFORM = "yamaha_rtx"
+# IPv4 over the carrier's IPv6 to the provider: the internet line itself, not a VPN (v6plus MAP-E;
+# DS-Lite and fixed-IP services are `ipip` to the provider's tunnel end on FLET'S).
+_ACCESS_TUNNELS = frozenset({"map-e", "ipip"})
 _HEADER = re.compile(r"^#\s*(RTX\S*|NVR\S*|FWX\S*|RT\S*)\s+Rev\.(\S+)")
 _HEREDOC = re.compile(r"<<\s*(\S+)\s*$")
 _PROMPT = re.compile(r"^\S*\s*[>#]\s*show\s+config")
@@ -159,6 +163,7 @@ def _interface(state: State, interface: InterfaceState) -> Interface:
     tunnel = None
     if interface.encapsulation is not None or interface.ipsec_policy is not None:
         mode = "ipsec" if interface.ipsec_policy is not None else (interface.encapsulation or "other")
+        mode = INTERNET_ACCESS if mode in _ACCESS_TUNNELS else mode
         tunnel = TunnelConfig(mode, None, interface.endpoint or _ipsec_peer(state, interface),
                               str(interface.ipsec_policy or "") or None, None, tuple(interface.lines))  # fmt: skip
     return Interface(
@@ -281,8 +286,8 @@ def _vpns(state: State) -> list[VpnEndpoint]:
             peers = (remote,) if remote else ()
             found.append(VpnEndpoint(VpnKind.IPSEC, interface.name, peers, remote in (None, "any"), True,
                                      tuple(interface.lines)))  # fmt: skip
-        elif interface.encapsulation in ("ipip", "l2tpv3"):
-            kind = VpnKind.L2TPV3 if interface.encapsulation == "l2tpv3" else VpnKind.GRE
+        elif interface.encapsulation == "l2tpv3":
+            kind = VpnKind.L2TPV3
             found.append(VpnEndpoint(kind, interface.name, (interface.endpoint,) if interface.endpoint else (), False,
                                      False, tuple(interface.lines)))  # fmt: skip
     for protocol, line in state.listeners:
