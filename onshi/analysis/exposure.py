@@ -46,7 +46,11 @@ def internet_interfaces(
     found = []
     for interface in device.interfaces:
         access = interface.tunnel is not None and interface.tunnel.mode == INTERNET_ACCESS
-        if (interface.kind in _NOT_EDGE and not access) or interface.shutdown or interface.name.lower() in (closed or {}):
+        if (
+            (interface.kind in _NOT_EDGE and not access)
+            or interface.shutdown
+            or interface.name.lower() in (closed or {})
+        ):
             continue
         reasons = _reasons(interface, default_egress)
         if reasons:

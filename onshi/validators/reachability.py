@@ -143,10 +143,11 @@ def vpn_needs(sp: PacketSpace) -> Any:
 
 def example_of(network: DeviceNetwork, packet: Packet) -> ExamplePacket:
     ports = packet.has_ports
+    icmp = packet.protocol in (1, 58)
     return ExamplePacket(
         src=network.label(packet.src),
         dst=network.label(packet.dst),
-        protocol=f"{packet.protocol_name} type {packet.icmp_type}" if packet.protocol in (1, 58) else packet.protocol_name,
+        protocol=f"{packet.protocol_name} type {packet.icmp_type}" if icmp else packet.protocol_name,
         src_port=packet.src_port if ports else None,
         dst_port=packet.dst_port if ports else None,
         established=packet.established and packet.protocol == 6,
