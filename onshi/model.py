@@ -448,6 +448,8 @@ class Management:
     upnp_supported: bool = True  # whether the platform implements UPnP at all
     upnp_lines: Lines = ()  # lines that enable UPnP
     login_throttle_supported: bool = True  # whether onshi knows the platform's lockout setting
+    # Management services an interface answers itself (FortiGate `allowaccess`): (interface, services, line).
+    interface_services: tuple[tuple[str, tuple[str, ...], int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,7 +53,15 @@ def test_checklist_csv_has_both_languages(sample_report: AuditReport) -> None:
 
 def test_ledger_has_a_row_per_device(sample_report: AuditReport) -> None:
     rows = {row["host"]: row for row in _rows(ledger_csv(sample_report))}
-    assert set(rows) == {"sakura-rtr1", "sakura-ap1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1", "himawari-rtr1"}
+    assert set(rows) == {
+        "sakura-rtr1",
+        "sakura-ap1",
+        "aoba-rtr1",
+        "kaede-rtr1",
+        "kaede-ap1",
+        "himawari-rtr1",
+        "momiji-fw1",
+    }
     assert rows["aoba-rtr1"]["model"] == "C1111-4P"
     assert rows["himawari-rtr1"]["os_version"] == "15.04.05"  # from the Yamaha header
     assert rows["aoba-rtr1"]["os_version"] == "17.9"

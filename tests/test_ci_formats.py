@@ -25,7 +25,7 @@ def test_junit_has_one_testcase_per_device_and_rule(sample_report: AuditReport) 
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == ["clinic_sakura/sakura-rtr1", "clinic_sakura/sakura-ap1",
                                               "pharmacy_aoba/aoba-rtr1", "clinic_kaede/kaede-rtr1",
-                                              "clinic_kaede/kaede-ap1", "clinic_himawari/himawari-rtr1"]  # fmt: skip
+                                              "clinic_kaede/kaede-ap1", "clinic_himawari/himawari-rtr1", "clinic_momiji/momiji-fw1"]  # fmt: skip
     for suite in suites:
         cases = suite.findall("testcase")
         assert len(cases) == len(all_rules())

@@ -19,7 +19,7 @@ def test_sample_audit_json_shape() -> None:
     assert result.exit_code == 1
     document = json.loads(result.output)
     assert set(document) == {"summary", "devices", "findings"}
-    assert document["summary"]["devices"] == 6
+    assert document["summary"]["devices"] == 7
     device = document["devices"][0]
     assert {"host", "facility", "platform", "parse", "error"} <= set(device)
     assert {"lines", "unrecognized"} <= set(device["parse"])
@@ -66,6 +66,7 @@ def test_missing_snapshot_is_an_error_row_and_others_go_on(tmp_path: Path) -> No
         "kaede-rtr1",
         "kaede-ap1",
         "himawari-rtr1",
+        "momiji-fw1",
     }
 
 
@@ -99,5 +100,5 @@ def test_report_file_is_replaced_atomically(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     target.write_text("previous", encoding="utf-8")
     runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json", "-o", str(target)])
-    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["devices"] == 6
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["devices"] == 7
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left behind

@@ -206,7 +206,7 @@ def test_a_failing_matrix_is_said_and_the_report_still_renders(
 
     monkeypatch.setattr("onshi.report.html._cell", broken)
     text = to_html(sample_report, "en")
-    assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 4  # every router
+    assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 5  # every router
     assert 'id="rules"' in text
 
 

@@ -68,6 +68,7 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
         ("kaede-rtr1", "clinic_kaede"),
         ("kaede-ap1", "clinic_kaede"),
         ("himawari-rtr1", "clinic_himawari"),
+        ("momiji-fw1", "clinic_momiji"),
     }
     assert all(d.error is None and d.unrecognized == () for d in sample_report.devices)
     assert {d.host: d.encoding for d in sample_report.devices} == {
@@ -77,6 +78,7 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
         "kaede-rtr1": "utf-8",
         "kaede-ap1": "utf-8",
         "himawari-rtr1": "shift_jis",
+        "momiji-fw1": "utf-8",
     }
 
 

@@ -19,11 +19,13 @@ class Platform(enum.StrEnum):
 
     CISCO_IOS = "cisco_ios"
     YAMAHA_RTX = "yamaha_rtx"
+    FORTINET = "fortinet"
 
 
 _DRIVER_MODULES: dict[Platform, str] = {
     Platform.CISCO_IOS: "onshi.platforms.cisco_ios",
     Platform.YAMAHA_RTX: "onshi.platforms.yamaha_rtx",
+    Platform.FORTINET: "onshi.platforms.fortinet",
 }
 
 # Other names a vendor's inventory may use for the same platform (netmiko aliases).
@@ -31,6 +33,7 @@ _ALIASES: dict[str, Platform] = {
     "cisco_xe": Platform.CISCO_IOS,
     "ios": Platform.CISCO_IOS,
     "yamaha": Platform.YAMAHA_RTX,
+    "fortigate": Platform.FORTINET,
 }
 
 

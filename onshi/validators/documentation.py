@@ -9,7 +9,7 @@ from importlib import resources
 
 import yaml
 
-from onshi.model import Device, Severity, Status
+from onshi.model import Device, Severity, Status, VpnKind
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, outcome, passed
 from onshi.validators.registry import rule
 from onshi.versions import at_least, in_range
@@ -72,6 +72,7 @@ _FEATURES: dict[str, Callable[[Device], bool]] = {
     "web_ui": lambda device: (
         device.management.web is not None and (device.management.web.http or device.management.web.https)
     ),
+    "ssl_vpn": lambda device: any(vpn.kind is VpnKind.SSL_VPN for vpn in device.vpns),
 }
 
 

@@ -83,6 +83,11 @@ def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
         if result is not None:
             exposed = True
             yield result
+    for interface, services, line in inp.device.management.interface_services:
+        admin = [s for s in services if s in _ADMIN_SERVICES]
+        if admin and interface.lower() in inp.internet_names:
+            exposed = True
+            yield failed("listening_on_internet", [line], interface=interface, services=", ".join(admin))
     if not exposed:
         yield passed("restricted", _restricting_lines(inp))
 
@@ -90,6 +95,7 @@ def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
 _Ports = Callable[[PacketSpace], Any]
 _Exposure = tuple[str, tuple[int, ...], dict[str, str], _Ports]
 _TRANSPORT_PORTS = {"telnet": 23, "ssh": 22, "rlogin": 513}
+_ADMIN_SERVICES = ("https", "http", "ssh", "telnet", "snmp", "fgfm")
 
 
 def _tcp(*ports: int) -> _Ports:

@@ -170,11 +170,13 @@ def peers_authenticate(inp: RuleInput) -> Iterator[Outcome]:
     for key in crypto.peer_keys:
         by_fingerprint[key.secret.fingerprint].append(key.peer)
     problems = False
+    checked = []  # keys whose value could be judged (an encrypted one is `manual`, never a pass)
     for key in crypto.peer_keys:
         secret = key.secret
         if secret.storage is SecretStorage.ENCRYPTED:
             yield manual("psk_encrypted", [key.line], peer=key.peer)
             continue
+        checked.append(key.line)
         sharing = sorted(set(by_fingerprint[secret.fingerprint]) - {key.peer})
         if secret.weak:
             problems = True
@@ -185,9 +187,8 @@ def peers_authenticate(inp: RuleInput) -> Iterator[Outcome]:
         if sharing:
             problems = True
             yield failed("psk_shared", [key.line], peer=key.peer, peers=names(sharing))
-    if not problems:
-        lines = [key.line for key in crypto.peer_keys] + list(crypto.certificate_auth_lines)
-        yield passed("authenticated", lines)
+    if not problems and (checked or crypto.certificate_auth_lines):
+        yield passed("authenticated", [*checked, *crypto.certificate_auth_lines])
 
 
 @rule("VPN-05", Severity.MEDIUM, "SEC-GL II-5(8)", *REFS_CRYPTO)
