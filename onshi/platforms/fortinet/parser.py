@@ -121,7 +121,7 @@ def _interfaces(tree: Tree, bad: list[int]) -> list[Interface]:
             tunnel = TunnelConfig("ipsec", entry.value("interface"), entry.value("remote-gw"), name, None,
                                   entry.lines())  # fmt: skip
             base = found.get(name) or _interface(Node(name, entry.line))
-            found[name] = _replace(base, kind=InterfaceKind.TUNNEL, tunnel=tunnel)
+            found[name] = replace(base, kind=InterfaceKind.TUNNEL, tunnel=tunnel)
     return list(found.values())
 
 
@@ -149,10 +149,6 @@ def _interface(entry: Node) -> Interface:
     )  # fmt: skip
 
 
-def _replace(interface: Interface, **changes: object) -> Interface:
-    return replace(interface, **changes)  # type: ignore[arg-type]
-
-
 def _wan(tree: Tree, interfaces: list[Interface]) -> set[str]:
     roles = tree.block("system interface").entries
     return {i.name for i in interfaces if i.name in roles and roles[i.name].value("role") == "wan"}
@@ -162,7 +158,7 @@ def _with_zone(interface: Interface, zone_of: dict[str, str], outside: set[str],
     """Its zone and NAT side; ``strict-src-check enable`` (strict reverse-path check) on every
     interface is uRPF (FortiOS's default check is loose: any route to the source will do)."""
     nat = NatRole.OUTSIDE if interface.name in outside else NatRole.INSIDE
-    return _replace(interface, zone=zone_of.get(interface.name, interface.name), nat=nat, urpf=strict_rpf)
+    return replace(interface, zone=zone_of.get(interface.name, interface.name), nat=nat, urpf=strict_rpf)
 
 
 def _local_in(tree: Tree, interfaces: list[Interface], zone_of: dict[str, str]) -> dict[str, list[AclEntry]]:
