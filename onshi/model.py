@@ -366,6 +366,7 @@ class VpnEndpoint:
     any_peer: bool
     encrypted: bool
     lines: Lines
+    min_tls: str | None = None  # an SSL-VPN's lowest accepted TLS version ("1.0", "1.2" ...); None: unknown
 
 
 # --- management, accounts, logging, wireless -----------------------------------------------------

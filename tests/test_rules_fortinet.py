@@ -45,6 +45,7 @@ CASES: list[tuple[str, str, Status, list[int], str]] = [
     # SSL-VPN on wan1 with TLS 1.0 (line 130), on a release with exploited SSL-VPN flaws
     ("fw_violations.cfg", "MGMT-04", FAIL, [129, 130, 131, 132, 133, 134, 135], "SSL-VPN vpn ssl settings is open"),
     ("fw_violations.cfg", "MGMT-04", FAIL, [16, 25, 47], "HTTPS management accepts 1.1"),
+    ("fw_violations.cfg", "MGMT-04", FAIL, [129, 130, 131, 132, 133, 134, 135], "accepts TLS 1.0"),
     ("fw_violations.cfg", "VPN-07", FAIL, [129, 130, 131, 132, 133, 134, 135], "not declared in the inventory"),
     ("fw_violations.cfg", "DOC-02", FAIL, [1], "6.4.5 is affected by CVE-2022-42475"),
     ("fw_compliant.cfg", "MGMT-04", PASS, [49], "TLS 1.2, 1.3 only"),

@@ -153,6 +153,8 @@ def tls_versions(inp: RuleInput) -> Iterator[Outcome]:
             yield outcome(Status.FAIL, "ssl_vpn_internet", vpn.lines, severity=Severity.HIGH, name=vpn.name)
         else:
             yield manual("ssl_vpn", vpn.lines, name=vpn.name)
+        if vpn.min_tls in ("1.0", "1.1"):
+            yield failed("ssl_vpn_old_tls", vpn.lines, name=vpn.name, version=vpn.min_tls)
     if not https or web is None:
         return
     if web.tls_versions is not None:

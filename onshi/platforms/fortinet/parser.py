@@ -324,7 +324,9 @@ def _vpns(tree: Tree) -> list[VpnEndpoint]:
                                      entry.lines()))  # fmt: skip
     ssl = tree.block("vpn ssl settings")
     if _ssl_enabled(ssl):
-        found.append(VpnEndpoint(VpnKind.SSL_VPN, "vpn ssl settings", (), True, True, ssl.lines()))
+        # `ssl-min-proto-ver tls1-0`; not written: the release's default (TLS 1.2 since FortiOS 6.2).
+        version = (ssl.value("ssl-min-proto-ver") or "").removeprefix("tls").replace("-", ".") or None
+        found.append(VpnEndpoint(VpnKind.SSL_VPN, "vpn ssl settings", (), True, True, ssl.lines(), version))
     return found
 
 
