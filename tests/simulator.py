@@ -7,7 +7,10 @@ length 0`` and ``terminal width``, ``enable`` with a password, ``show running-co
 version``, paging with ``--More--`` when paging was not turned off. The ``yamaha`` dialect (netmiko
 ``yamaha``): ``RTX1210>`` becoming ``RTX1210#`` after ``administrator`` and its password, ``console
 lines infinity``, ``show config`` (refused before ``administrator``, as on the router) and ``show
-environment``, paging with ``---つづく---``.
+environment``, paging with ``---つづく---``. The ``fortinet`` dialect (netmiko ``fortinet``): ``FGT # ``,
+``get system status`` (VDOMs, version), ``get system console`` (the output mode: ``more`` pages
+with ``--More--``), ``config system console`` / ``set output standard`` refused to a read-only
+profile, ``show full-configuration``.
 
 Fault modes reproduce what collection must survive: a refused connection, a TCP listener that
 never speaks SSH, a wrong password, a connection dropped in the middle of the configuration, a
@@ -33,7 +36,7 @@ from paramiko.common import (
     OPEN_SUCCEEDED,
 )
 
-Dialect = Literal["cisco_ios", "yamaha"]
+Dialect = Literal["cisco_ios", "yamaha", "fortinet"]
 Fault = Literal["none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated"]
 LOOPBACK = "127.0.0.1"
 
@@ -61,6 +64,8 @@ class SimulatedDevice:
     enable_secret: str | None = "Sim-Enable-5822!"
     fault: Fault = "none"
     dialect: Dialect = "cisco_ios"
+    console_output: Literal["more", "standard"] = "standard"  # fortinet: `config system console` output
+    read_only: bool = False  # fortinet: an administrator profile that may not change any setting
     legacy_only: bool = False
     key_name: str = "default"
     port: int = 0
@@ -185,6 +190,8 @@ class _Shell:
 
     def prompt(self) -> str:
         name = self.device.hostname
+        if self.device.dialect == "fortinet":
+            return f"{name} # "
         return f"{name}#" if self.privileged else f"{name}>"
 
     def send(self, text: str) -> None:
@@ -229,6 +236,8 @@ class _Shell:
             return False
         if self.device.dialect == "yamaha":
             return self._yamaha(lowered)
+        if self.device.dialect == "fortinet":
+            return self._fortinet(lowered)
         if lowered == "terminal length 0" or lowered.startswith("terminal width"):
             self.paging = self.paging if self.device.fault == "ignores_paging" else False
         elif lowered == "enable":
@@ -257,6 +266,30 @@ class _Shell:
             self._output(self.device.facts)
         elif command:
             self.send("エラー: コマンドが見つかりません\n")
+        self.send(self.prompt())
+        return True
+
+    def _fortinet(self, command: str) -> bool:
+        answers = {
+            "get system status | grep virtual": "Virtual domain configuration: disable\n",
+            "get system status | grep version": "Version: FortiGate-60F v7.2.8,build1639,240313 (GA.M)\n",
+            "get system console": f"output              : {self.device.console_output}\n",
+        }
+        if command in answers:
+            self.send(answers[command])
+        elif command == "config system console" and self.device.read_only:
+            self.send("Command fail. Return code -37\n")
+        elif command == "set output standard" and not self.device.read_only:
+            self.device.console_output = "standard"
+        elif command == "set output more" and not self.device.read_only:
+            self.device.console_output = "more"
+        elif command == "show full-configuration":
+            self.paging = self.device.console_output == "more"
+            return self._configuration()
+        elif command == "get system status":
+            self._output(self.device.facts)
+        elif command and command not in ("config system console", "end"):
+            self.send("Unknown action 0\n")
         self.send(self.prompt())
         return True
 

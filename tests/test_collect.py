@@ -273,3 +273,40 @@ def test_a_yamaha_router_that_cannot_be_read_is_a_clear_error(
     assert result.exit_code == 2
     assert reason in result.output
     assert not (tmp_path / "out" / "rtx.cfg").exists()
+
+
+# --- FortiGate: netmiko's `fortinet` driver, with a read-only administrator profile ------------------------
+
+FORTI_CONFIG = (FIXTURES / "fortinet" / "fw_compliant.cfg").read_text(encoding="utf-8")
+FORTI_STATUS = (FIXTURES / "fortinet" / "collect" / "get_system_status_60f.txt").read_text(encoding="utf-8")
+
+
+def start_fortigate(devices: list[SimulatedDevice], **options: Any) -> SimulatedDevice:
+    # netmiko offers a FortiGate only the SHA-1 key exchanges FortiOS has long spoken (legacy_only).
+    device = SimulatedDevice(FORTI_CONFIG, FORTI_STATUS, hostname="momiji-fw1", dialect="fortinet", read_only=True,
+                             enable_secret=None, legacy_only=True, **options).start()  # fmt: skip
+    devices.append(device)
+    return device
+
+
+def test_a_fortigate_is_collected_with_a_read_only_profile(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    """With the console's output already `standard` (set once by a read-write administrator),
+    netmiko changes nothing, so a read-only profile collects the whole configuration."""
+    device = start_fortigate(devices)
+    folder = inventory(tmp_path, {"momiji-fw1": device}, platform="fortinet", group="clinic_momiji")
+    result = collect(folder, tmp_path, "--accept-new-host-keys")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "momiji-fw1.cfg").read_bytes() == FORTI_CONFIG.encode("utf-8")
+    facts = json.loads((tmp_path / "out" / "momiji-fw1.json").read_text(encoding="utf-8"))["facts"]
+    assert (facts["model"], facts["os_version"], facts["serial"]) == ("FortiGate-60F", "7.2.8", "FGT60FTK21000123")
+    assert device.console_output == "standard"  # nothing was changed on the device
+
+
+def test_a_read_only_fortigate_that_pages_is_a_clear_error(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    """Output mode `more` and a profile that may not change it: the paged output is refused by name."""
+    device = start_fortigate(devices, console_output="more")
+    folder = inventory(tmp_path, {"momiji-fw1": device}, platform="fortinet", group="clinic_momiji")
+    result = collect(folder, tmp_path, "--accept-new-host-keys")
+    assert result.exit_code == 2
+    assert "pages its output ('--More--')" in result.output
+    assert not (tmp_path / "out" / "momiji-fw1.cfg").exists()

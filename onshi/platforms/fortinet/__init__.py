@@ -1,11 +1,14 @@
 """Fortinet FortiGate (FortiOS 5.x to 7.x): ``show`` / ``show full-configuration``.
 
-Not built yet, refused loudly rather than done silently: baseline templates (onshi ships no
-``fortinet/firewall.j2``) and remediation commands (``drift`` raises :class:`NotSupportedYet`).
+Collection runs netmiko's ``fortinet`` driver; with the console's output already ``standard`` it
+changes nothing on the device, so a read-only administrator collects (README). Not built yet,
+refused loudly rather than done silently: baseline templates (onshi ships no ``fortinet/firewall.j2``)
+and remediation commands (``drift`` raises :class:`NotSupportedYet`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,10 @@ from onshi.model import Device
 from onshi.platforms.base import DeviceFacts
 from onshi.platforms.fortinet.parser import _HEADER, parse
 from onshi.platforms.fortinet.secrets import mask_line_blind
+
+_STATUS_VERSION = re.compile(r"^Version:\s*(\S+)\s+v(\d+\.\d+\.\d+)", re.MULTILINE)
+_STATUS_SERIAL = re.compile(r"^Serial-Number:\s*(\S+)", re.MULTILINE)
+_STATUS_HOSTNAME = re.compile(r"^Hostname:\s*(\S+)", re.MULTILINE)
 
 
 class NotSupportedYet(NotImplementedError):
@@ -49,8 +56,18 @@ class FortinetDriver:
         return config.rstrip().endswith("end")
 
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
+        """``get system status``: ``Version: FortiGate-60F v7.2.8,build1639,…``, ``Serial-Number``,
+        ``Hostname``; the configuration header when the status is missing."""
+        status = outputs.get("get system status", "")
+        version = _STATUS_VERSION.search(status)
         header = _HEADER.search(outputs.get("show full-configuration", ""))
-        return DeviceFacts(model=header[1] if header else None)
+        serial, hostname = _STATUS_SERIAL.search(status), _STATUS_HOSTNAME.search(status)
+        return DeviceFacts(
+            model=version[1] if version else (header[1] if header else None),
+            os_version=version[2] if version else None,
+            serial=serial[1] if serial else None,
+            hostname=hostname[1] if hostname else None,
+        )
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
         raise jinja2.TemplateNotFound(f"fortinet/{role}.j2")  # onshi ships no FortiGate baseline yet
