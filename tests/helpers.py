@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from onshi.analysis.network import DeviceNetwork
+from onshi.analysis.packets import Packet
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
-from onshi.policy import FacilityPolicy, HostData
+from onshi.policy import DEVICE, FacilityPolicy, HostData
 from onshi.sources import read_config_file
 
 TESTS = Path(__file__).parent
@@ -79,3 +81,21 @@ def only(report: AuditReport, rule: str, status: Status, host: str | None = None
     matching = [f for f in findings(report, rule, host) if f.status is status]
     assert len(matching) == 1, [(f.status, f.message.en) for f in findings(report, rule, host)]
     return matching[0]
+
+
+def assert_case(report: AuditReport, rule: str, status: Status, lines: list[int], phrase: str) -> None:
+    """A finding of ``rule`` with ``status`` whose English message says ``phrase`` cites exactly ``lines``."""
+    matching = [f for f in findings(report, rule) if f.status is status and phrase in f.message.en]
+    assert matching, [(f.status, f.message.en) for f in findings(report, rule)]
+    assert evidence_lines(matching[0]) == lines
+
+
+def assert_forwarded_only_to(
+    network: DeviceNetwork, zone: str, packet: Packet, expected: str | None, config: str
+) -> None:
+    """The engine's exact answer from ``zone`` holds ``packet`` for ``expected`` and no other zone."""
+    for destination in [*network.zones(), DEVICE]:
+        reach = network.reach(zone, destination)
+        assert reach.exact, reach.reasons
+        in_set = network.space.contains(reach.packets, packet)
+        assert in_set == (destination == expected), (config, packet, destination, expected)

@@ -15,7 +15,7 @@ from onshi.model import Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.policy import FacilityPolicy
 from onshi.sources import ConfigText
-from tests.helpers import SAMPLE_INVENTORY, audit_fixture, evidence_lines, findings, fixture_path
+from tests.helpers import SAMPLE_INVENTORY, assert_case, audit_fixture, findings, fixture_path
 
 FAIL, PASS, MANUAL = Status.FAIL, Status.PASS, Status.MANUAL
 LEDGER = {"model": "FG-60F", "serial": "FGT60FTK21000123", "location": "受付 ラック"}
@@ -81,9 +81,7 @@ def _report(fixture: str) -> AuditReport:
 
 @pytest.mark.parametrize(("fixture", "rule", "status", "lines", "phrase"), CASES)
 def test_rule_on_fortigate_config(fixture: str, rule: str, status: Status, lines: list[int], phrase: str) -> None:
-    matching = [f for f in findings(_report(fixture), rule) if f.status is status and phrase in f.message.en]
-    assert matching, [(f.status, f.message.en) for f in findings(_report(fixture), rule)]
-    assert evidence_lines(matching[0]) == lines
+    assert_case(_report(fixture), rule, status, lines, phrase)
 
 
 def test_the_compliant_fortigate_fails_no_rule() -> None:

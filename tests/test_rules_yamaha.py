@@ -15,7 +15,7 @@ from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms.yamaha_rtx.parser import parse
 from onshi.policy import FacilityPolicy
 from onshi.sources import ConfigText
-from tests.helpers import CLINIC_POLICY, audit_fixture, evidence_lines, findings, fixture_path
+from tests.helpers import CLINIC_POLICY, assert_case, audit_fixture, evidence_lines, findings, fixture_path
 
 FAIL, PASS, MANUAL = Status.FAIL, Status.PASS, Status.MANUAL
 POLICY = {**CLINIC_POLICY, "min_os_versions": {"yamaha_rtx": "14.01.38"}}
@@ -96,9 +96,7 @@ def _report(fixture: str) -> AuditReport:
 
 @pytest.mark.parametrize(("fixture", "rule", "status", "lines", "phrase"), CASES)
 def test_rule_on_yamaha_config(fixture: str, rule: str, status: Status, lines: list[int], phrase: str) -> None:
-    matching = [f for f in findings(_report(fixture), rule) if f.status is status and phrase in f.message.en]
-    assert matching, [(f.status, f.message.en) for f in findings(_report(fixture), rule)]
-    assert evidence_lines(matching[0]) == lines
+    assert_case(_report(fixture), rule, status, lines, phrase)
 
 
 def test_the_compliant_router_fails_no_rule() -> None:

@@ -65,11 +65,12 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
     zone_of = zone_names(tree, [i.name for i in interfaces])
     vips, nat = _vips(tree, bad)
     v4, v6 = address_tables(tree, vips)
-    rules = firewall(tree, zone_of, Objects(v4, v6, service_table(tree)), _local_in(tree, interfaces, zone_of))
+    access = _allowaccess(tree, interfaces)
+    rules = firewall(tree, zone_of, Objects(v4, v6, service_table(tree)), _local_in(tree, access, zone_of))
     outside = {rule.outside_interface for rule in nat if rule.outside_interface} | _wan(tree, interfaces)
     strict = tree.block("system settings").value("strict-src-check") == "enable"
     interfaces = [_with_zone(i, zone_of, outside, strict) for i in interfaces]
-    management, trusthosts = _management(tree, interfaces, bad)
+    management, trusthosts = _management(tree, access, bad)
     routes = _routes(tree, bad)
     unrecognized = sorted({*tree.bad_lines, *rules.unmodelled_lines, *bad})
     return Device(
@@ -161,22 +162,30 @@ def _with_zone(interface: Interface, zone_of: dict[str, str], outside: set[str],
     return replace(interface, zone=zone_of.get(interface.name, interface.name), nat=nat, urpf=strict_rpf)
 
 
-def _local_in(tree: Tree, interfaces: list[Interface], zone_of: dict[str, str]) -> dict[str, list[AclEntry]]:
+Allowaccess = tuple[tuple[str, tuple[str, ...], int], ...]  # (interface, services, line)
+
+
+def _allowaccess(tree: Tree, interfaces: list[Interface]) -> Allowaccess:
+    """What each interface answers itself (``allowaccess``), read once for the firewall and management."""
+    entries = tree.block("system interface").entries
+    return tuple(
+        (i.name, entry.values("allowaccess"), entry.line_of("allowaccess") or entry.line)
+        for i in interfaces
+        if (entry := entries.get(i.name)) is not None and entry.values("allowaccess")
+    )
+
+
+def _local_in(tree: Tree, allowaccess: Allowaccess, zone_of: dict[str, str]) -> dict[str, list[AclEntry]]:
     """Per zone, what reaches the FortiGate itself: ``allowaccess``, IKE where a VPN terminates, the
     SSL-VPN port where it listens (from any source: trusthosts are judged by the management rules)."""
     system = tree.block("system global")
-    entries = tree.block("system interface").entries
     found: dict[str, list[AclEntry]] = {}
-    for interface in interfaces:
-        entry = entries.get(interface.name)
-        if entry is None:
-            continue
-        zone = zone_of.get(interface.name, interface.name)
-        for access in entry.values("allowaccess"):
+    for name, services, line in allowaccess:
+        for access in services:
             if access in ACCESS:
                 protocol, key, default = ACCESS[access]
                 port = int(system.value(key, str(default)) or default) if key else default
-                found.setdefault(zone, []).append(_to_device(protocol, port, entry.line_of("allowaccess") or 0))
+                found.setdefault(zone_of.get(name, name), []).append(_to_device(protocol, port, line))
     for block in ("vpn ipsec phase1-interface", "vpn ipsec phase1"):
         for entry in tree.block(block).entries.values():
             zone = zone_of.get(entry.value("interface") or "", entry.value("interface") or "")
@@ -333,15 +342,12 @@ def _vpns(tree: Tree) -> list[VpnEndpoint]:
 # --- management, accounts, logging --------------------------------------------------------------------------
 
 
-def _management(tree: Tree, interfaces: list[Interface], bad: list[int]) -> tuple[Management, list[Acl]]:
+def _management(tree: Tree, allowaccess: Allowaccess, bad: list[int]) -> tuple[Management, list[Acl]]:
     system = tree.block("system global")
-    entries = tree.block("system interface").entries
     opened: dict[str, list[int]] = {}  # allowaccess service → the lines that open it
-    for interface in interfaces:
-        entry = entries.get(interface.name)
-        for access in entry.values("allowaccess") if entry is not None else ():
-            assert entry is not None
-            opened.setdefault(access, []).append(entry.line_of("allowaccess") or entry.line)
+    for _, services, line in allowaccess:
+        for access in services:
+            opened.setdefault(access, []).append(line)
     trusthosts = _trusthosts(tree, bad)
     restriction = trusthosts.name if trusthosts else None
     lockout = system.line_of("admin-lockout-threshold") or system.line
@@ -358,11 +364,7 @@ def _management(tree: Tree, interfaces: list[Interface], bad: list[int]) -> tupl
         usb_disabled_lines=_usb_off(tree),
         usb_control_supported=True,
         upnp_supported=False,
-        interface_services=tuple(
-            (name, entry.values("allowaccess"), entry.line_of("allowaccess") or entry.line)
-            for name, entry in entries.items()
-            if entry.values("allowaccess")
-        ),
+        interface_services=allowaccess,
     )
     return management, [trusthosts] if trusthosts else []
 

@@ -49,7 +49,6 @@ class Node:
 class Tree:
     root: Node
     bad_lines: list[int]
-    understood: set[int]
 
     def block(self, path: str) -> Node:
         """The block ``config <path>`` (merged over VDOMs); an empty one when absent."""
@@ -90,14 +89,12 @@ def parse_tree(text: str) -> Tree:
     root = Node("", 0)
     stack: list[Node] = [root]
     bad: list[int] = []
-    understood: set[int] = set()
     raw = text.splitlines()
     index = 0
     while index < len(raw):
         number, line = index + 1, raw[index].strip()
         index += 1
         if not line or line.startswith("#"):
-            understood.add(number)
             continue
         try:
             tokens = words(line)
@@ -108,18 +105,15 @@ def parse_tree(text: str) -> Tree:
                 index += 1
                 try:
                     tokens = words(joined)
-                    understood.update(range(number, index + 1))
                     break
                 except _Unbalanced:
                     continue
             else:
                 bad.extend(range(number, len(raw) + 1))
                 break
-        if _apply(stack, tokens, number):
-            understood.add(number)
-        else:
+        if not _apply(stack, tokens, number):
             bad.append(number)
-    return Tree(root, bad, understood)
+    return Tree(root, bad)
 
 
 _TRANSPARENT = ("vdom", "global")  # `config vdom` / `config global`: their contents are the device's

@@ -44,7 +44,6 @@ _ACCESS_TUNNELS = frozenset({"map-e", "ipip"})
 _HEADER = re.compile(r"^#\s*(RTX\S*|NVR\S*|FWX\S*|RT\S*)\s+Rev\.(\S+)")
 _HEREDOC = re.compile(r"<<\s*(\S+)\s*$")
 _PROMPT = re.compile(r"^\S*\s*[>#]\s*show\s+config")
-_DEFAULT_TIMER = 300  # seconds: `login timer` default
 
 
 def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
