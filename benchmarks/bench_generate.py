@@ -26,7 +26,8 @@ _SECRET_VARIABLES = ("AOBA_PPPOE_PASSWORD", "AOBA_ENABLE_SECRET", "AOBA_ADMIN_SE
                      "SAKURA_ENABLE_SECRET", "SAKURA_ADMIN_SECRET", "SAKURA_VENDOR_SECRET",
                      "KAEDE_PPPOE_PASSWORD", "KAEDE_ENABLE_SECRET", "KAEDE_ADMIN_SECRET", "KAEDE_AP_ENABLE_SECRET",
                      "KAEDE_AP_ADMIN_SECRET", "KAEDE_RADIUS_KEY", "KAEDE_GUEST_PSK", "HIMAWARI_PPPOE_PASSWORD",
-                     "HIMAWARI_CLAIMS_PSK")  # fmt: skip
+                     "HIMAWARI_CLAIMS_PSK", "MOMIJI_PPPOE_PASSWORD", "MOMIJI_CLAIMS_PSK", "MOMIJI_ADMIN_SECRET",
+                     "MOMIJI_STAFF_SECRET", "MOMIJI_VENDOR_SECRET", "MOMIJI_GUEST_PSK")  # fmt: skip
 # Yamaha takes its own `encrypted` form of a password (32 characters), which onshi cannot compute.
 _ENCRYPTED_VARIABLES = ("HIMAWARI_ADMINISTRATOR_ENCRYPTED", "HIMAWARI_KATO_ENCRYPTED", "HIMAWARI_SUZUKI_ENCRYPTED")
 # Distinct values: the generator refuses one secret on two devices (AUTH-05).

@@ -4,6 +4,7 @@ forward exactly the declared flows; invalid input writes nothing; output matches
 from __future__ import annotations
 
 import ipaddress
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typer.testing import CliRunner
 
 from onshi.cli import app
 from onshi.generate.build import GenerateErrors, generate
+from onshi.generate.filters import PRIVATE
 from onshi.generate.plan import GenerateError, plan_baseline
 from onshi.generate.roles import plan_host
 from onshi.generate.variables import BaselineVars
@@ -22,6 +24,7 @@ from onshi.inventory import HostEntry, load_inventory
 from onshi.model import Status
 from onshi.pipeline import DeviceJob, audit
 from onshi.platforms import get_driver
+from onshi.platforms.fortinet.baseline import sh2_matches
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy, HostData
 from onshi.sources import ConfigText
 from onshi.tasks.generate import render_with_nornir
@@ -30,7 +33,7 @@ from onshi.validators.reachability import flow_set, network_of, new_connections
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
 
 GOLDEN = FIXTURES / "cisco_ios" / "golden"
-PLATFORM_OF = {"himawari-rtr1": "yamaha_rtx"}  # the sample's other generated hosts are Cisco
+PLATFORM_OF = {"himawari-rtr1": "yamaha_rtx", "momiji-fw1": "fortinet"}  # the others are Cisco
 SAMPLE_SECRETS = {
     "AOBA_PPPOE_PASSWORD": "pppoe-Secret-1",
     "AOBA_ENABLE_SECRET": "enable-Secret-2",
@@ -52,10 +55,18 @@ SAMPLE_SECRETS = {
     "HIMAWARI_ADMINISTRATOR_ENCRYPTED": "Qz8Lm2Vx5Bn7Cd1Fg4Hj6Kl9Pw3Rt0Ys",
     "HIMAWARI_KATO_ENCRYPTED": "Ab3De5Gh7Jk9Mn1Pq2St4Vw6Yz8Bc0Ef",
     "HIMAWARI_SUZUKI_ENCRYPTED": "Xy1Wv3Ut5Sr7Qp9On2Ml4Kj6Ih8Gf0Ed",
+    "MOMIJI_PPPOE_PASSWORD": "Momiji-Pppoe-17",
+    "MOMIJI_CLAIMS_PSK": "claims-Psk-18-Momiji",
+    "MOMIJI_ADMIN_SECRET": "admin-Secret-19",
+    "MOMIJI_STAFF_SECRET": "staff-Secret-20",
+    "MOMIJI_VENDOR_SECRET": "vendor-Secret-21",
+    "MOMIJI_GUEST_PSK": "guest-Passphrase-22",
 }
-GENERATED = {"sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1", "himawari-rtr1"}
-# Secrets Yamaha keeps as given: its encrypted forms, and the PPPoE password and IKE key it must send.
-STORED_AS_GIVEN = {"himawari-rtr1": ("HIMAWARI_",)}
+GENERATED = {"sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1", "himawari-rtr1", "momiji-fw1"}
+# Secrets written as given: Yamaha's encrypted forms, and the keys a device must send (Yamaha keeps them
+# in clear; FortiOS encrypts them with its own key when the config is loaded). Passwords are hashed.
+STORED_AS_GIVEN = {"himawari-rtr1": ("HIMAWARI_",),
+                   "momiji-fw1": ("MOMIJI_PPPOE", "MOMIJI_CLAIMS_PSK", "MOMIJI_GUEST_PSK")}  # fmt: skip
 
 
 def test_sample_generates_configs_that_pass_every_rule(tmp_path: Path) -> None:
@@ -310,12 +321,12 @@ def test_random_policies_generate_configs_forwarding_exactly_the_declared_flows(
         _assert_replies_unfiltered(inp)
 
 
-def _generated_without_fail(platform: str, drawn: Drawn) -> RuleInput:
+def _generated_without_fail(platform: str, drawn: Drawn, role: str = "edge_router") -> RuleInput:
     """Plan, render and audit the drawn facility: every line understood, no rule failing."""
     policy = FacilityPolicy.model_validate(drawn[0])
-    plan = plan_baseline("r1", policy, BaselineVars.model_validate(drawn[1]), SAMPLE_SECRETS, drawn[2])
-    text = get_driver(platform).render_baseline(plan, "edge_router")
-    data = HostData.model_validate({"role": "edge_router", "vpn_interfaces": drawn[2]})
+    data = HostData.model_validate({"role": role, "vpn_interfaces": drawn[2], "baseline": drawn[1]})
+    plan = plan_host(HostEntry("r1", platform, "f", policy, data), SAMPLE_SECRETS)
+    text = get_driver(platform).render_baseline(plan, role)
     report = audit([DeviceJob("r1", platform, ConfigText(text, "r1.cfg", "utf-8"), facility="f", policy=policy,
                               host_data=data)])  # fmt: skip
     assert report.devices[0].unrecognized == (), text
@@ -346,6 +357,33 @@ def test_random_policies_generate_yamaha_configs_forwarding_exactly_the_declared
     # Flows from a closed network into segments are refused on Yamaha (a clear error, tested below).
     assume(not any(f["from"] == "claims" for f in yamaha[0]["flows"]))
     _assert_exactly_declared(_generated_without_fail("yamaha_rtx", yamaha))
+
+
+def _as_fortigate(drawn: Drawn) -> Drawn:
+    """The same facility on a FortiGate: segments as VLANs of internal, the line on wan1, IKE keys and
+    the guest SSIDs' passphrases from the environment, served by the FortiGate's own access points."""
+    policy, variables, _ = drawn
+    for segment in policy["segments"]:
+        if segment["kind"] in ("guest_wifi", "staff_wifi"):
+            segment["ssids"] = [f"{segment['name'].upper()}-SSID"]
+    fortigate = {
+        "lan_interface": "internal", "uplink": {**variables["uplink"], "interface": "wan1"},
+        "vlans": variables["vlans"], "tunnels": variables["tunnels"],
+        "psk_env": {"claims": "MOMIJI_CLAIMS_PSK", "vendor": "HIMAWARI_VENDOR_PSK"},
+        "enable_secret_env": "MOMIJI_ADMIN_SECRET",
+        "users": [{"name": "clinic-admin", "secret_env": "MOMIJI_STAFF_SECRET"},
+                  {"name": "vendor-maint", "secret_env": "MOMIJI_VENDOR_SECRET"}],
+        "wifi": {"psk_env": {"GUEST_WIFI-SSID": "MOMIJI_GUEST_PSK"},
+                 "radius": {"address": "192.168.10.20", "key_env": "KAEDE_RADIUS_KEY"}},
+    }  # fmt: skip
+    return policy, fortigate, {}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(policies())
+def test_random_policies_generate_fortigate_configs_forwarding_exactly_the_declared_flows(drawn: Drawn) -> None:
+    assume(drawn[0]["connection"] == "ipsec_ike")  # the closed network (NGN IPv6 IPoE) is refused: tested below
+    _assert_exactly_declared(_generated_without_fail("fortinet", _as_fortigate(drawn), "firewall"))
 
 
 def test_yamaha_refuses_what_it_cannot_generate() -> None:
@@ -409,6 +447,9 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
                 allowed |= flow_set(sp, flow)
             if destination != DEVICE:  # what the device itself receives is the MGMT rules' question
                 assert sp.is_empty(forwarded & ~allowed), (source, destination, sp.example(forwarded & ~allowed))
+            if destination == INTERNET:  # the internet is public addresses: private ones never leave
+                leaked = forwarded & sp.networks("dst", list(PRIVATE))
+                assert sp.is_empty(leaked), (source, sp.example(leaked))
             for flow in declared:
                 # The router's own addresses are the device, not the segment behind them.
                 target = (sp.networks("dst", [ipaddress.ip_network(g) for g in gateways[source]])
@@ -482,8 +523,9 @@ def test_a_config_that_fails_a_rule_is_not_written(tmp_path: Path, monkeypatch: 
                                       "--templates", str(templates)])  # fmt: skip
     assert result.exit_code == 1
     assert "aoba-rtr1: NOT written: MGMT-01 fail:" in result.output
-    # The Cisco routers' configs fail; the AP's and the Yamaha router's (onshi's own template) pass.
-    assert sorted(p.name for p in out.iterdir()) == ["himawari-rtr1.cfg", "kaede-ap1.cfg"]
+    # The Cisco routers' configs fail; the AP's, the Yamaha router's and the FortiGate's (onshi's own
+    # templates) pass.
+    assert sorted(p.name for p in out.iterdir()) == ["himawari-rtr1.cfg", "kaede-ap1.cfg", "momiji-fw1.cfg"]
 
 
 # --- access points ----------------------------------------------------------------------------------------
@@ -523,3 +565,48 @@ def test_the_access_point_hides_internal_ssids_and_stores_no_secret_in_clear(tmp
     wlan = [f for f in result.report.findings if f.host == "kaede-ap1" and f.rule.startswith("WLAN")]
     assert {f.status for f in wlan} == {Status.PASS, Status.NOT_APPLICABLE}  # WLAN-03 asks nothing of a guest SSID
     assert {f.rule for f in wlan if f.status is Status.PASS} == {"WLAN-01", "WLAN-02", "WLAN-03", "WLAN-04", "WLAN-05"}
+
+
+# --- FortiGate --------------------------------------------------------------------------------------------
+
+_MOMIJI = load_inventory(SAMPLE_INVENTORY).host("momiji-fw1")
+
+
+def _momiji(policy: dict[str, Any], baseline: dict[str, Any]) -> str:
+    """The sample FortiGate's baseline with the policy and variables changed."""
+    data = _MOMIJI.data.model_dump(mode="json")
+    data["baseline"] = {**data["baseline"], **baseline}
+    facility = FacilityPolicy.model_validate({**_policy_data("momiji-fw1"), **policy})
+    entry = HostEntry(_MOMIJI.name, _MOMIJI.platform, _MOMIJI.facility, facility, HostData.model_validate(data))
+    return get_driver("fortinet").render_baseline(plan_host(entry, SAMPLE_SECRETS), "firewall")
+
+
+@pytest.mark.parametrize(
+    ("policy", "baseline", "field"),
+    [
+        ({}, {"users": [{"name": "admin", "secret_env": "MOMIJI_STAFF_SECRET"}]}, "baseline.users"),
+        ({"flows": [{"from": "mgmt", "to": "device", "protocol": "tcp", "ports": [80]}]}, {},
+         "facility.flows (mgmt to device)"),
+        ({}, {"psk_env": {}}, "baseline.psk_env.claims"),
+        ({}, {"wifi": {"psk_env": {}}}, "baseline.wifi.psk_env.MOMIJI-GUEST"),
+        ({"segments": [{"name": "onshi", "kind": "onshi", "level": "high", "ipv4": ["192.168.10.0/24"],
+                        "ipv6": ["2001:db8:1::/64"]}], "flows": [], "management_sources": []},
+         {"vlans": {"onshi": 10}, "wifi": None}, "facility.segments[onshi].ipv6"),
+    ],
+)  # fmt: skip
+def test_fortigate_input_the_template_cannot_express_is_one_clear_error(
+    policy: dict[str, Any], baseline: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(GenerateError) as raised:
+        _momiji(policy, baseline)
+    assert raised.value.field == field
+
+
+def test_fortigate_admin_passwords_are_sh2_hashes_of_the_environment_values() -> None:
+    text = _momiji({}, {})
+    hashes = re.findall(r"set password ENC (SH2\S+)", text)
+    assert len(hashes) == 3
+    for stored, variable in zip(hashes, ("MOMIJI_ADMIN_SECRET", "MOMIJI_STAFF_SECRET", "MOMIJI_VENDOR_SECRET"),
+                                strict=True):  # fmt: skip
+        assert sh2_matches(stored, SAMPLE_SECRETS[variable])
+    assert "set trusthost1 192.168.99.0 255.255.255.0" in text

@@ -118,7 +118,7 @@ def test_cli_writes_the_runbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert (tmp_path / "aoba-rtr1.isolate.cfg").read_text(encoding="utf-8").endswith("  shutdown\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == [  # not the access point: it has no external network
         f"{host}.{kind}.cfg"
-        for host in ("aoba-rtr1", "himawari-rtr1", "kaede-rtr1", "sakura-rtr1")
+        for host in ("aoba-rtr1", "himawari-rtr1", "kaede-rtr1", "momiji-fw1", "sakura-rtr1")
         for kind in ("isolate", "restore")
     ]
 
@@ -136,3 +136,18 @@ def test_isolating_a_yamaha_router_cuts_the_internet_and_keeps_the_claims_tunnel
         assert runbook.cut == ("pp select 1", "pp disable 1", "pp select none", "tunnel select 10",
                                "tunnel disable 10", "tunnel select none")  # fmt: skip
         assert runbook.restore == tuple(line.replace("disable", "enable") for line in runbook.cut)
+
+
+@pytest.mark.parametrize("kept", [(), ("claims",)])
+def test_isolating_a_fortigate_deletes_the_policies_of_what_is_cut(kept: tuple[str, ...]) -> None:
+    """The cut deletes the internet's and the cut tunnels' policies (no policy, no path) and, with no
+    tunnel kept, shuts wan1; the restore brings back the same policies in the baseline's order."""
+    runbook, reach = _isolated_keeping(kept, "momiji-fw1")
+    assert reach["office", "guest_wifi"] == (False, True)
+    cut = [line.strip() for line in runbook.cut]
+    assert ("set status down" in cut) == (not kept)
+    deleted = {line.removeprefix("delete ") for line in cut if line.startswith("delete ")}
+    assert deleted == ({"2", "3", "4", "5"} if kept else {"1", "2", "3", "4", "5"})
+    restore = [line.strip() for line in runbook.restore]
+    assert all(f"edit {number}" in restore for number in deleted)
+    assert ("unset status" in restore) == (not kept)

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from onshi.cli import app
 from onshi.generate.build import generate, plan_inventory, render
+from onshi.generate.drift import Drift
 from onshi.generate.plan import SecretValue
 from onshi.generate.verify import Verification, verify
 from onshi.inventory import load_inventory
@@ -19,6 +20,7 @@ from onshi.model import Status
 from onshi.pipeline import audit
 from onshi.platforms import get_driver
 from onshi.platforms.cisco_ios.baseline import type9_salted
+from onshi.platforms.fortinet.baseline import sh2, sh2_matches
 from onshi.report.drift import drift_text
 from onshi.sources import ConfigText, SnapshotSource, read_config_file
 from onshi.tasks.audit import job
@@ -80,9 +82,9 @@ def test_generated_config_is_in_sync_with_itself(tmp_path: Path) -> None:
     results = verify(inventory, running, SAMPLE_SECRETS)
     assert [(r.host, r.drift is not None and r.drift.in_sync) for r in results] == [
         ("sakura-rtr1", True), ("aoba-rtr1", True), ("kaede-rtr1", True), ("kaede-ap1", True),
-        ("himawari-rtr1", True),
+        ("himawari-rtr1", True), ("momiji-fw1", True),
     ]  # fmt: skip
-    assert drift_text(results).count("in sync with its intended config") == 5
+    assert drift_text(results).count("in sync with its intended config") == 6
 
 
 def test_drift_text_masks_secrets() -> None:
@@ -168,13 +170,8 @@ def test_the_pharmacy_moves_from_interface_acls_to_the_zone_based_firewall_never
 def test_the_yamaha_clinic_is_remediated_to_its_baseline_with_zero_fail() -> None:
     """The RTX snapshot with its five violations, the remediation applied (as the drift predicts it):
     in sync with the intended config, and the audit of the result fails nothing."""
-    inventory = load_inventory(SAMPLE_INVENTORY)
-    entry = inventory.host("himawari-rtr1")
-    running = read_config_file(SAMPLE_INVENTORY / "configs" / "himawari-rtr1.cfg")
-    (result,) = [r for r in verify(inventory, {"himawari-rtr1": running}, SAMPLE_SECRETS) if r.host == entry.name]
-    assert result.drift is not None
-    assert not result.drift.in_sync
-    commands = result.drift.remediation
+    drift = _drift_of_sample("himawari-rtr1")
+    commands = drift.remediation
     assert "no telnetd host" in commands
     assert "tunnel disable 1" in commands
     assert "nat descriptor masquerade static 1000 3 192.168.99.1 esp" in commands  # replaces the RDP forward
@@ -184,7 +181,75 @@ def test_the_yamaha_clinic_is_remediated_to_its_baseline_with_zero_fail() -> Non
     assert all(i < first_list for i, c in enumerate(commands) if c.startswith("ip filter "))
     last_list = max(i for i, c in enumerate(commands) if " secure filter " in c)
     assert all(i > last_list for i, c in enumerate(commands) if c.startswith("no ip filter "))
-    (plan,) = [plan for host, plan in plan_inventory(inventory, SAMPLE_SECRETS) if host.name == entry.name]
-    assert get_driver("yamaha_rtx").drift(render(entry, plan, ()), result.drift.predicted).in_sync
-    report = audit([job(entry, ConfigText(result.drift.predicted, "predicted.cfg", "utf-8"), None)])
+    _assert_remediated("himawari-rtr1", drift)
+
+
+def _drift_of_sample(host: str) -> Drift:
+    """The drift of the host's sample snapshot from its baseline: there is some."""
+    running = read_config_file(SAMPLE_INVENTORY / "configs" / f"{host}.cfg")
+    (result,) = [r for r in verify(load_inventory(SAMPLE_INVENTORY), {host: running}, SAMPLE_SECRETS) if r.host == host]
+    assert result.drift is not None
+    assert not result.drift.in_sync
+    return result.drift
+
+
+def _assert_remediated(host: str, drift: Drift) -> None:
+    """The running config with the remediation applied (as the drift predicts it) is in sync with the
+    baseline, and its audit understands every line and fails nothing."""
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    entry = inventory.host(host)
+    (plan,) = [plan for found, plan in plan_inventory(inventory, SAMPLE_SECRETS) if found.name == host]
+    assert get_driver(entry.platform).drift(render(entry, plan, ()), drift.predicted).in_sync
+    report = audit([job(entry, ConfigText(drift.predicted, "predicted.cfg", "utf-8"), None)])
+    assert report.devices[0].unrecognized == ()
     assert [(f.rule, f.message.en) for f in report.findings if f.status is Status.FAIL] == []
+
+
+def test_fortigate_remediation_deletes_what_the_baseline_lacks_and_orders_the_policies() -> None:
+    """The sample FortiGate: the RDP VIP and its policy deleted (the accept first, the VIP after it),
+    ports giving up their addresses before the VLANs take them, policies moved into the baseline's
+    order; applied, the config is in sync and passes the audit. Keys FortiOS stores encrypted are
+    reported as unverified, never entered again or called in sync."""
+    drift = _drift_of_sample("momiji-fw1")
+    commands = [line.strip() for line in drift.remediation]
+    vip_policy = commands.index("delete 6")
+    assert vip_policy < commands.index("delete rdp-receipt")
+    assert vip_policy < commands.index("edit vlan10")  # no moment with the RDP forward and the new VLANs
+    assert commands.index("unset ip") < commands.index("set ip 192.168.10.1 255.255.255.0")
+    assert [c for c in commands if c.startswith("move ")] == ["move 2 after 1", "move 3 after 2"]
+    assert commands[:4] == ["config system interface", "edit wan1", "unset allowaccess", "next"]  # telnet first
+    assert not any("psksecret" in c or "Momiji" in c for c in commands)
+    assert any("psksecret" in line for line in drift.unverified)
+    _assert_remediated("momiji-fw1", drift)
+
+
+def test_fortigate_admin_hashes_of_unchanged_passwords_are_kept() -> None:
+    """A running SH2 hash of the same password is kept (no drift); another password gets a new one."""
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    entry = inventory.host("momiji-fw1")
+    (plan,) = [plan for host, plan in plan_inventory(inventory, SAMPLE_SECRETS) if host.name == entry.name]
+    stored = sh2(SAMPLE_SECRETS["MOMIJI_STAFF_SECRET"], b"123456789012")
+    running = f'config system admin\n    edit "momiji-admin"\n        set password ENC {stored}\n    next\nend\n'
+    assert f"set password ENC {stored}" in render(entry, plan, (), running=running)
+    other = running.replace(stored, sh2("another-Password-1", b"123456789012"))
+    assert f"set password ENC {stored}" not in render(entry, plan, (), running=other)
+
+
+def test_fortios_sh2_matches_the_published_test_vector() -> None:
+    """John the Ripper's FortiOS256 format publishes this hash of "a"; onshi computes the same."""
+    published = "SH2+n+OiTlautpJQF1NBcMU2H1otOvlAz9g5wzxwHw+4il3Aiixv9oPtKnRgCc="
+    assert sh2_matches(published, "a")
+    assert not sh2_matches(published, "b")
+    assert not sh2_matches("SH2not-base64!", "a")
+
+
+def test_a_fortigate_with_vdoms_gets_no_remediation_and_the_others_still_do() -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    running = read_config_file(SAMPLE_INVENTORY / "configs" / "momiji-fw1.cfg")
+    vdoms = ConfigText("config vdom\nedit root\n" + running.text + "end\n", running.file, "utf-8")
+    sakura = SnapshotSource(SAMPLE_INVENTORY / "configs").fetch("sakura-rtr1")
+    results = {r.host: r for r in verify(inventory, {"momiji-fw1": vdoms, "sakura-rtr1": sakura}, SAMPLE_SECRETS)}
+    assert results["momiji-fw1"].drift is None
+    error = "no remediation: the running config has VDOMs: its remediation is not generated"
+    assert results["momiji-fw1"].error == error
+    assert results["sakura-rtr1"].drift is not None

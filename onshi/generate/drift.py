@@ -13,6 +13,9 @@ class Drift:
         str, ...
     ]  # commands, in an order safe to paste (ACLs defined before bound, unbound before removed)
     predicted: str  # the running config after the remediation, as the platform's diff library predicts it
+    # Intended lines the running config cannot be compared with (keys the device stores encrypted with
+    # its own key): reported, never counted as in sync or as drift.
+    unverified: tuple[str, ...] = ()
 
     @property
     def in_sync(self) -> bool:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, IPv6, Network, Towards, group, ipsec, permits
 from onshi.generate.variables import BaselineVars
 from onshi.generate.zones import SELF, ZonePairPlan, zone_name, zone_pairs
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Segment, Vpn, VpnPurpose
+
+if TYPE_CHECKING:  # the wireless plan builds on this module's secrets
+    from onshi.generate.wireless import RadiusPlan, SsidPlan
 
 FIRST_TUNNEL = 10
 
@@ -127,11 +130,15 @@ class BaselinePlan:
     isolated: bool = False  # the incident variant (MHLW6 18 ①): internet and other VPNs cut
     firewall: Literal["zone", "cbac"] = "zone"
     zone_pairs: tuple[ZonePairPlan, ...] = ()  # the zone-based firewall (firewall "zone")
+    ssids: tuple[SsidPlan, ...] = ()  # a firewall serving its own access points (role firewall, wifi)
+    radius: RadiusPlan | None = None  # ... and authenticating internal SSIDs' users (802.1X)
 
     @property
     def reversible(self) -> dict[str, SecretValue]:
         """Secrets the router must be able to send (the PPPoE password, IKE keys), by name."""
         found = {"pppoe": self.uplink.pppoe_password} if self.uplink.pppoe_password else {}
+        found |= {f"psk:{ssid.name}": ssid.passphrase for ssid in self.ssids if ssid.passphrase is not None}
+        found |= {"radius": self.radius.key} if self.radius else {}
         return found | {f"ike:{vpn.name}": vpn.psk for vpn in self.vpns if vpn.psk is not None}
 
     def cut(self, vpn: str) -> bool:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from onshi.generate.plan import BaselinePlan, GenerateError, SecretValue, plan_baseline
-from onshi.generate.variables import BaselineVars, WirelessVars
-from onshi.generate.wireless import WirelessPlan, plan_wireless
+from onshi.generate.variables import BaselineVars, FirewallVars, Radius, WirelessVars
+from onshi.generate.wireless import WirelessPlan, plan_ssids, plan_wireless
 from onshi.inventory import HostEntry
 from onshi.policy import Role
 
@@ -20,12 +21,32 @@ def _edge_router(entry: HostEntry, variables: Any, environment: Mapping[str, str
     return plan_baseline(entry.name, entry.policy, variables, environment, entry.data.vpn_interfaces)
 
 
+def _firewall(entry: HostEntry, variables: Any, environment: Mapping[str, str]) -> Plan:
+    """The edge router's plan, and the SSIDs of the firewall's own access points when it has ``wifi``."""
+    plan = plan_baseline(entry.name, entry.policy, variables, environment, entry.data.vpn_interfaces)
+    if variables.wifi is None:
+        return plan
+    wifi = _WifiOf(variables.vlans, variables.wifi.psk_env, variables.wifi.radius)
+    ssids, radius = plan_ssids(entry.name, entry.policy, wifi, environment, "baseline.wifi")
+    return replace(plan, ssids=ssids, radius=radius)
+
+
+@dataclass(frozen=True, slots=True)
+class _WifiOf:
+    """A firewall's ``wifi`` variables with its segments' VLANs: what SSIDs are planned from."""
+
+    vlans: Mapping[str, int]
+    psk_env: Mapping[str, str]
+    radius: Radius | None
+
+
 def _wireless(entry: HostEntry, variables: Any, environment: Mapping[str, str]) -> Plan:
     return plan_wireless(entry.name, entry.policy, variables, environment)
 
 
 _PLANNERS: dict[Role, tuple[type[BaseModel], Callable[[HostEntry, Any, Mapping[str, str]], Plan]]] = {
     Role.EDGE_ROUTER: (BaselineVars, _edge_router),
+    Role.FIREWALL: (FirewallVars, _firewall),
     Role.WIRELESS: (WirelessVars, _wireless),
 }
 

@@ -98,3 +98,22 @@ class WirelessVars(Strict):
     enable_secret_env: Annotated[str, Field(pattern=_ENV)]
     users: list[LocalUser] = Field(min_length=1)
     domain_name: str = "local"
+
+
+class Wifi(Strict):
+    """A firewall's own wireless controller (a FortiGate managing FortiAPs)."""
+
+    psk_env: dict[str, Annotated[str, Field(pattern=_ENV)]] = Field(
+        default_factory=dict, description="Guest SSIDs: the environment variable holding each one's WPA2 passphrase."
+    )
+    radius: Radius | None = Field(default=None, description="Needed when an internal segment has an SSID (802.1X).")
+
+
+class FirewallVars(BaselineVars):
+    """A firewall at the facility's edge (role ``firewall``): the edge router's variables, and its Wi-Fi."""
+
+    wifi: Wifi | None = Field(
+        default=None,
+        description="Given, every SSID the facility lists is served by this firewall's access points, on its "
+        "segment's VLAN; absent, SSIDs are left to the access points' own baselines (role wireless).",
+    )

@@ -38,7 +38,10 @@ def verify(
             results.append(Verification(entry.name, entry.platform, None, config))
             continue
         intended = render(entry, plan, template_dirs, running=config.text)  # keeps hashes of unchanged passwords
-        results.append(
-            Verification(entry.name, entry.platform, get_driver(entry.platform).drift(intended, config.text))
-        )
+        try:
+            drift = get_driver(entry.platform).drift(intended, config.text)
+        except ValueError as error:  # a running config the platform generates no remediation for: said per host
+            results.append(Verification(entry.name, entry.platform, None, f"no remediation: {error}"))
+            continue
+        results.append(Verification(entry.name, entry.platform, drift))
     return results

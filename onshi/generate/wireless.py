@@ -8,9 +8,10 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from onshi.generate.plan import GenerateError, SecretValue, secret_from
-from onshi.generate.variables import WirelessVars
+from onshi.generate.variables import Radius, WirelessVars
 from onshi.policy import FacilityPolicy, SegmentKind
 
 GUEST_KINDS = frozenset({SegmentKind.GUEST_WIFI})
@@ -66,16 +67,9 @@ class WirelessPlan:
 def plan_wireless(
     host: str, policy: FacilityPolicy, variables: WirelessVars, environment: Mapping[str, str]
 ) -> WirelessPlan:
-    ssids = tuple(_ssids(host, policy, variables, environment))
+    ssids, radius = plan_ssids(host, policy, variables, environment, "baseline")
     if not ssids:
         raise GenerateError(host, "facility.segments", "no segment lists an SSID: nothing to configure")
-    internal = [ssid.name for ssid in ssids if not ssid.guest]
-    if internal and variables.radius is None:
-        raise GenerateError(host, "baseline.radius", f"internal SSIDs {internal} use 802.1X: a RADIUS server is needed")
-    radius = None
-    if variables.radius is not None:
-        key = secret_from(host, "baseline.radius.key_env", variables.radius.key_env, environment)
-        radius = RadiusPlan(variables.radius.address, key)
     sources = [n for n in policy.management_sources if isinstance(n, ipaddress.IPv4Network)]
     if not any(variables.address.ip in network for network in sources):
         raise GenerateError(host, "baseline.address", f"{variables.address.ip} is not in a management source "
@@ -103,8 +97,35 @@ def plan_wireless(
     )
 
 
+class SsidVars(Protocol):
+    """What SSIDs are planned from: an access point's variables, or a firewall's ``wifi`` with its VLANs."""
+
+    @property
+    def vlans(self) -> Mapping[str, int]: ...
+    @property
+    def psk_env(self) -> Mapping[str, str]: ...
+    @property
+    def radius(self) -> Radius | None: ...
+
+
+def plan_ssids(
+    host: str, policy: FacilityPolicy, variables: SsidVars, environment: Mapping[str, str], where: str
+) -> tuple[tuple[SsidPlan, ...], RadiusPlan | None]:
+    """Every SSID the policy lists, on its segment's VLAN, and the RADIUS server internal ones need;
+    ``where``: the variables' place in the inventory, for errors (``baseline``, ``baseline.wifi``)."""
+    ssids = tuple(_ssids(host, policy, variables, environment, where))
+    internal = [ssid.name for ssid in ssids if not ssid.guest]
+    if internal and variables.radius is None:
+        raise GenerateError(host, f"{where}.radius", f"internal SSIDs {internal} use 802.1X: a RADIUS server is needed")
+    radius = None
+    if variables.radius is not None:
+        key = secret_from(host, f"{where}.radius.key_env", variables.radius.key_env, environment)
+        radius = RadiusPlan(variables.radius.address, key)
+    return ssids, radius
+
+
 def _ssids(
-    host: str, policy: FacilityPolicy, variables: WirelessVars, environment: Mapping[str, str]
+    host: str, policy: FacilityPolicy, variables: SsidVars, environment: Mapping[str, str], where: str
 ) -> list[SsidPlan]:
     found = []
     for segment in (s for s in policy.segments if s.ssids):
@@ -113,17 +134,17 @@ def _ssids(
             raise GenerateError(host, f"baseline.vlans.{segment.name}", "every segment with an SSID needs a VLAN id")
         guest = segment.kind in GUEST_KINDS
         for name in segment.ssids:
-            passphrase = _passphrase(host, name, variables, environment) if guest else None
+            passphrase = _passphrase(host, name, variables, environment, where) if guest else None
             found.append(SsidPlan(name, segment.name, vlan, guest, passphrase))
     return found
 
 
-def _passphrase(host: str, ssid: str, variables: WirelessVars, environment: Mapping[str, str]) -> SecretValue:
+def _passphrase(host: str, ssid: str, variables: SsidVars, environment: Mapping[str, str], where: str) -> SecretValue:
     variable = variables.psk_env.get(ssid)
     if variable is None:
-        raise GenerateError(host, f"baseline.psk_env.{ssid}", "a guest SSID needs its passphrase's variable")
-    secret = secret_from(host, f"baseline.psk_env.{ssid}", variable, environment)
+        raise GenerateError(host, f"{where}.psk_env.{ssid}", "a guest SSID needs its passphrase's variable")
+    secret = secret_from(host, f"{where}.psk_env.{ssid}", variable, environment)
     if len(secret.reveal()) < MIN_PASSPHRASE:
-        raise GenerateError(host, f"baseline.psk_env.{ssid}", f"the passphrase in {variable} is shorter than "
+        raise GenerateError(host, f"{where}.psk_env.{ssid}", f"the passphrase in {variable} is shorter than "
                             f"{MIN_PASSPHRASE} characters (WLAN-05)")  # fmt: skip
     return secret

@@ -22,12 +22,14 @@ def drift_text(verifications: Iterable[Verification]) -> str:
         if result.drift is None:
             out.append(f"== {result.host}: not verified: {result.error}")
             continue
-        if result.drift.in_sync:
-            out.append(f"== {result.host}: in sync with its intended config")
-            continue
         mask = get_driver(result.platform).mask
+        unverified = _section("unverified (the device stores them encrypted)", result.drift.unverified, mask)
+        if result.drift.in_sync:
+            out += [f"== {result.host}: in sync with its intended config", *unverified]
+            continue
         out.append(f"== {result.host}: drift")
         out += _section("missing (intended, not running)", result.drift.missing, mask)
         out += _section("extra (running, not intended)", result.drift.extra, mask)
         out += _section("remediation (in a safe order)", result.drift.remediation, mask)
+        out += unverified
     return "\n".join(out) + "\n"

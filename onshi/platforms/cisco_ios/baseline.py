@@ -13,10 +13,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import jinja2
-
 from onshi.generate.plan import SecretValue
 from onshi.generate.roles import Plan
+from onshi.platforms.templates import baseline_environment
 
 _STANDARD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 _CISCO = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -71,16 +70,7 @@ def _hash(secret: SecretValue, seed: str, running: tuple[str, str] | None) -> st
 def render_baseline(plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
     """The baseline config of ``role`` (template ``<role>.j2``); user folders are searched first.
     ``running``: the device's config, whose matching password hashes are kept."""
-    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(d / "cisco_ios")) for d in template_dirs]
-    loaders.append(jinja2.PackageLoader("onshi", "templates/cisco_ios"))
-    environment = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # config text, not HTML
-    )
+    environment = baseline_environment("cisco_ios", template_dirs)
     existing = running_hashes(running)
     secrets = {
         "enable": _hash(plan.enable_secret, f"{plan.host}:enable", existing.get("enable")),

@@ -1,9 +1,8 @@
 """Fortinet FortiGate (FortiOS 5.x to 7.x): ``show`` / ``show full-configuration``.
 
 Collection runs netmiko's ``fortinet`` driver; with the console's output already ``standard`` it
-changes nothing on the device, so a read-only administrator collects (README). Not built yet,
-refused loudly rather than done silently: baseline templates (onshi ships no ``fortinet/firewall.j2``)
-and remediation commands (``drift`` raises :class:`NotSupportedYet`).
+changes nothing on the device, so a read-only administrator collects (README). The baseline is
+``fortinet/firewall.j2`` (role ``firewall``); remediation is computed by :mod:`.drift`.
 """
 
 from __future__ import annotations
@@ -13,22 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from onshi.generate.drift import Drift
 from onshi.generate.roles import Plan
 from onshi.model import Device
 from onshi.platforms.base import DeviceFacts
+from onshi.platforms.fortinet import baseline
+from onshi.platforms.fortinet import drift as fortinet_drift
 from onshi.platforms.fortinet.parser import _HEADER, parse
 from onshi.platforms.fortinet.secrets import mask_line_blind
 
 _STATUS_VERSION = re.compile(r"^Version:\s*(\S+)\s+v(\d+\.\d+\.\d+)", re.MULTILINE)
 _STATUS_SERIAL = re.compile(r"^Serial-Number:\s*(\S+)", re.MULTILINE)
 _STATUS_HOSTNAME = re.compile(r"^Hostname:\s*(\S+)", re.MULTILINE)
-
-
-class NotSupportedYet(NotImplementedError):
-    """A capability this platform does not have yet: named, never silently skipped."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +65,10 @@ class FortinetDriver:
         )
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
-        raise jinja2.TemplateNotFound(f"fortinet/{role}.j2")  # onshi ships no FortiGate baseline yet
+        return baseline.render_baseline(plan, role, template_dirs, running)
 
     def drift(self, intended: str, running: str) -> Drift:
-        raise NotSupportedYet("remediation commands for fortinet are not generated yet")
+        return fortinet_drift.drift(intended, running)
 
 
 DRIVER = FortinetDriver()

@@ -470,9 +470,11 @@ def _logging(tree: Tree) -> Logging:
     ntp_on = ntp.value("ntpsync") == "enable"
     if ntp_on and ntp.value("type", "fortiguard") == "fortiguard":
         servers = ["fortiguard"]
-    syslog = tree.block("log syslogd setting")
-    hosts = [syslog.value("server") or ""] if syslog.value("status") == "enable" else []
-    syslog_lines = tuple(n for n in (syslog.line_of("status"), syslog.line_of("server")) if n) if hosts else ()
+    # Up to four syslog servers: `log syslogd setting`, `log syslogd2 setting` ... `syslogd4`.
+    syslogs = [tree.block(f"log syslogd{n} setting") for n in ("", "2", "3", "4")]
+    enabled = [s for s in syslogs if s.value("status") == "enable" and s.value("server")]
+    hosts = [s.value("server") or "" for s in enabled]
+    syslog_lines = tuple(n for s in enabled for n in (s.line_of("status"), s.line_of("server")) if n)
     # FortiOS stamps every log and logs administrator logins and configuration changes as events.
     return Logging(
         ntp_servers=tuple(s for s in servers if s) if ntp_on else (),

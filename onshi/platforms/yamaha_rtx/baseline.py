@@ -32,9 +32,9 @@ import jinja2
 from onshi.generate.filters import FilterEntry, IPv4, IPv6, Network
 from onshi.generate.plan import BaselinePlan, ClosedNetworkPlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
 from onshi.generate.roles import Plan
+from onshi.platforms.templates import baseline_environment
 from onshi.validators.reachability import BOGONS
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "yamaha_rtx"
 _ENCRYPTED = re.compile(r"^[A-Za-z0-9./]{32}$")
 # IPv4 outside the private ranges: where an internet flow may go, as ranges a filter can name.
 PUBLIC = ("0.0.0.0-9.255.255.255", "11.0.0.0-172.15.255.255", "172.32.0.0-192.167.255.255",
@@ -187,15 +187,7 @@ class RtxRouter:
 def render_baseline(plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
     if not isinstance(plan, BaselinePlan):
         raise jinja2.TemplateNotFound(f"{role}.j2")  # onshi ships no Yamaha access point baseline
-    loaders = [jinja2.FileSystemLoader(str(d / "yamaha_rtx")) for d in template_dirs]
-    environment = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(str(TEMPLATES))]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    environment = baseline_environment("yamaha_rtx", template_dirs)
     return environment.get_template(f"{role}.j2").render(router=router(plan), plan=plan)
 
 
