@@ -4,7 +4,7 @@
 
 Prints, per device, the time to plan + render (type 9 hashing included), to audit the rendered
 config with every rule (what ``onshi generate`` adds), and to audit the sample's running snapshot
-(the baseline the ratios are against), plus the verify diff through hier_config.
+(the baseline the ratios are against), plus the verify diff (each platform's drift).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def main() -> None:
             args.rounds, lambda: render_each(inventory, plan_inventory(inventory, SECRETS), ())
         ),
         "audit generated configs": _best(args.rounds, lambda: audit(jobs(rendered))),
-        "verify diff (hier_config; Yamaha's own)": _best(
+        "verify diff (each platform's drift)": _best(
             args.rounds, lambda: [drivers[h].drift(texts[h], running[h].text) for h in texts]
         ),
     }

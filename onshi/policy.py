@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from onshi.generate.variables import BaselineVars, WirelessVars
+from onshi.generate.variables import BaselineVars, FirewallVars, WirelessVars
 
 INTERNET = "internet"
 DEVICE = "device"
@@ -200,12 +200,13 @@ def json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "onshi inventory data",
         "description": "groups.yaml: <group>.data.facility is a FacilityPolicy; hosts.yaml: <host>.data is a "
-        "HostData, and <host>.data.baseline (onshi generate) a BaselineVars (edge routers) or a WirelessVars "
-        "(access points).",
+        "HostData, and <host>.data.baseline (onshi generate) a BaselineVars (edge routers), a FirewallVars "
+        "(firewalls) or a WirelessVars (access points).",
         "$defs": {
             "FacilityPolicy": FacilityPolicy.model_json_schema(by_alias=True),
             "HostData": HostData.model_json_schema(by_alias=True),
             "BaselineVars": BaselineVars.model_json_schema(by_alias=True),
+            "FirewallVars": FirewallVars.model_json_schema(by_alias=True),
             "WirelessVars": WirelessVars.model_json_schema(by_alias=True),
         },
     }

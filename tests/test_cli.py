@@ -6,9 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
+import pytest
 from typer.testing import CliRunner
 
 from onshi.cli import app
+from onshi.inventory import load_inventory
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
 
 runner = CliRunner()
@@ -94,6 +97,12 @@ def test_schema_is_json_schema_for_the_inventory_data(tmp_path: Path) -> None:
     facility = schema["$defs"]["FacilityPolicy"]
     assert {"name", "code", "connection", "segments"} <= set(facility["required"])
     assert "from" in json.dumps(facility)  # flows use the YAML names, not the Python ones
+    # An editor checks the sample FortiGate's baseline variables, and catches a misspelt key.
+    firewall = {**schema["$defs"]["FirewallVars"], "$defs": schema["$defs"]["FirewallVars"].get("$defs", {})}
+    momiji = load_inventory(SAMPLE_INVENTORY).host("momiji-fw1").data.model_dump(mode="json")["baseline"]
+    jsonschema.validate(momiji, firewall)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**momiji, "wifi": {"pskenv": {}}}, firewall)
 
 
 def test_report_file_is_replaced_atomically(tmp_path: Path) -> None:

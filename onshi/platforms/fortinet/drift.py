@@ -148,7 +148,8 @@ def _delete(work: Tree, changes: _Changes, path: str, doomed: Callable[[str, Nod
 
 
 def _order_policies(want: Tree, work: Tree, changes: _Changes) -> None:
-    """``move`` until the baseline's policies stand in its order (leftover denies go at the end)."""
+    """``move`` until the baseline's policies stand in its order. Every move is relative to the
+    baseline's own policies, so the leftovers (denies, deleted last) may stand anywhere meanwhile."""
     order = list(want.block(_POLICIES).entries)
     table = work.block(_POLICIES).entries
     current = [name for name in table if name in order] + [name for name in table if name not in order]
