@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from onshi.analysis.network import DeviceNetwork
+from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
@@ -91,9 +92,12 @@ def assert_case(report: AuditReport, rule: str, status: Status, lines: list[int]
 
 
 def assert_forwarded_only_to(
-    network: DeviceNetwork, zone: str, packet: Packet, expected: str | None, config: str
+    network: DeviceNetwork, interface: str, zone: str, packet: Packet, expected: str | None, config: str
 ) -> None:
-    """The engine's exact answer from ``zone`` holds ``packet`` for ``expected`` and no other zone."""
+    """``packet`` arriving on ``interface`` (in ``zone``) goes to ``expected`` and nowhere else, both by
+    onshi's single-packet oracle and in the engine's exact set for every destination."""
+    verdict = forward(network, network.interfaces[interface], packet)
+    assert verdict.zones == ({expected} if expected else set()), (config, packet, expected, verdict)
     for destination in [*network.zones(), DEVICE]:
         reach = network.reach(zone, destination)
         assert reach.exact, reach.reasons

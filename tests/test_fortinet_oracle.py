@@ -223,4 +223,4 @@ def test_the_engine_forwards_exactly_what_fortigate_policies_accept(config: Conf
     for interface, zone in ZONE_OF.items():
         for _ in range(4):
             packet = data.draw(packets(zone), label=f"packet from {zone}")
-            assert_forwarded_only_to(network, zone, packet, config.destination(interface, packet), text)
+            assert_forwarded_only_to(network, interface, zone, packet, config.destination(interface, packet), text)

@@ -363,9 +363,10 @@ def _as_fortigate(drawn: Drawn) -> Drawn:
     """The same facility on a FortiGate: segments as VLANs of internal, the line on wan1, IKE keys and
     the guest SSIDs' passphrases from the environment, served by the FortiGate's own access points."""
     policy, variables, _ = drawn
-    for segment in policy["segments"]:
-        if segment["kind"] in ("guest_wifi", "staff_wifi"):
-            segment["ssids"] = [f"{segment['name'].upper()}-SSID"]
+    wireless = ("guest_wifi", "staff_wifi")
+    segments = [
+        {**s, "ssids": [f"{s['name'].upper()}-SSID"]} if s["kind"] in wireless else s for s in policy["segments"]
+    ]
     fortigate = {
         "lan_interface": "internal", "uplink": {**variables["uplink"], "interface": "wan1"},
         "vlans": variables["vlans"], "tunnels": variables["tunnels"],
@@ -376,7 +377,7 @@ def _as_fortigate(drawn: Drawn) -> Drawn:
         "wifi": {"psk_env": {"GUEST_WIFI-SSID": "MOMIJI_GUEST_PSK"},
                  "radius": {"address": "192.168.10.20", "key_env": "KAEDE_RADIUS_KEY"}},
     }  # fmt: skip
-    return policy, fortigate, {}
+    return {**policy, "segments": segments}, fortigate, {}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -20,3 +20,7 @@ class Drift:
     @property
     def in_sync(self) -> bool:
         return not self.missing and not self.extra
+
+
+class NotRemediable(ValueError):
+    """A running config a platform generates no remediation for (it says why): reported for that host."""

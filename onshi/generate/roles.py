@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from onshi.generate.plan import BaselinePlan, GenerateError, SecretValue, plan_baseline
-from onshi.generate.variables import BaselineVars, FirewallVars, Radius, WirelessVars
+from onshi.generate.variables import BaselineVars, FirewallVars, WirelessVars
 from onshi.generate.wireless import WirelessPlan, plan_ssids, plan_wireless
 from onshi.inventory import HostEntry
 from onshi.policy import Role
@@ -26,18 +26,10 @@ def _firewall(entry: HostEntry, variables: Any, environment: Mapping[str, str]) 
     plan = plan_baseline(entry.name, entry.policy, variables, environment, entry.data.vpn_interfaces)
     if variables.wifi is None:
         return plan
-    wifi = _WifiOf(variables.vlans, variables.wifi.psk_env, variables.wifi.radius)
-    ssids, radius = plan_ssids(entry.name, entry.policy, wifi, environment, "baseline.wifi")
+    wifi = variables.wifi
+    ssids, radius = plan_ssids(entry.name, entry.policy, environment, vlans=variables.vlans, psk_env=wifi.psk_env,
+                               radius=wifi.radius, where="baseline.wifi")  # fmt: skip
     return replace(plan, ssids=ssids, radius=radius)
-
-
-@dataclass(frozen=True, slots=True)
-class _WifiOf:
-    """A firewall's ``wifi`` variables with its segments' VLANs: what SSIDs are planned from."""
-
-    vlans: Mapping[str, int]
-    psk_env: Mapping[str, str]
-    radius: Radius | None
 
 
 def _wireless(entry: HostEntry, variables: Any, environment: Mapping[str, str]) -> Plan:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from onshi.generate.build import plan_inventory, render
-from onshi.generate.drift import Drift
+from onshi.generate.drift import Drift, NotRemediable
 from onshi.inventory import Inventory
 from onshi.platforms import get_driver
 from onshi.sources import ConfigText
@@ -40,7 +40,7 @@ def verify(
         intended = render(entry, plan, template_dirs, running=config.text)  # keeps hashes of unchanged passwords
         try:
             drift = get_driver(entry.platform).drift(intended, config.text)
-        except ValueError as error:  # a running config the platform generates no remediation for: said per host
+        except NotRemediable as error:  # said for this host; the others are still verified
             results.append(Verification(entry.name, entry.platform, None, f"no remediation: {error}"))
             continue
         results.append(Verification(entry.name, entry.platform, drift))

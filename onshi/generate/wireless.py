@@ -8,7 +8,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
 
 from onshi.generate.plan import GenerateError, SecretValue, secret_from
 from onshi.generate.variables import Radius, WirelessVars
@@ -67,7 +66,8 @@ class WirelessPlan:
 def plan_wireless(
     host: str, policy: FacilityPolicy, variables: WirelessVars, environment: Mapping[str, str]
 ) -> WirelessPlan:
-    ssids, radius = plan_ssids(host, policy, variables, environment, "baseline")
+    ssids, radius = plan_ssids(host, policy, environment, vlans=variables.vlans, psk_env=variables.psk_env,
+                               radius=variables.radius, where="baseline")  # fmt: skip
     if not ssids:
         raise GenerateError(host, "facility.segments", "no segment lists an SSID: nothing to configure")
     sources = [n for n in policy.management_sources if isinstance(n, ipaddress.IPv4Network)]
@@ -97,50 +97,37 @@ def plan_wireless(
     )
 
 
-class SsidVars(Protocol):
-    """What SSIDs are planned from: an access point's variables, or a firewall's ``wifi`` with its VLANs."""
-
-    @property
-    def vlans(self) -> Mapping[str, int]: ...
-    @property
-    def psk_env(self) -> Mapping[str, str]: ...
-    @property
-    def radius(self) -> Radius | None: ...
-
-
 def plan_ssids(
-    host: str, policy: FacilityPolicy, variables: SsidVars, environment: Mapping[str, str], where: str
+    host: str,
+    policy: FacilityPolicy,
+    environment: Mapping[str, str],
+    *,
+    vlans: Mapping[str, int],
+    psk_env: Mapping[str, str],
+    radius: Radius | None,
+    where: str,
 ) -> tuple[tuple[SsidPlan, ...], RadiusPlan | None]:
     """Every SSID the policy lists, on its segment's VLAN, and the RADIUS server internal ones need;
     ``where``: the variables' place in the inventory, for errors (``baseline``, ``baseline.wifi``)."""
-    ssids = tuple(_ssids(host, policy, variables, environment, where))
-    internal = [ssid.name for ssid in ssids if not ssid.guest]
-    if internal and variables.radius is None:
-        raise GenerateError(host, f"{where}.radius", f"internal SSIDs {internal} use 802.1X: a RADIUS server is needed")
-    radius = None
-    if variables.radius is not None:
-        key = secret_from(host, f"{where}.radius.key_env", variables.radius.key_env, environment)
-        radius = RadiusPlan(variables.radius.address, key)
-    return ssids, radius
-
-
-def _ssids(
-    host: str, policy: FacilityPolicy, variables: SsidVars, environment: Mapping[str, str], where: str
-) -> list[SsidPlan]:
-    found = []
+    ssids = []
     for segment in (s for s in policy.segments if s.ssids):
-        vlan = variables.vlans.get(segment.name)
+        vlan = vlans.get(segment.name)
         if vlan is None:
             raise GenerateError(host, f"baseline.vlans.{segment.name}", "every segment with an SSID needs a VLAN id")
         guest = segment.kind in GUEST_KINDS
         for name in segment.ssids:
-            passphrase = _passphrase(host, name, variables, environment, where) if guest else None
-            found.append(SsidPlan(name, segment.name, vlan, guest, passphrase))
-    return found
+            passphrase = _passphrase(host, name, psk_env.get(name), environment, where) if guest else None
+            ssids.append(SsidPlan(name, segment.name, vlan, guest, passphrase))
+    internal = [ssid.name for ssid in ssids if not ssid.guest]
+    if internal and radius is None:
+        raise GenerateError(host, f"{where}.radius", f"internal SSIDs {internal} use 802.1X: a RADIUS server is needed")
+    if radius is None:
+        return tuple(ssids), None
+    key = secret_from(host, f"{where}.radius.key_env", radius.key_env, environment)
+    return tuple(ssids), RadiusPlan(radius.address, key)
 
 
-def _passphrase(host: str, ssid: str, variables: SsidVars, environment: Mapping[str, str], where: str) -> SecretValue:
-    variable = variables.psk_env.get(ssid)
+def _passphrase(host: str, ssid: str, variable: str | None, environment: Mapping[str, str], where: str) -> SecretValue:
     if variable is None:
         raise GenerateError(host, f"{where}.psk_env.{ssid}", "a guest SSID needs its passphrase's variable")
     secret = secret_from(host, f"{where}.psk_env.{ssid}", variable, environment)

@@ -35,11 +35,11 @@ from pathlib import Path
 
 import jinja2
 
-from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, Towards
+from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, Network, Towards
 from onshi.generate.plan import BaselinePlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
 from onshi.generate.roles import Plan
 from onshi.generate.wireless import SsidPlan
-from onshi.platforms.fortinet.tree import parse_tree
+from onshi.platforms.fortinet.tree import parse_tree, quoted
 from onshi.platforms.templates import baseline_environment
 from onshi.policy import DEVICE, INTERNET
 
@@ -149,12 +149,6 @@ def render_baseline(plan: Plan, role: str, template_dirs: Sequence[Path] = (), r
     return template.render(fortigate=fortigate(plan, running_hashes(running)), plan=plan)
 
 
-def quoted(value: object) -> str:
-    """A FortiOS string: double quotes, with backslashes and quotes escaped."""
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
-
-
 def fortigate(plan: BaselinePlan, running: dict[str, str] | None = None) -> FortiGate:
     """The plan in FortiOS's terms, or a :class:`GenerateError` for what the baseline cannot say."""
     _check_supported(plan)
@@ -169,12 +163,11 @@ def fortigate(plan: BaselinePlan, running: dict[str, str] | None = None) -> Fort
                       _allowaccess(plan, s.name, s.towards))
         for s in plan.segments
     )  # fmt: skip
-    kept = [vpn for vpn in plan.vpns if not plan.cut(vpn.name)]
     denies = any(not policy.accept for policy in policies.found)
     private = tuple(names.address(network) for network in PRIVATE) if denies else ()
     return FortiGate(
         plan=plan,
-        uplink_up=not (plan.isolated and not kept),
+        uplink_up=not plan.uplink.shut,  # isolated with no VPN kept
         segments=segments,
         tunnels=tuple(_tunnel(plan, vpn) for vpn in plan.vpns),
         addresses=tuple(names.addresses.values()),
@@ -234,10 +227,10 @@ class _Names:
         self.addresses: dict[str, Address] = {}
         self.services: dict[str, CustomService] = {}
 
-    def address(self, network: object) -> str:
+    def address(self, network: Network | None) -> str:
         if network is None:
             return "all"
-        if not isinstance(network, IPv4):
+        if not isinstance(network, IPv4):  # dual-stack segments and closed networks are refused first
             raise TypeError(f"an IPv6 network in an IPv4-only baseline: {network}")
         name = self.known.get(network) or f"net-{network.network_address}-{network.prefixlen}"
         self.addresses.setdefault(name, Address(name, _subnet(network)))

@@ -31,8 +31,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from onshi.generate.drift import Drift
-from onshi.platforms.fortinet.tree import Node, Setting, Tree, parse_tree
+from onshi.generate.drift import Drift, NotRemediable
+from onshi.platforms.fortinet.secrets import is_admin_hash
+from onshi.platforms.fortinet.tree import Node, Setting, Tree, parse_tree, quoted
 
 _IDENTITY = frozenset({"uuid", "snmp-index", "type", "vdom", "macaddr"})
 _PLAIN = re.compile(r"^[A-Za-z0-9._:/+=@-]+$")
@@ -63,10 +64,6 @@ _OWNED: dict[str, Callable[[Node], bool]] = {
 _POLICIES = "firewall policy"
 
 
-class NotRemediable(ValueError):
-    """A running config whose remediation onshi does not generate (it says why)."""
-
-
 @dataclass
 class _Changes:
     """Commands grouped by block, in the order they are made, and what they say changed."""
@@ -82,9 +79,9 @@ class _Changes:
 
 
 def drift(intended: str, running: str) -> Drift:
-    want, have = parse_tree(intended), parse_tree(running)
     if _VDOMS.search(running):
         raise NotRemediable("the running config has VDOMs: its remediation is not generated")
+    want, have = parse_tree(intended), parse_tree(running)
     work = copy.deepcopy(have)
     changes = _Changes()
     _free_addresses(want, work, changes)
@@ -217,16 +214,14 @@ def _settings(where: str, want: Node, have: Node, changes: _Changes, owned: bool
 def _encrypted(setting: Setting) -> bool:
     """``ENC <ciphertext>`` that FortiOS can decrypt (not an administrator's SH2 hash)."""
     values = setting.values
-    return len(values) == 2 and values[0] == "ENC" and not values[1].startswith(("SH2", "AK1", "PB2"))
+    return len(values) == 2 and values[0] == "ENC" and not is_admin_hash(values[1])
 
 
 # --- text -------------------------------------------------------------------------------------------------
 
 
 def _word(value: str) -> str:
-    if _PLAIN.match(value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value if _PLAIN.match(value) else quoted(value)
 
 
 def _words(values: tuple[str, ...]) -> str:

@@ -43,10 +43,9 @@ from onshi.model import (
 )
 from onshi.platforms.fortinet.objects import Addresses, address_tables, service_table
 from onshi.platforms.fortinet.policies import ACCESS, Objects, firewall, zone_names
-from onshi.platforms.fortinet.secrets import mask_community, mask_line
+from onshi.platforms.fortinet.secrets import mask_community, mask_line, stored_secret
 from onshi.platforms.fortinet.tree import Node, Tree, parse_tree
 from onshi.platforms.fortinet.wireless import ssids
-from onshi.secrets import describe_secret
 
 PLATFORM = "fortinet"
 _HEADER = re.compile(r"^#config-version=([A-Z0-9]+)-(\d+)\.(\d+)(?:\.(\d+))?-FW-build(\d+)")
@@ -297,7 +296,8 @@ def _crypto(tree: Tree) -> Crypto:
             if psk and secret is not None:
                 peer = entry.value("remote-gw") or "any"
                 any_peer = entry.value("type") == "dynamic"
-                keys.append(IkePeerKey(peer, any_peer, _secret("ike_psk", secret.values, secret.line), secret.line))
+                key = stored_secret("ike_psk", secret.values, secret.line)
+                keys.append(IkePeerKey(peer, any_peer, key, secret.line))
             if entry.value("dpd") != "disable":
                 dpd.append(entry.line_of("dpd") or entry.line)
             if version == 1 and entry.value("mode") == "aggressive" and psk:
@@ -406,7 +406,7 @@ def _communities(tree: Tree) -> tuple[SnmpCommunity, ...]:
     for entry in tree.block("system snmp community").entries.values():
         name = entry.settings.get("name")
         if name is not None and entry.value("status") != "disable":
-            found.append(SnmpCommunity(_secret("snmp_community", name.values, name.line), False, None, name.line))
+            found.append(SnmpCommunity(stored_secret("snmp_community", name.values, name.line), False, None, name.line))
     return tuple(found)
 
 
@@ -456,7 +456,7 @@ def _accounts(tree: Tree) -> Accounts:
     for name, entry in tree.block("system admin").entries.items():
         password = entry.settings.get("password")
         profile = entry.value("accprofile", "")
-        secret = _secret("user", password.values, password.line) if password else Secret(
+        secret = stored_secret("user", password.values, password.line) if password else Secret(
             "user", SecretStorage.EMPTY, f"empty:{name}", 0, True, entry.line)  # fmt: skip
         users.append(
             Account(name, 15 if profile == "super_admin" else 1, secret, password.line if password else entry.line)
@@ -490,16 +490,6 @@ def _logging(tree: Tree) -> Logging:
 # --- secrets ----------------------------------------------------------------------------------------------
 
 
-def _secret(kind: str, values: tuple[str, ...], line: int) -> Secret:
-    """``ENC <ciphertext>``: encrypted with the device's key (reversible by FortiOS); ``SH2…`` /
-    ``AK1…`` after ENC in an admin password: a hash. A bare value is plaintext."""
-    if values and values[0] == "ENC":
-        stored = values[1] if len(values) > 1 else ""
-        hashed = kind == "user" and stored.startswith(("SH2", "AK1", "PB2"))
-        return describe_secret(kind, SecretStorage.STRONG_HASH if hashed else SecretStorage.ENCRYPTED, stored, line)
-    return describe_secret(kind, SecretStorage.PLAINTEXT, values[0] if values else "", line)
-
-
 _SECRET_SETTINGS = (
     ("vpn ipsec phase1-interface", "psksecret", "ike_psk"),
     ("vpn ipsec phase1", "psksecret", "ike_psk"),
@@ -514,5 +504,5 @@ def _secrets(tree: Tree) -> tuple[Secret, ...]:
         for entry in tree.block(block).entries.values():
             setting = entry.settings.get(key)
             if setting is not None:
-                found.append(_secret(kind, setting.values, setting.line))
+                found.append(stored_secret(kind, setting.values, setting.line))
     return tuple(found)

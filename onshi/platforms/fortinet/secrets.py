@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
-from onshi.secrets import MASK
+from onshi.model import Secret, SecretStorage
+from onshi.secrets import MASK, describe_secret
+
+# After ``ENC`` in an administrator's password: a hash (SHA-256, SHA-1, PBKDF2), not a ciphertext.
+_ADMIN_HASHES = ("SH2", "AK1", "PB2")
 
 _KEYS = ("password", "passwd", "psksecret", "passphrase", "secret", "key", "auth-pwd", "priv-pwd", "sae-password",
          "private-key", "ppk-secret", "auth-password", "tacacs-key", "radius-secret", "server-key")  # fmt: skip
@@ -35,3 +39,17 @@ def mask_line_blind(line: str) -> str:
     """Masking one line without its context (a sanitized copy): every ``set name`` is masked too,
     because an SNMP community's name is its secret and a single line does not say whose name it is."""
     return mask_community(mask_line(line))
+
+
+def is_admin_hash(stored: str) -> bool:
+    return stored.startswith(_ADMIN_HASHES)
+
+
+def stored_secret(kind: str, values: tuple[str, ...], line: int) -> Secret:
+    """``ENC <ciphertext>``: encrypted with the device's key (reversible by FortiOS); ``SH2…`` /
+    ``AK1…`` after ENC in an admin password: a hash. A bare value is plaintext."""
+    if values and values[0] == "ENC":
+        stored = values[1] if len(values) > 1 else ""
+        hashed = kind == "user" and is_admin_hash(stored)
+        return describe_secret(kind, SecretStorage.STRONG_HASH if hashed else SecretStorage.ENCRYPTED, stored, line)
+    return describe_secret(kind, SecretStorage.PLAINTEXT, values[0] if values else "", line)

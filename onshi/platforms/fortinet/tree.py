@@ -85,6 +85,12 @@ def words(text: str) -> list[str]:
     return found
 
 
+def quoted(value: object) -> str:
+    """A FortiOS string, as :func:`words` reads it back: double quotes, backslashes and quotes escaped."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'
+
+
 def parse_tree(text: str) -> Tree:
     root = Node("", 0)
     stack: list[Node] = [root]

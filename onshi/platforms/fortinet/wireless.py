@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from onshi.model import Secret, SecretStorage, Ssid, WifiSecurity
+from onshi.model import Secret, Ssid, WifiSecurity
+from onshi.platforms.fortinet.secrets import stored_secret
 from onshi.platforms.fortinet.tree import Tree
-from onshi.secrets import describe_secret
 
 _SECURITY = {
     "open": (WifiSecurity.OPEN, ()), "captive-portal": (WifiSecurity.OPEN, ()),
@@ -32,10 +32,7 @@ def ssids(tree: Tree) -> tuple[Ssid, ...]:
         passphrase = entry.settings.get("passphrase")
         psk: Secret | None = None
         if passphrase is not None and passphrase.values:
-            encrypted = passphrase.values[0] == "ENC"
-            value = passphrase.values[-1]
-            psk = describe_secret("wifi_psk", SecretStorage.ENCRYPTED if encrypted else SecretStorage.PLAINTEXT, value,
-                                  passphrase.line)  # fmt: skip
+            psk = stored_secret("wifi_psk", passphrase.values, passphrase.line)
         found.append(Ssid(
             name=entry.value("ssid") or name, security=security, ciphers=ciphers, key_management=management, psk=psk,
             broadcast=entry.value("broadcast-ssid", "enable") == "enable",
