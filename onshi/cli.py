@@ -28,8 +28,9 @@ from onshi.generate.build import GenerateErrors, generate, isolation
 from onshi.generate.verify import verify
 from onshi.inventory import Inventory, InventoryError, load_inventory
 from onshi.model import Severity, Status
-from onshi.pipeline import AuditReport, DeviceJob, audit
+from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.platforms import UnknownPlatformError, resolve_platform
+from onshi.platforms.identify import Unrecognised, recognised_platform
 from onshi.policy import json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.compare import CompareError, Comparison, compare, load_previous
@@ -80,6 +81,18 @@ LangOption = Annotated[Language, typer.Option("--lang", help="Language of the ta
 FailOnOption = Annotated[
     FailOn, typer.Option("--fail-on", help="Exit 1 when a finding fails at or above this severity.")
 ]
+AllowPartialOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-partial",
+        help="Audit a configuration that is not whole (cut short, no header) instead of refusing it; "
+        "no check passes on it (pass becomes manual).",
+    ),
+]
+
+
+def _reading(allow_partial: bool) -> Reading:
+    return Reading.PARTIAL if allow_partial else Reading.WHOLE
 
 
 def _error(message: str) -> None:
@@ -228,6 +241,7 @@ def audit_command(
         Path | None,
         typer.Option("--compare", help="A previous JSON report: mark findings new, fixed, unchanged."),
     ] = None,
+    allow_partial: AllowPartialOption = False,
 ) -> None:
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
     if compare_with is not None:
@@ -235,9 +249,9 @@ def audit_command(
     if live:
         loaded = _load(inventory)
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
-        report = audit_collected(loaded, _collect(loaded, options, workers))
+        report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial))
     else:
-        report = _snapshot_report(inventory, configs, workers)
+        report = _snapshot_report(inventory, configs, workers, _reading(allow_partial))
     _emit(report, output_format, output, lang, _comparison(report, compare_with))
     raise typer.Exit(exit_code(report, fail_on))
 
@@ -258,9 +272,11 @@ def _snapshot_folder(inventory: Path, configs: Path | None) -> Path:
     return snapshots
 
 
-def _snapshot_report(inventory: Path, configs: Path | None, workers: int) -> AuditReport:
+def _snapshot_report(
+    inventory: Path, configs: Path | None, workers: int, reading: Reading = Reading.WHOLE
+) -> AuditReport:
     loaded = _load(inventory)
-    return audit_inventory(loaded, SnapshotSource(_snapshot_folder(inventory, configs)), workers)
+    return audit_inventory(loaded, SnapshotSource(_snapshot_folder(inventory, configs)), workers, reading)
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
@@ -308,24 +324,29 @@ def _csv_export(
 @app.command("audit-file")
 def audit_file_command(
     files: Annotated[list[Path], typer.Argument(help="Configuration files.", show_default=False)],
-    platform: Annotated[str, typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios.")],
+    platform: Annotated[
+        str | None,
+        typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios; default: recognised per file."),
+    ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     output: OutputOption = None,
     lang: LangOption = Language.JA,
     fail_on: FailOnOption = FailOn.HIGH,
+    allow_partial: AllowPartialOption = False,
 ) -> None:
     """Audit bare configuration files without an inventory (policy-dependent rules report manual)."""
-    try:
-        resolve_platform(platform)
-    except UnknownPlatformError as error:
-        _error(str(error))
-        raise typer.Exit(EXIT_INPUT) from None
-    report = audit(_file_jobs(files, platform))
+    if platform is not None:
+        try:
+            resolve_platform(platform)
+        except UnknownPlatformError as error:
+            _error(str(error))
+            raise typer.Exit(EXIT_INPUT) from None
+    report = audit(_file_jobs(files, platform, _reading(allow_partial)))
     _emit(report, output_format, output, lang)
     raise typer.Exit(exit_code(report, fail_on))
 
 
-def _file_jobs(files: list[Path], platform: str) -> list[DeviceJob]:
+def _file_jobs(files: list[Path], platform: str | None, reading: Reading) -> list[DeviceJob]:
     jobs = []
     seen: dict[str, int] = {}
     for path in files:
@@ -333,9 +354,15 @@ def _file_jobs(files: list[Path], platform: str) -> list[DeviceJob]:
         seen[name] = seen.get(name, 0) + 1
         host = name if seen[name] == 1 else f"{name}#{seen[name]}"
         try:
-            jobs.append(DeviceJob(host, platform, read_config_file(path)))
+            config = read_config_file(path)
         except SourceError as error:
-            jobs.append(DeviceJob(host, platform, None, error=str(error)))
+            jobs.append(DeviceJob(host, platform or "unknown", None, error=str(error)))
+            continue
+        found = platform or recognised_platform(config.text)
+        if isinstance(found, Unrecognised):
+            jobs.append(DeviceJob(host, "unknown", None, error=f"{path}: {found.reason}"))
+        else:
+            jobs.append(DeviceJob(host, found, config, reading=reading))
     return jobs
 
 

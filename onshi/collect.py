@@ -136,8 +136,9 @@ def finish(host: str, platform: str, outputs: Mapping[str, str]) -> Collected | 
         return CollectError(host, platform, f"{reason}: it ignored the command that turns paging off")
     first = driver.collect_commands[0]
     config = driver.clean_config(outputs.get(first, ""))
-    if not driver.config_complete(config):
-        reason = f"the output of '{first}' is not a whole configuration (truncated, or refused by the device)"
+    problem = driver.incomplete(config)
+    if problem is not None:
+        reason = f"the output of '{first}' is not a whole configuration ({problem})"
         return CollectError(host, platform, f"{reason}: not audited as if complete")
     return Collected(
         host=host,

@@ -515,10 +515,29 @@ class DeviceFacts:
     collected_at: str | None = None
 
 
+class Aspect(enum.StrEnum):
+    """What part of a device's behaviour a configuration line bears on.
+
+    A parser tags each line it did not understand with the aspects of the block it stands in (an
+    unknown line under ``line vty`` is management, under an interface forwarding); a rule names the
+    aspects it reads, and a rule whose aspects hold an unread line cannot pass (fail closed).
+    """
+
+    FORWARDING = "forwarding"  # interfaces, filters, firewall policies, zones, routes, NAT
+    VPN = "vpn"  # IKE, IPsec, tunnels, remote-access listeners
+    MANAGEMENT = "management"  # login lines, SSH, web and SNMP management, device services
+    ACCOUNTS = "accounts"  # users, passwords, AAA, login lockout
+    LOGGING = "logging"  # NTP, syslog
+    WIRELESS = "wireless"  # SSIDs, radios, Wi-Fi security
+
+
 @dataclass(frozen=True, slots=True)
 class Unrecognized:
     line: int
     text: str  # masked
+    # The aspects of the block the line stands in; empty for a line outside every block onshi knows
+    # (listed in the parse coverage, but bearing on no rule it can name).
+    aspects: frozenset[Aspect] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

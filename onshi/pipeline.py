@@ -7,6 +7,7 @@ A device that cannot be read or parsed becomes an error row; the others go on.
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from onshi.analysis.exposure import UnknownInterfaceError, closed_network_interfaces, internet_interfaces
 from onshi.model import DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
+from onshi.platforms.identify import foreign_syntax
 from onshi.policy import FacilityPolicy, HostData
 from onshi.sources import ConfigText
 from onshi.validators.base import RuleInput
@@ -22,6 +24,14 @@ from onshi.validators.documentation import ledger_entry
 from onshi.validators.engine import evaluate
 
 log = logging.getLogger(__name__)
+
+
+class Reading(enum.StrEnum):
+    """How far a text must be whole before its audit counts."""
+
+    WHOLE = "whole"  # a device's own output (snapshot, file, live): refused unless whole
+    PARTIAL = "partial"  # --allow-partial: audited when cut short, and then nothing passes
+    AUTHORED = "authored"  # text onshi wrote (a generated baseline, a predicted config): its lines decide
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +45,7 @@ class DeviceReport:
     error: str | None = None
     encoding: str | None = None
     ledger: Mapping[str, str] = field(default_factory=dict)  # the asset-ledger row (DOC-01)
+    partial: str | None = None  # why the text is not whole, when audited all the same (--allow-partial)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,7 @@ class DeviceJob:
     policy: FacilityPolicy | None = None
     host_data: HostData | None = None
     facts: DeviceFacts = field(default_factory=DeviceFacts)
+    reading: Reading = Reading.WHOLE
 
 
 def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
@@ -68,6 +80,15 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         driver = get_driver(job.platform)
     except UnknownPlatformError as error:
         return _error_row(job, str(error)), None
+    partial = None
+    if job.reading is not Reading.AUTHORED:
+        foreign = foreign_syntax(job.config.text, driver.name)
+        if foreign is not None:
+            return _error_row(job, f"{job.config.file}: not audited: {foreign}"), None
+        partial = driver.incomplete(job.config.text)
+        if partial is not None and job.reading is Reading.WHOLE:
+            reason = f"{job.config.file}: not a whole configuration ({partial}); not audited (--allow-partial audits it"
+            return _error_row(job, f"{reason} with no check passing)"), None
     try:
         device = driver.parse(job.config.text, job.config.file, job.config.encoding)
     except Exception as error:  # a parser defect on one file must not lose the fleet's results
@@ -89,6 +110,7 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         internet=internet,
         closed=closed,
         facts=job.facts,
+        partial=partial,
     )
     report = DeviceReport(
         host=job.host,
@@ -99,6 +121,7 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         unrecognized=device.unrecognized,
         encoding=job.config.encoding,
         ledger={**ledger_entry(rule_input), "collected_at": job.facts.collected_at or ""},
+        partial=partial,
     )
     return report, rule_input
 

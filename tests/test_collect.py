@@ -227,8 +227,8 @@ def test_running_config_header_is_removed_and_truncation_seen() -> None:
     driver = get_driver("cisco_ios")
     output = "Building configuration...\n\nCurrent configuration : 42 bytes\n!\nversion 17.9\nend"
     assert driver.clean_config(output) == "!\nversion 17.9\nend\n"
-    assert driver.config_complete("!\nversion 17.9\nend\n")
-    assert not driver.config_complete("!\nversion 17.9\ninterface Gi0\n")
+    assert driver.incomplete("!\nversion 17.9\nend\n") is None
+    assert "does not end with 'end'" in (driver.incomplete("!\nversion 17.9\ninterface Gi0\n") or "")
 
 
 # --- Yamaha RTX: netmiko's `yamaha` driver, `administrator` for show config -------------------------------

@@ -22,7 +22,7 @@ from onshi.generate.roles import plan_host
 from onshi.generate.variables import BaselineVars
 from onshi.inventory import HostEntry, load_inventory
 from onshi.model import Status
-from onshi.pipeline import DeviceJob, audit
+from onshi.pipeline import DeviceJob, Reading, audit
 from onshi.platforms import get_driver
 from onshi.platforms.fortinet.baseline import sh2_matches
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy, HostData
@@ -328,7 +328,7 @@ def _generated_without_fail(platform: str, drawn: Drawn, role: str = "edge_route
     plan = plan_host(HostEntry("r1", platform, "f", policy, data), SAMPLE_SECRETS)
     text = get_driver(platform).render_baseline(plan, role)
     report = audit([DeviceJob("r1", platform, ConfigText(text, "r1.cfg", "utf-8"), facility="f", policy=policy,
-                              host_data=data)])  # fmt: skip
+                              host_data=data, reading=Reading.AUTHORED)])  # fmt: skip
     assert report.devices[0].unrecognized == (), text
     assert [(f.rule, f.message.en) for f in report.findings if f.status is Status.FAIL] == [], text
     return report.inputs[0]

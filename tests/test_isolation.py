@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from onshi.cli import app
 from onshi.generate.build import Isolation, isolation
 from onshi.inventory import Inventory, load_inventory
-from onshi.pipeline import audit
+from onshi.pipeline import Reading, audit
 from onshi.policy import DEVICE, INTERNET
 from onshi.sources import ConfigText
 from onshi.tasks.audit import job
@@ -32,7 +32,7 @@ def _reach(inventory: Inventory, config: str) -> dict[tuple[str, str], tuple[boo
     """For every zone pair of the clinic: does the device forward any new connection, and is that
     exact? (An over-approximated empty answer is still a sound "no".)"""
     entry = inventory.hosts[0]
-    report = audit([job(entry, ConfigText(config, "isolated.cfg", "utf-8"), None)])
+    report = audit([job(entry, ConfigText(config, "isolated.cfg", "utf-8"), None, Reading.AUTHORED)])
     network = network_of(report.inputs[0])
     sp = network.space
     zones = [*(s.name for s in entry.policy.segments), *(v.name for v in entry.policy.vpns), INTERNET]

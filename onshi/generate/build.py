@@ -19,7 +19,7 @@ from onshi.generate.plan import BaselinePlan, GenerateError
 from onshi.generate.roles import Plan, has_baseline, plan_host, secrets_of
 from onshi.inventory import HostEntry, Inventory
 from onshi.model import Status
-from onshi.pipeline import AuditReport, DeviceJob, audit
+from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.sources import ConfigText
 
@@ -146,6 +146,7 @@ def _job(entry: HostEntry, generated: Generated) -> DeviceJob:
         facility=entry.facility,
         policy=entry.policy,
         host_data=entry.data,
+        reading=Reading.AUTHORED,  # onshi's own text: it must parse line by line (checked), not be `show` output
     )
 
 

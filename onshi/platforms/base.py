@@ -52,8 +52,9 @@ class PlatformDriver(Protocol):
         """The configuration text out of the first collect command's output."""
         ...
 
-    def config_complete(self, config: str) -> bool:
-        """Whether the configuration text is whole (not cut off mid-output)."""
+    def incomplete(self, config: str) -> str | None:
+        """Why the configuration text is not whole (empty, cut off mid-output, not the platform's own
+        output of its configuration), or None when it is."""
         ...
 
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:

@@ -35,7 +35,10 @@ def _device(device: DeviceReport) -> dict[str, Any]:
         "parse": {
             "lines": device.lines,
             "unrecognized": len(device.unrecognized),
-            "unrecognized_lines": [{"line": u.line, "text": u.text} for u in device.unrecognized],
+            "unrecognized_lines": [
+                {"line": u.line, "text": u.text, "aspects": sorted(u.aspects)} for u in device.unrecognized
+            ],
+            "partial": device.partial,
         },
         "error": device.error,
     }

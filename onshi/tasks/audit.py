@@ -7,13 +7,15 @@ from collections.abc import Mapping
 from onshi.collect import Collected, CollectError
 from onshi.inventory import HostEntry, Inventory
 from onshi.model import DeviceFacts
-from onshi.pipeline import AuditReport, DeviceJob, audit
+from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.sources import ConfigSource, ConfigText, SourceError
 from onshi.tasks.collect import fetch_config
 from onshi.tasks.runner import init_nornir
 
 
-def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 10) -> AuditReport:
+def audit_inventory(
+    inventory: Inventory, source: ConfigSource, workers: int = 10, reading: Reading = Reading.WHOLE
+) -> AuditReport:
     """Audit from a config source (snapshots); a host whose text cannot be had is an error row."""
     nornir = init_nornir(inventory.directory, workers)
     results = nornir.run(task=fetch_config, source=source, on_failed=True)
@@ -27,7 +29,7 @@ def audit_inventory(inventory: Inventory, source: ConfigSource, workers: int = 1
             reason = str(exception) if isinstance(exception, SourceError) else f"host {entry.name}: {exception!r}"
             jobs.append(job(entry, None, reason))
         else:
-            jobs.append(job(entry, multi[0].result, None))
+            jobs.append(job(entry, multi[0].result, None, reading))
     return audit(jobs)
 
 
@@ -58,21 +60,25 @@ def snapshot_texts(inventory: Inventory, source: ConfigSource) -> dict[str, Fetc
     return fetched
 
 
-def audit_fetched(inventory: Inventory, fetched: Mapping[str, Fetched]) -> AuditReport:
+def audit_fetched(
+    inventory: Inventory, fetched: Mapping[str, Fetched], reading: Reading = Reading.WHOLE
+) -> AuditReport:
     """Audit texts already at hand; a host without one is an error row saying why."""
     jobs = []
     for entry in inventory.hosts:
         text = fetched.get(entry.name, f"host {entry.name}: not fetched")
-        jobs.append(job(entry, text, None) if isinstance(text, ConfigText) else job(entry, None, text))
+        jobs.append(job(entry, text, None, reading) if isinstance(text, ConfigText) else job(entry, None, text))
     return audit(jobs)
 
 
-def audit_collected(inventory: Inventory, outcomes: list[Collected | CollectError]) -> AuditReport:
+def audit_collected(
+    inventory: Inventory, outcomes: list[Collected | CollectError], reading: Reading = Reading.WHOLE
+) -> AuditReport:
     """Audit what live collection returned (error rows for the hosts that failed)."""
-    return audit_fetched(inventory, collected_texts(inventory, outcomes))
+    return audit_fetched(inventory, collected_texts(inventory, outcomes), reading)
 
 
-def job(entry: HostEntry, config: ConfigText | None, error: str | None) -> DeviceJob:
+def job(entry: HostEntry, config: ConfigText | None, error: str | None, reading: Reading = Reading.WHOLE) -> DeviceJob:
     return DeviceJob(
         host=entry.name,
         platform=entry.platform,
@@ -82,6 +88,7 @@ def job(entry: HostEntry, config: ConfigText | None, error: str | None) -> Devic
         policy=entry.policy,
         host_data=entry.data,
         facts=facts_for(entry, config),
+        reading=reading,
     )
 
 

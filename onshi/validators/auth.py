@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from onshi.model import Account, SecretStorage, Severity
+from onshi.model import Account, Aspect, SecretStorage, Severity
 from onshi.policy import VpnPurpose
 from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, not_applicable, passed
 from onshi.validators.registry import fleet_rule, rule
@@ -28,7 +28,7 @@ def _login_secrets(inp: RuleInput) -> list[Account]:
     return [*accounts.users, *accounts.enable, *accounts.line_passwords]
 
 
-@rule("AUTH-01", Severity.CRITICAL, *REFS_AUTH)
+@rule("AUTH-01", Severity.CRITICAL, *REFS_AUTH, reads=(Aspect.ACCOUNTS, Aspect.MANAGEMENT))
 def no_default_passwords(inp: RuleInput) -> Iterator[Outcome]:
     accounts = inp.device.accounts
     logins = _login_secrets(inp)
@@ -53,7 +53,7 @@ def no_default_passwords(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("ok", [a.line for a in logins], hashed=hashed)
 
 
-@rule("AUTH-02", Severity.HIGH, *REFS_AUTH, "CHECKLIST 技術的 7")
+@rule("AUTH-02", Severity.HIGH, *REFS_AUTH, "CHECKLIST 技術的 7", reads=(Aspect.ACCOUNTS, Aspect.MANAGEMENT))
 def irreversible_storage(inp: RuleInput) -> Iterator[Outcome]:
     logins = [a for a in _login_secrets(inp) if a.secret.storage is not SecretStorage.EMPTY]
     if not logins:
@@ -71,7 +71,7 @@ def irreversible_storage(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("hashed", [a.line for a in logins])
 
 
-@rule("AUTH-03", Severity.MEDIUM, *REFS_AUTH)
+@rule("AUTH-03", Severity.MEDIUM, *REFS_AUTH, reads=(Aspect.ACCOUNTS,))
 def named_accounts(inp: RuleInput) -> Iterator[Outcome]:
     accounts = inp.device.accounts
     if accounts.central_auth_lines:
@@ -92,7 +92,7 @@ def _has_maintenance_vpn(inp: RuleInput) -> bool:
     return inp.policy is not None and any(v.kind is VpnPurpose.REMOTE_MAINTENANCE for v in inp.policy.vpns)
 
 
-@rule("AUTH-04", Severity.LOW, *REFS_AUTH, "CHECKLIST 技術的 4")
+@rule("AUTH-04", Severity.LOW, *REFS_AUTH, "CHECKLIST 技術的 4", reads=(Aspect.MANAGEMENT, Aspect.ACCOUNTS))
 def idle_timeout(inp: RuleInput) -> Iterator[Outcome]:
     limit = (inp.policy.session_timeout_minutes if inp.policy else 15) * 60
     terminals = inp.device.management.terminal_lines
@@ -116,7 +116,7 @@ def idle_timeout(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("ok", [t.line for t in terminals], limit=limit // 60)
 
 
-@rule("AUTH-06", Severity.MEDIUM, *REFS_AUTH)
+@rule("AUTH-06", Severity.MEDIUM, *REFS_AUTH, reads=(Aspect.ACCOUNTS,))
 def login_throttling(inp: RuleInput) -> Iterator[Outcome]:
     lines = inp.device.management.login_throttle_lines
     if lines:
@@ -127,7 +127,9 @@ def login_throttling(inp: RuleInput) -> Iterator[Outcome]:
         yield failed("off", [], actions=[Action("login_block", {})])
 
 
-@fleet_rule("AUTH-05", Severity.HIGH, *REFS_AUTH, "MHLW6 システム運用編 8 ⑤")
+@fleet_rule(
+    "AUTH-05", Severity.HIGH, *REFS_AUTH, "MHLW6 システム運用編 8 ⑤", reads=(Aspect.ACCOUNTS, Aspect.MANAGEMENT)
+)
 def no_secret_reuse(inputs: list[RuleInput]) -> Mapping[str, list[Outcome]]:
     """Secrets compared by salted fingerprint across every audited device (never by value)."""
     holders: dict[str, set[str]] = defaultdict(set)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onshi.analysis.exposure import InternetInterface
-from onshi.model import Device, DeviceFacts, ExamplePacket, Severity, Status
+from onshi.model import Aspect, Device, DeviceFacts, ExamplePacket, Severity, Status
 from onshi.policy import FacilityPolicy, HostData
 
 
@@ -28,6 +28,9 @@ class RuleInput:
     internet: tuple[InternetInterface, ...]
     facts: DeviceFacts = field(default_factory=DeviceFacts)
     closed: Mapping[str, str] = field(default_factory=dict)  # interface (lower case) → VPN of its closed network
+    # Why the text is not a whole configuration, when it was audited all the same (--allow-partial):
+    # then no rule may pass on it.
+    partial: str | None = None
 
     @property
     def internet_names(self) -> frozenset[str]:
@@ -65,6 +68,7 @@ class Rule:
     references: tuple[str, ...]
     check: DeviceCheck | None = None
     fleet_check: FleetCheck | None = None
+    reads: frozenset[Aspect] = frozenset()  # the parts of a device the rule looks at
 
 
 def outcome(

@@ -9,13 +9,13 @@ from importlib import resources
 
 import yaml
 
-from onshi.model import Device, Severity, Status, VpnKind
+from onshi.model import Aspect, Device, Severity, Status, VpnKind
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, outcome, passed
 from onshi.validators.registry import rule
 from onshi.versions import at_least, in_range
 
 
-@rule("DOC-01", Severity.INFO, "REG-EX 5")
+@rule("DOC-01", Severity.INFO, "REG-EX 5", reads=())
 def asset_ledger(inp: RuleInput) -> Iterator[Outcome]:
     ledger = ledger_entry(inp)
     missing = [field for field, value in ledger.items() if not value]
@@ -76,7 +76,7 @@ _FEATURES: dict[str, Callable[[Device], bool]] = {
 }
 
 
-@rule("DOC-02", Severity.HIGH, "MHLW6 システム運用編 8 ③")
+@rule("DOC-02", Severity.HIGH, "MHLW6 システム運用編 8 ③", reads=(Aspect.MANAGEMENT, Aspect.VPN))
 def os_version(inp: RuleInput) -> Iterator[Outcome]:
     version = _os_version(inp)
     lines = [inp.device.os_version_line]
@@ -111,6 +111,6 @@ def os_version(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("current", lines, version=version, minimum=minimum)
 
 
-@rule("DOC-03", Severity.INFO, "REG-EX 別表 3, 5, 8", "CHECKLIST 技術的 6")
+@rule("DOC-03", Severity.INFO, "REG-EX 別表 3, 5, 8", "CHECKLIST 技術的 6", reads=())
 def manual_items(inp: RuleInput) -> Iterator[Outcome]:
     yield outcome(Status.MANUAL, "signoff")

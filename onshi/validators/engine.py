@@ -8,7 +8,8 @@ fail-closed handling of a rule that raises (a ``manual`` finding naming the erro
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from onshi.model import Evidence, Finding, Status
 from onshi.platforms import get_driver
@@ -33,8 +34,36 @@ def evaluate(
     for inp in inputs:
         for rule in chosen:
             outcomes = fleet[rule.id].get(inp.host, []) if rule.id in fleet else _run(rule, inp)
-            findings.extend(_finding(rule, inp, result, catalogue) for result in outcomes)
+            closed = fail_closed(rule, inp, outcomes)
+            findings.extend(_finding(rule, inp, result, catalogue) for result in closed)
     return findings
+
+
+_UNDECIDED = (Status.PASS, Status.NOT_APPLICABLE)
+_QUOTED_UNREAD = 3  # unread lines named in the message; the evidence cites them all
+
+
+def fail_closed(rule: Rule, inp: RuleInput, outcomes: list[Outcome]) -> list[Outcome]:
+    """No pass (or not-applicable) from a text onshi did not wholly read: a partial configuration,
+    or a line it did not understand in a part of the device the rule reads, turns those verdicts
+    into ``manual`` naming why. A fail stands: what was read already breaks the rule."""
+    if inp.partial is not None:
+        reason = {"reason": inp.partial}
+        return [_manual(result, "_partial", (), reason) for result in outcomes]
+    unread = [item for item in inp.device.unrecognized if item.aspects & rule.reads]
+    if not unread:
+        return outcomes
+    lines = tuple(item.line for item in unread)
+    quoted = "; ".join(f"line {item.line}: {item.text.strip()}" for item in unread[:_QUOTED_UNREAD])
+    more = len(unread) - _QUOTED_UNREAD
+    params = {"count": len(unread), "lines": quoted + (f" (+{more})" if more > 0 else "")}
+    return [_manual(result, "_unread", lines, params) for result in outcomes]
+
+
+def _manual(result: Outcome, key: str, lines: tuple[int, ...], params: Mapping[str, Any]) -> Outcome:
+    if result.status not in _UNDECIDED:
+        return result
+    return Outcome(Status.MANUAL, key, params, tuple(sorted({*result.lines, *lines})))
 
 
 def _run(rule: Rule, inp: RuleInput) -> list[Outcome]:

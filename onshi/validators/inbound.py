@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from onshi.analysis.packets import PacketSpace
-from onshi.model import NatRule, Severity
+from onshi.model import Aspect, NatRule, Severity
 from onshi.policy import DEVICE, INTERNET
 from onshi.validators.access import Restriction, judge_acl
 from onshi.validators.base import (
@@ -24,7 +24,7 @@ from onshi.validators.registry import rule
 REFS_EXT = ("REG-EX 別表 5", "CHECKLIST 外部 1, 8, 10", "MHLW6 システム運用編 13 ②, 10, 18")
 
 
-@rule("EXT-02", Severity.CRITICAL, *REFS_EXT)
+@rule("EXT-02", Severity.CRITICAL, *REFS_EXT, reads=(Aspect.FORWARDING,))
 def no_inside_host_exposed(inp: RuleInput) -> Iterator[Outcome]:
     exposing = [rule for rule in inp.device.nat if rule.direction == "inside" and rule.kind != "dynamic"]
     if not exposing:
@@ -69,7 +69,7 @@ def _faces_internet(inp: RuleInput, nat: NatRule) -> bool:
     return True
 
 
-@rule("EXT-03", Severity.HIGH, *REFS_EXT, "MHLW6 システム運用編 13 ⑩")
+@rule("EXT-03", Severity.HIGH, *REFS_EXT, "MHLW6 システム運用編 13 ⑩", reads=(Aspect.FORWARDING, Aspect.MANAGEMENT))
 def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
     """Management services open to every source on the device itself, and reachable from the
     internet through the device's filters (answered exactly by the packet engine)."""
@@ -147,7 +147,7 @@ def _restricting_lines(inp: RuleInput) -> list[int]:
     return lines
 
 
-@rule("EXT-04", Severity.MEDIUM, *REFS_EXT)
+@rule("EXT-04", Severity.MEDIUM, *REFS_EXT, reads=(Aspect.MANAGEMENT,))
 def no_upnp(inp: RuleInput) -> Iterator[Outcome]:
     management = inp.device.management
     if management.upnp_lines:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from onshi.model import Severity
+from onshi.model import Aspect, Severity
 from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, passed
 from onshi.validators.registry import rule
 
@@ -23,7 +23,7 @@ def _declared(configured: tuple[str, ...], declared: list[str]) -> list[str]:
     return [host for host in configured if any(_same_host(host, d) for d in declared)]
 
 
-@rule("LOG-01", Severity.MEDIUM, *REFS_LOG)
+@rule("LOG-01", Severity.MEDIUM, *REFS_LOG, reads=(Aspect.LOGGING,))
 def ntp(inp: RuleInput) -> Iterator[Outcome]:
     logging = inp.device.logging
     declared = inp.policy.ntp_servers if inp.policy else []
@@ -43,7 +43,7 @@ def ntp(inp: RuleInput) -> Iterator[Outcome]:
         )
 
 
-@rule("LOG-02", Severity.MEDIUM, *REFS_LOG, "MHLW6 システム運用編 10 ⑥")
+@rule("LOG-02", Severity.MEDIUM, *REFS_LOG, "MHLW6 システム運用編 10 ⑥", reads=(Aspect.LOGGING,))
 def syslog(inp: RuleInput) -> Iterator[Outcome]:
     logging = inp.device.logging
     missing = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from onshi.model import Severity, SnmpCommunity, Status, VpnKind
+from onshi.model import Aspect, Severity, SnmpCommunity, Status, VpnKind
 from onshi.validators.access import Restriction, judge_acl
 from onshi.validators.base import (
     Action,
@@ -38,7 +38,7 @@ _UNNEEDED = {
 }
 
 
-@rule("MGMT-01", Severity.HIGH, *REFS_MGMT)
+@rule("MGMT-01", Severity.HIGH, *REFS_MGMT, reads=(Aspect.MANAGEMENT,))
 def no_plaintext_management(inp: RuleInput) -> Iterator[Outcome]:
     management = inp.device.management
     found = False
@@ -70,7 +70,7 @@ def no_plaintext_management(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("encrypted_only", lines)
 
 
-@rule("MGMT-02", Severity.MEDIUM, *REFS_MGMT)
+@rule("MGMT-02", Severity.MEDIUM, *REFS_MGMT, reads=(Aspect.MANAGEMENT, Aspect.FORWARDING))
 def ssh_v2_from_management_sources(inp: RuleInput) -> Iterator[Outcome]:
     management = inp.device.management
     remote = [t for t in management.terminal_lines if t.remote and t.effective_transport != ()]
@@ -115,7 +115,7 @@ def _community_problem(community: SnmpCommunity, inp: RuleInput) -> tuple[str, S
     return None
 
 
-@rule("MGMT-03", Severity.HIGH, *REFS_MGMT)
+@rule("MGMT-03", Severity.HIGH, *REFS_MGMT, reads=(Aspect.MANAGEMENT, Aspect.FORWARDING))
 def snmp(inp: RuleInput) -> Iterator[Outcome]:
     management = inp.device.management
     if not management.snmp_communities and not management.snmp_v3_groups:
@@ -140,7 +140,7 @@ def snmp(inp: RuleInput) -> Iterator[Outcome]:
         yield passed(key, lines)
 
 
-@rule("MGMT-04", Severity.MEDIUM, *REFS_MGMT, "MHLW6 システム運用編 13 ⑥")
+@rule("MGMT-04", Severity.MEDIUM, *REFS_MGMT, "MHLW6 システム運用編 13 ⑥", reads=(Aspect.MANAGEMENT, Aspect.VPN))
 def tls_versions(inp: RuleInput) -> Iterator[Outcome]:
     web = inp.device.management.web
     ssl_vpns = [vpn for vpn in inp.device.vpns if vpn.kind is VpnKind.SSL_VPN]
@@ -171,7 +171,7 @@ def tls_versions(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("default_ok", web.lines)
 
 
-@rule("MGMT-05", Severity.LOW, *REFS_MGMT)
+@rule("MGMT-05", Severity.LOW, *REFS_MGMT, reads=(Aspect.MANAGEMENT,))
 def unneeded_services(inp: RuleInput) -> Iterator[Outcome]:
     management = inp.device.management
     found = False
@@ -199,7 +199,7 @@ def unneeded_services(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("off", [s.line for s in management.services])
 
 
-@rule("MGMT-06", Severity.LOW, "REG-EX 別表 4")
+@rule("MGMT-06", Severity.LOW, "REG-EX 別表 4", reads=(Aspect.MANAGEMENT,))
 def external_storage(inp: RuleInput) -> Iterator[Outcome]:
     management = inp.device.management
     if management.usb_disabled_lines:

@@ -22,7 +22,7 @@ from typing import Any
 from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
-from onshi.model import ExamplePacket, Severity, Status
+from onshi.model import Aspect, ExamplePacket, Severity, Status
 from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -268,7 +268,7 @@ def _judged(
 # --- SEG ------------------------------------------------------------------------------------------------
 
 
-@rule("SEG-01", Severity.CRITICAL, *REFS_SEG)
+@rule("SEG-01", Severity.CRITICAL, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN))
 def segments_apart(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -285,7 +285,7 @@ def segments_apart(inp: RuleInput) -> Iterator[Outcome]:
     yield from _judged(inp, pairs, "forwarded", "apart", segments, count=len(segments))
 
 
-@rule("SEG-02", Severity.CRITICAL, *REFS_SEG, "REG-EX 別表 7")
+@rule("SEG-02", Severity.CRITICAL, *REFS_SEG, "REG-EX 別表 7", reads=(Aspect.FORWARDING, Aspect.VPN))
 def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -304,7 +304,7 @@ def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
     yield from _judged(inp, pairs, "reaches", "isolated", guests, guests=names(guests))
 
 
-@rule("SEG-03", Severity.HIGH, *REFS_SEG)
+@rule("SEG-03", Severity.HIGH, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN))
 def flows_not_wider(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -321,7 +321,7 @@ def flows_not_wider(inp: RuleInput) -> Iterator[Outcome]:
     yield from _judged(inp, wider, "wider", "as_declared", sorted({s for s, _ in pairs}), count=len(pairs))
 
 
-@rule("SEG-04", Severity.MEDIUM, *REFS_SEG)
+@rule("SEG-04", Severity.MEDIUM, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN))
 def interfaces_classified(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -338,7 +338,7 @@ def interfaces_classified(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("classified", lines)
 
 
-@rule("SEG-05", Severity.HIGH, *REFS_SEG, "MIGRATE 2-1")
+@rule("SEG-05", Severity.HIGH, *REFS_SEG, "MIGRATE 2-1", reads=(Aspect.FORWARDING, Aspect.VPN))
 def onshi_reaches_claims_only(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -362,7 +362,7 @@ def onshi_reaches_claims_only(inp: RuleInput) -> Iterator[Outcome]:
 # --- VPN --------------------------------------------------------------------------------------------------
 
 
-@rule("VPN-01", Severity.CRITICAL, *REFS_VPN)
+@rule("VPN-01", Severity.CRITICAL, *REFS_VPN, reads=(Aspect.FORWARDING, Aspect.VPN))
 def no_transit_between_vpns(inp: RuleInput) -> Iterator[Outcome]:
     network = network_of(inp)
     vpns = _vpns(network)
@@ -373,7 +373,7 @@ def no_transit_between_vpns(inp: RuleInput) -> Iterator[Outcome]:
     yield from _judged(inp, pairs, "transit", "separated", vpns, vpns=names(vpns))
 
 
-@rule("VPN-06", Severity.HIGH, *REFS_VPN, "SEC-GL II-5(3)")
+@rule("VPN-06", Severity.HIGH, *REFS_VPN, "SEC-GL II-5(3)", reads=(Aspect.FORWARDING, Aspect.VPN))
 def vpn_covers_own_segments(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -431,7 +431,7 @@ def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
 # --- EXT ---------------------------------------------------------------------------------------------------
 
 
-@rule("EXT-01", Severity.CRITICAL, *REFS_EXT)
+@rule("EXT-01", Severity.CRITICAL, *REFS_EXT, reads=(Aspect.FORWARDING, Aspect.VPN))
 def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
     """From the internet, and from a closed network the device attaches to directly (IP-VPN, NGN
     IPoE): a carrier's closed network is shared with its other subscribers, so what arrives
@@ -457,7 +457,7 @@ def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("dropped", _blocking_lines(inp, external))
 
 
-@rule("EXT-05", Severity.MEDIUM, *REFS_EXT)
+@rule("EXT-05", Severity.MEDIUM, *REFS_EXT, reads=(Aspect.FORWARDING, Aspect.VPN))
 def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
     network = network_of(inp)
     sp = network.space

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from onshi.model import Severity
+from onshi.model import Aspect, Severity
 from onshi.validators.base import DeviceCheck, FleetCheck, Rule
 
 _RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, severity: Severity, *references: str) -> Callable[[DeviceCheck], DeviceCheck]:
+def rule(
+    rule_id: str, severity: Severity, *references: str, reads: Iterable[Aspect]
+) -> Callable[[DeviceCheck], DeviceCheck]:
+    """Register a device rule; ``reads`` names the parts of a device it looks at, so that a line
+    onshi did not understand there keeps it from passing."""
+
     def register(check: DeviceCheck) -> DeviceCheck:
-        _add(Rule(rule_id, severity, references, check=check))
+        _add(Rule(rule_id, severity, references, check=check, reads=frozenset(reads)))
         return check
 
     return register
 
 
-def fleet_rule(rule_id: str, severity: Severity, *references: str) -> Callable[[FleetCheck], FleetCheck]:
+def fleet_rule(
+    rule_id: str, severity: Severity, *references: str, reads: Iterable[Aspect]
+) -> Callable[[FleetCheck], FleetCheck]:
     def register(check: FleetCheck) -> FleetCheck:
-        _add(Rule(rule_id, severity, references, fleet_check=check))
+        _add(Rule(rule_id, severity, references, fleet_check=check, reads=frozenset(reads)))
         return check
 
     return register

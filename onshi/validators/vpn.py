@@ -9,7 +9,7 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 
-from onshi.model import IkeProposal, SecretStorage, Severity, Status, TransformSet, VpnEndpoint, VpnKind
+from onshi.model import Aspect, IkeProposal, SecretStorage, Severity, Status, TransformSet, VpnEndpoint, VpnKind
 from onshi.policy import Role, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -29,7 +29,7 @@ _INSECURE_KINDS = {
 }
 
 
-@rule("VPN-02", Severity.HIGH, *REFS_VPN)
+@rule("VPN-02", Severity.HIGH, *REFS_VPN, reads=(Aspect.VPN,))
 def claims_connection_method(inp: RuleInput) -> Iterator[Outcome]:
     device = inp.device
     insecure = [vpn for vpn in device.vpns if _insecure(vpn)]
@@ -102,7 +102,7 @@ def _worst(problems: list[tuple[str, Severity]]) -> Severity:
     return max((severity for _, severity in problems), key=lambda s: s.rank)
 
 
-@rule("VPN-03", Severity.HIGH, *REFS_CRYPTO)
+@rule("VPN-03", Severity.HIGH, *REFS_CRYPTO, reads=(Aspect.VPN,))
 def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
     crypto = inp.device.crypto
     if not (crypto.ike_proposals or crypto.transform_sets or crypto.policies):
@@ -160,7 +160,7 @@ def _aggressive_mode_with_psk(inp: RuleInput) -> bool:
     return ikev1_psk and bool(crypto.peer_keys) and not crypto.aggressive_mode_refused
 
 
-@rule("VPN-04", Severity.HIGH, *REFS_CRYPTO)
+@rule("VPN-04", Severity.HIGH, *REFS_CRYPTO, reads=(Aspect.VPN,))
 def peers_authenticate(inp: RuleInput) -> Iterator[Outcome]:
     crypto = inp.device.crypto
     if not crypto.peer_keys and not crypto.certificate_auth_lines:
@@ -191,7 +191,7 @@ def peers_authenticate(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("authenticated", [*checked, *crypto.certificate_auth_lines])
 
 
-@rule("VPN-05", Severity.MEDIUM, "SEC-GL II-5(8)", *REFS_CRYPTO)
+@rule("VPN-05", Severity.MEDIUM, "SEC-GL II-5(8)", *REFS_CRYPTO, reads=(Aspect.VPN,))
 def dead_peer_detection(inp: RuleInput) -> Iterator[Outcome]:
     ipsec = [vpn for vpn in inp.device.vpns if vpn.kind is VpnKind.IPSEC]
     if not ipsec:
@@ -202,7 +202,14 @@ def dead_peer_detection(inp: RuleInput) -> Iterator[Outcome]:
         yield failed("off", [line for vpn in ipsec for line in vpn.lines[:1]])
 
 
-@rule("VPN-07", Severity.HIGH, "MHLW6 システム運用編 10", "CHECKLIST 外部 8, 10", *REFS_VPN)
+@rule(
+    "VPN-07",
+    Severity.HIGH,
+    "MHLW6 システム運用編 10",
+    "CHECKLIST 外部 8, 10",
+    *REFS_VPN,
+    reads=(Aspect.VPN, Aspect.MANAGEMENT),
+)
 def vpns_declared_and_pinned(inp: RuleInput) -> Iterator[Outcome]:
     device = inp.device
     if not device.vpns and not device.crypto.peer_keys:

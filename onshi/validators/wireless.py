@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from onshi.model import Severity, Ssid, Status, WifiSecurity
+from onshi.model import Aspect, Severity, Ssid, Status, WifiSecurity
 from onshi.policy import Segment, SegmentKind
 from onshi.validators.base import Outcome, RuleInput, failed, manual, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -30,7 +30,7 @@ def _is_guest(inp: RuleInput, ssid: Ssid) -> bool | None:
     return segment.kind is SegmentKind.GUEST_WIFI
 
 
-@rule("WLAN-01", Severity.CRITICAL, *REFS_WLAN)
+@rule("WLAN-01", Severity.CRITICAL, *REFS_WLAN, reads=(Aspect.WIRELESS,))
 def wpa2_aes(inp: RuleInput) -> Iterator[Outcome]:
     if not inp.device.ssids:
         yield not_applicable("no_wifi")
@@ -50,7 +50,7 @@ def wpa2_aes(inp: RuleInput) -> Iterator[Outcome]:
             yield passed("strong", ssid.lines, ssid=ssid.name, security=ssid.security.value.upper())
 
 
-@rule("WLAN-02", Severity.MEDIUM, *REFS_WLAN)
+@rule("WLAN-02", Severity.MEDIUM, *REFS_WLAN, reads=(Aspect.WIRELESS,))
 def internal_ssids_hidden(inp: RuleInput) -> Iterator[Outcome]:
     if not inp.device.ssids:
         yield not_applicable("no_wifi")
@@ -67,7 +67,7 @@ def internal_ssids_hidden(inp: RuleInput) -> Iterator[Outcome]:
             yield failed("broadcast", ssid.lines, ssid=ssid.name)
 
 
-@rule("WLAN-03", Severity.HIGH, *REFS_WLAN)
+@rule("WLAN-03", Severity.HIGH, *REFS_WLAN, reads=(Aspect.WIRELESS,))
 def internal_ssids_restricted(inp: RuleInput) -> Iterator[Outcome]:
     if not inp.device.ssids:
         yield not_applicable("no_wifi")
@@ -86,7 +86,7 @@ def internal_ssids_restricted(inp: RuleInput) -> Iterator[Outcome]:
             yield failed("unrestricted", ssid.lines, ssid=ssid.name)
 
 
-@rule("WLAN-04", Severity.HIGH, *REFS_WLAN, "REG-EX 別表 6")
+@rule("WLAN-04", Severity.HIGH, *REFS_WLAN, "REG-EX 別表 6", reads=(Aspect.WIRELESS, Aspect.FORWARDING))
 def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
     if not inp.device.ssids:
         yield not_applicable("no_wifi")
@@ -134,7 +134,7 @@ def mapped_lines(inp: RuleInput, ssid: Ssid) -> list[int]:
     ]
 
 
-@rule("WLAN-05", Severity.MEDIUM, *REFS_WLAN)
+@rule("WLAN-05", Severity.MEDIUM, *REFS_WLAN, reads=(Aspect.WIRELESS,))
 def wifi_psk_strength(inp: RuleInput) -> Iterator[Outcome]:
     with_psk = [ssid for ssid in inp.device.ssids if ssid.psk is not None]
     if not with_psk:

@@ -38,8 +38,8 @@ class CiscoIosDriver:
     def clean_config(self, output: str) -> str:
         return facts.clean_config(output)
 
-    def config_complete(self, config: str) -> bool:
-        return facts.config_complete(config)
+    def incomplete(self, config: str) -> str | None:
+        return facts.incomplete(config)
 
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
         return facts.parse_facts(outputs.get("show version", ""))

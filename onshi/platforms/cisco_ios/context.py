@@ -9,6 +9,7 @@ from typing import Any, Literal, Protocol
 from onshi.model import (
     Account,
     AclEntry,
+    Aspect,
     IkePeerKey,
     IkeProposal,
     Interface,
@@ -87,6 +88,7 @@ class Context:
     os_version_line: int | None = None
     seen: set[int] = field(default_factory=set)
     unparsed: set[int] = field(default_factory=set)
+    aspects: dict[int, frozenset[Aspect]] = field(default_factory=dict)  # line → its block's aspects
     interfaces: list[Interface] = field(default_factory=list)
     vrfs: list[str] = field(default_factory=list)
     acls: dict[str, AclBuilder] = field(default_factory=dict)

@@ -262,6 +262,21 @@ def _crypto_map(ctx: Context, item: ConfigLine, tokens: list[str], *, dynamic: b
     _ipsec_policy(ctx, item, name, kind, manual="ipsec-manual" in words)
 
 
+# Crypto map / IPsec profile sub-commands: the ones read below, and those that bear on no rule.
+_POLICY_READ = (("set", "peer"), ("set", "transform-set"), ("set", "pfs"), ("match", "address"),
+                ("set", "ikev2-profile"), ("set", "isakmp-profile"))  # fmt: skip
+_POLICY_IGNORED = frozenset({"description", "reverse-route", "qos", "set security-association", "set nat",
+                             "set reverse-route", "set idle-time", "set responder-only", "set default",
+                             "set security-policy", "set session-key", "set inject", "set mixed-mode",
+                             "set security-association lifetime", "set redundancy", "no", "set ip"})  # fmt: skip
+
+
+def _policy_child_understood(lowered: list[str]) -> bool:
+    if tuple(lowered[:2]) in _POLICY_READ:
+        return True
+    return bool(lowered) and (lowered[0] in _POLICY_IGNORED or " ".join(lowered[:2]) in _POLICY_IGNORED)
+
+
 def _ipsec_policy(ctx: Context, item: ConfigLine, name: str, kind: str, *, manual: bool) -> None:
     peers: list[str] = []
     transform_sets: list[str] = []
@@ -275,7 +290,10 @@ def _ipsec_policy(ctx: Context, item: ConfigLine, name: str, kind: str, *, manua
         words = child.text.split()
         lowered = [word.lower() for word in words]
         lines.append(line_of(child))
-        ctx.mark_tree(child)
+        if _policy_child_understood(lowered):
+            ctx.mark_tree(child)
+        else:
+            ctx.bad(child)
         if lowered[:2] == ["set", "peer"] and len(words) > 2:
             peers.append(words[2])
         elif lowered[:2] == ["set", "transform-set"]:

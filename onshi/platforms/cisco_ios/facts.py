@@ -25,10 +25,14 @@ def clean_config(output: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def config_complete(config: str) -> bool:
-    """A running-config ends with ``end``; anything else was cut off."""
-    stripped = [line.strip() for line in config.splitlines() if line.strip()]
-    return bool(stripped) and stripped[-1] == "end"
+def incomplete(config: str) -> str | None:
+    """Why the text is not a whole running-config (which always ends with ``end``), or None."""
+    last = next((line.strip() for line in reversed(config.splitlines()) if line.strip()), None)
+    if last is None:
+        return "it is empty"
+    if last != "end":
+        return "it does not end with 'end': cut short, or not a whole running-config"
+    return None
 
 
 def parse_facts(show_version: str) -> DeviceFacts:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from onshi.model import Interface, InterfaceKind, NatRole, TunnelConfig
 from onshi.platforms.cisco_ios.context import ConfigLine, Context, line_of
+from onshi.platforms.cisco_ios.management import read_ssid
 
 _KIND_PREFIXES: tuple[tuple[str, InterfaceKind], ...] = (
     ("dialer", InterfaceKind.DIALER),
@@ -24,7 +25,7 @@ _KIND_PREFIXES: tuple[tuple[str, InterfaceKind], ...] = (
 )
 
 # Interface sub-commands that bear on no rule (physical tuning, QoS, routing protocol knobs ...).
-_IGNORED_FIRST = frozenset(
+IGNORED_FIRST = frozenset(
     {
         "speed", "duplex", "negotiation", "mtu", "load-interval", "standby", "vrrp", "glbp",
         "hold-queue", "keepalive", "bandwidth", "delay", "service-policy", "carrier-delay", "atm",
@@ -47,7 +48,7 @@ _IGNORED_FIRST = frozenset(
     }
 )  # fmt: skip
 # "ip"/"ipv6"/"no"/... sub-commands that bear on no rule.
-_IGNORED_IP = frozenset(
+IGNORED_IP = frozenset(
     {
         "redirects", "unreachables", "proxy-arp", "mtu", "tcp", "virtual-reassembly", "ospf",
         "helper-address", "pim", "igmp", "flow", "route-cache", "accounting", "dhcp", "nd", "nhrp",
@@ -111,7 +112,11 @@ def handle_interface(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         words = child.text.split()
         if not words:
             continue
-        if _child(ctx, state, child, words):
+        if words[0].lower() == "ssid" and child.children and len(words) > 1:
+            # IOS 12.2 and earlier define the SSID under the radio (later: `dot11 ssid`, referenced here).
+            read_ssid(ctx, child, " ".join(words[1:]))
+            ctx.radio_ssids.append(words[1])
+        elif _child(ctx, state, child, words):
             ctx.mark(child)
             state.lines.append(line_of(child))
             _mark_grandchildren(ctx, child)
@@ -165,7 +170,7 @@ def _child(ctx: Context, state: _Iface, child: ConfigLine, words: list[str]) -> 
         ctx.radio_ssids.append(words[1])
     elif head == "no":
         return _negated(state, words)
-    elif head not in _IGNORED_FIRST:
+    elif head not in IGNORED_FIRST:
         return False
     return True
 
@@ -178,9 +183,9 @@ def _negated(state: _Iface, words: list[str]) -> bool:
     elif second == "cdp" and third == "enable":
         state.cdp = False
     elif second in ("ip", "ipv6"):
-        return third in _IGNORED_IP
+        return third in IGNORED_IP
     else:
-        return second in _IGNORED_FIRST
+        return second in IGNORED_FIRST
     return True
 
 
@@ -221,7 +226,7 @@ def _ip(ctx: Context, state: _Iface, child: ConfigLine, words: list[str]) -> boo
         return True
     if sub == "unnumbered":
         return True
-    return sub in _IGNORED_IP
+    return sub in IGNORED_IP
 
 
 def _ipv4_address(state: _Iface, rest: list[str]) -> bool:
@@ -276,7 +281,7 @@ def _ipv6(state: _Iface, words: list[str]) -> bool:
     if sub == "nat":
         state.nat = NatRole.INSIDE if rest and rest[0].lower() == "inside" else state.nat
         return True
-    return sub in _IGNORED_IP
+    return sub in IGNORED_IP
 
 
 def _tunnel(state: _Iface, words: list[str], line: int) -> bool:

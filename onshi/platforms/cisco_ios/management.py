@@ -27,6 +27,31 @@ def _vty_default_transport(ctx: Context) -> tuple[str, ...] | None:
     return None
 
 
+# Line sub-commands that bear on no rule (terminal settings, who may log in is `login`/AAA).
+LINE_IGNORED = frozenset(
+    {
+        "logging", "history", "length", "width", "stopbits", "speed", "flowcontrol", "databits", "parity",
+        "escape-character", "location", "rotary", "autoselect", "modem", "exec", "privilege", "login",
+        "session-timeout", "absolute-timeout", "activation-character", "notify", "vacant-message",
+        "terminal-type", "international", "exec-character-bits", "special-character-bits",
+        "media-type", "authorization", "accounting", "transport", "session-limit", "timeout", "motd-banner",
+        "exec-banner", "insecure", "cts", "logout-warning", "stopbit", "padding", "hold-character",
+        "disconnect-character",
+    }
+)  # fmt: skip
+
+
+def _line_irrelevant(lowered: list[str]) -> bool:
+    """A line sub-command known to bear on no rule: `transport output/preferred`, `login local`, `no exec`
+    ... (`transport input` and the others the rules read are handled before this)."""
+    words = lowered[1:] if lowered[:1] == ["no"] else lowered
+    if words[:2] == ["transport", "input"] or not words:
+        return False
+    if words[0] == "access-class" or words[:2] == ["ipv6", "access-class"]:
+        return words[-1] == "out"  # who the line may connect out to, not who may log in
+    return words[0] in LINE_IGNORED
+
+
 def handle_line(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
     """``line vty A B`` / ``line con 0`` / ``line aux 0`` / ``line N M``."""
     name = " ".join(tokens[1:])
@@ -42,16 +67,16 @@ def handle_line(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         words = child.text.split()
         lowered = [word.lower() for word in words]
         lines.append(line_of(child))
-        ctx.mark_tree(child)
+        understood = True
         if lowered[:2] == ["transport", "input"]:
             transport = _transports(lowered[2:])
         elif lowered[:1] == ["access-class"] and len(words) > 2 and lowered[2] == "in":
             access_v4 = words[1]
         elif lowered[:2] == ["ipv6", "access-class"] and len(words) > 3:
             access_v6 = words[2]
-        elif lowered[:1] == ["exec-timeout"] and len(words) > 1:
+        elif lowered[:1] == ["exec-timeout"] and len(words) > 1 and words[1].isdigit():
             seconds = int(words[2]) if len(words) > 2 and words[2].isdigit() else 0
-            timeout = int(words[1]) * 60 + seconds if words[1].isdigit() else None
+            timeout = int(words[1]) * 60 + seconds
         elif lowered[:2] == ["no", "exec-timeout"]:
             timeout = 0
         elif lowered[:2] == ["no", "login"]:
@@ -61,6 +86,13 @@ def handle_line(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
             if typed is not None:
                 secret = typed_secret("line", typed[0], typed[1], line_of(child), hashed=False)
                 ctx.line_passwords.append(Account(f"line {name}", None, ctx.secret(secret), line_of(child)))
+            understood = typed is not None
+        else:
+            understood = _line_irrelevant(lowered)
+        if understood:
+            ctx.mark_tree(child)
+        else:
+            ctx.bad(child)
     explicit_remote = transport is not None and bool(set(transport) & {"telnet", "ssh", "rlogin"})
     ctx.terminal_lines.append(
         TerminalLine(
@@ -260,7 +292,7 @@ def set_service(ctx: Context, name: str, enabled: bool, item: ConfigLine) -> Non
 def handle_dot11(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
     words = [word.lower() for word in tokens]
     if words[1:2] == ["ssid"] and len(tokens) > 2:
-        _ssid(ctx, item, " ".join(tokens[2:]))
+        read_ssid(ctx, item, " ".join(tokens[2:]))
     elif words[1:3] == ["association", "mac-list"]:
         ctx.mac_list_lines.append(line_of(item))
         ctx.mark(item)
@@ -268,7 +300,8 @@ def handle_dot11(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         ctx.mark_tree(item)
 
 
-def _ssid(ctx: Context, item: ConfigLine, name: str) -> None:
+def read_ssid(ctx: Context, item: ConfigLine, name: str) -> None:
+    """A ``dot11 ssid NAME`` block, or (IOS 12.2 and earlier) an ``ssid NAME`` block under the radio."""
     ssid = SsidBuilder(name=name, lines=[line_of(item)])
     ctx.mark(item)
     for child in item.children:

@@ -34,8 +34,9 @@ from onshi.model import (
     ZoneAction,
     ZonePair,
 )
-from onshi.platforms.cisco_ios import crypto, filters, interfaces, management
-from onshi.platforms.cisco_ios.context import AclBuilder, ConfigLine, Context, Handler, line_of
+from onshi.platforms.cisco_ios import crypto, filters, interfaces, keywords, management
+from onshi.platforms.cisco_ios.aspects import block_aspects
+from onshi.platforms.cisco_ios.context import AclBuilder, ConfigLine, Context, Handler, line_of, walk
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.cisco_ios.vpn import vpn_endpoints
 
@@ -89,7 +90,8 @@ _IP_IRRELEVANT = frozenset(
 
 def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
     raw = text.splitlines()
-    tree = CiscoConfParse(raw, syntax="ios", ignore_blank_lines=False)
+    canonical = keywords.canonical_lines(raw, _TOP_KEYWORDS, _CHILD_KEYWORDS)
+    tree = CiscoConfParse(canonical, syntax="ios", ignore_blank_lines=False)
     top: list[ConfigLine] = [item for item in tree.ConfigObjs if item.parent is item]
     ctx = Context(raw=raw)
     _read_version(ctx, top)
@@ -98,6 +100,10 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
         if not tokens:
             continue
         _dispatch(ctx, item, tokens)
+        aspects = block_aspects(tokens)
+        if aspects:
+            for node in walk(item):
+                ctx.aspects[line_of(node)] = aspects
     return _assemble(ctx, file, encoding)
 
 
@@ -274,6 +280,20 @@ _IP_HANDLERS: dict[tuple[str, str], Callable[[Context, ConfigLine, list[str]], N
 }
 
 
+# What the keyword canonicaliser must know: every keyword the parser reads or knows to ignore.
+_TOP_KEYWORDS = keywords.with_keywords(
+    keywords.with_keywords(keywords.TOP, [*_IRRELEVANT, *_HANDLERS, "policy"]),
+    [second for head, second in _IP_HANDLERS if head == "ip"] + sorted(_IP_IRRELEVANT),
+    under="ip",
+)
+_CHILD_KEYWORDS = {
+    "interface": keywords.with_keywords(
+        keywords.with_keywords(keywords.INTERFACE, interfaces.IGNORED_FIRST), interfaces.IGNORED_IP, under="ip"
+    ),
+    "line": keywords.with_keywords(keywords.LINE, management.LINE_IGNORED),
+}
+
+
 # --- assembly -------------------------------------------------------------------------------------
 
 # IOS defaults for services MGMT-05 judges, when the config does not say.
@@ -351,7 +371,7 @@ def _unrecognized(ctx: Context, masked: tuple[str, ...]) -> tuple[Unrecognized, 
     for number, text in enumerate(masked, start=1):
         stripped = text.strip()
         if (number not in ctx.seen or number in ctx.unparsed) and stripped and not stripped.startswith("!"):
-            found.append(Unrecognized(number, text))
+            found.append(Unrecognized(number, text, ctx.aspects.get(number, frozenset())))
     return tuple(found)
 
 

@@ -20,6 +20,7 @@ from onshi.platforms.fortinet import baseline
 from onshi.platforms.fortinet import drift as fortinet_drift
 from onshi.platforms.fortinet.parser import _HEADER, parse
 from onshi.platforms.fortinet.secrets import mask_line_blind
+from onshi.platforms.fortinet.tree import parse_tree
 
 _STATUS_VERSION = re.compile(r"^Version:\s*(\S+)\s+v(\d+\.\d+\.\d+)", re.MULTILINE)
 _STATUS_SERIAL = re.compile(r"^Serial-Number:\s*(\S+)", re.MULTILINE)
@@ -47,8 +48,19 @@ class FortinetDriver:
         start = next((i for i, line in enumerate(lines) if line.startswith(("#config-version", "config "))), 0)
         return "\n".join(lines[start:]).rstrip() + "\n"
 
-    def config_complete(self, config: str) -> bool:
-        return config.rstrip().endswith("end")
+    def incomplete(self, config: str) -> str | None:
+        """``show`` output starts with its ``#config-version=`` header and closes every block it opens
+        (an output that stopped at an inner ``end`` ends in ``end`` too, so the balance decides)."""
+        lines = [line for line in config.splitlines() if line.strip()]
+        if not lines:
+            return "it is empty"
+        if not any(line.startswith("#config-version=") for line in lines[:5]):
+            return "it does not start with the '#config-version=' header of show: cut at its start, or not show output"
+        unclosed = parse_tree(config).unclosed
+        if unclosed or lines[-1].strip() != "end":
+            where = f" (the block at line {unclosed[0]} is never closed)" if unclosed else ""
+            return f"its blocks are not all closed{where}: cut short"
+        return None
 
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
         """``get system status``: ``Version: FortiGate-60F v7.2.8,build1639,…``, ``Serial-Number``,

@@ -41,6 +41,7 @@ from onshi.model import (
     VpnKind,
     WebManagement,
 )
+from onshi.platforms.fortinet.aspects import block_aspects
 from onshi.platforms.fortinet.objects import Addresses, address_tables, service_table
 from onshi.platforms.fortinet.policies import ACCESS, Objects, firewall, zone_names
 from onshi.platforms.fortinet.secrets import mask_community, mask_line, stored_secret
@@ -92,7 +93,11 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
         logging=_logging(tree),
         ssids=ssids(tree),
         secrets=_secrets(tree),
-        unrecognized=tuple(Unrecognized(n, masked[n - 1]) for n in unrecognized if 0 < n <= len(masked)),
+        unrecognized=tuple(
+            Unrecognized(n, masked[n - 1], block_aspects(tree.owners.get(n, "")))
+            for n in unrecognized
+            if 0 < n <= len(masked)
+        ),
     )
 
 

@@ -10,6 +10,7 @@ blocks are those of the one device. What does not fit the grammar is reported by
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -49,6 +50,8 @@ class Node:
 class Tree:
     root: Node
     bad_lines: list[int]
+    owners: dict[int, str] = field(default_factory=dict)  # line → the top-level block it stands in
+    unclosed: list[int] = field(default_factory=list)  # opening lines of blocks never closed
 
     def block(self, path: str) -> Node:
         """The block ``config <path>`` (merged over VDOMs); an empty one when absent."""
@@ -91,35 +94,126 @@ def quoted(value: object) -> str:
     return f'"{text}"'
 
 
+_STATEMENT = re.compile(r"^( *)(config|edit|next|end|set|unset|append|select|unselect)\b")
+_CLOSING = ("next", "end")
+_INDENT = 4  # FortiOS indents each level of `show` output by four spaces
+
+
 def parse_tree(text: str) -> Tree:
-    root = Node("", 0)
-    stack: list[Node] = [root]
-    bad: list[int] = []
+    """The tree of ``text``. FortiOS indents what it prints by nesting level; where the text is
+    indented, the indentation is checked against the blocks open, so one missing ``end`` or stray
+    ``"`` is reported where it happens and the rest of the file still reads as the device holds it."""
     raw = text.splitlines()
-    index = 0
-    while index < len(raw):
-        number, line = index + 1, raw[index].strip()
-        index += 1
-        if not line or line.startswith("#"):
-            continue
-        try:
-            tokens = words(line)
-        except _Unbalanced:  # a quoted value that runs on: read until its closing quote
-            joined = line
-            while index < len(raw):
-                joined += "\n" + raw[index]
-                index += 1
-                try:
-                    tokens = words(joined)
-                    break
-                except _Unbalanced:
+    reader = _Reader(raw, indented=any(line.startswith("    set ") for line in raw))
+    reader.run()
+    return Tree(reader.stack[0], sorted(set(reader.bad)), reader.owners, sorted(reader.unclosed))
+
+
+@dataclass
+class _Reader:
+    raw: list[str]
+    indented: bool
+    stack: list[Node] = field(default_factory=lambda: [Node("", 0)])
+    # Per open node: (the indentation of its opening line, the indentation its contents take).
+    indents: list[tuple[int, int]] = field(default_factory=lambda: [(-_INDENT, 0)])
+    bad: list[int] = field(default_factory=list)
+    owners: dict[int, str] = field(default_factory=dict)
+    unclosed: list[int] = field(default_factory=list)
+
+    def run(self) -> None:
+        index = 0
+        while index < len(self.raw):
+            number, line = index + 1, self.raw[index]
+            index += 1
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            try:
+                tokens = words(stripped)
+            except _Unbalanced:  # a quoted value that runs on: read until its closing quote
+                found, index = self.run_on(number, stripped, index)
+                if found is None:
+                    self.owners[number] = self.path()
                     continue
+                tokens = found
+            indent = len(line) - len(line.lstrip(" "))
+            if self.fits(indent, tokens[0]):
+                self.apply(tokens, number, indent)
             else:
-                bad.extend(range(number, len(raw) + 1))
+                self.bad.append(number)
+            self.owners[number] = self.path()
+        self.close_to(1)  # blocks still open at the end of the text: it was cut short
+
+    def apply(self, tokens: list[str], number: int, indent: int) -> None:
+        before = len(self.stack)
+        if not _apply(self.stack, tokens, number):
+            self.bad.append(number)
+        if len(self.stack) > before:
+            opened = self.stack[-1]
+            self.indents.append((indent, indent if isinstance(opened, _Marker) else indent + _INDENT))
+        del self.indents[len(self.stack) :]
+
+    def run_on(self, number: int, first: str, index: int) -> tuple[list[str] | None, int]:
+        """The words of a value quoted over several lines (a certificate, a script) and where reading
+        goes on. A quote that never closes, or runs into a line that is a statement where the open
+        blocks expect one, is a stray quote: its line is reported and reading resumes after it."""
+        joined = first
+        for position in range(index, len(self.raw)):
+            following = self.raw[position]
+            if self.indented and self.structural(following):
                 break
-        if not _apply(stack, tokens, number):
-            bad.append(number)
-    return Tree(root, bad)
+            joined += "\n" + following
+            try:
+                return words(joined), position + 1
+            except _Unbalanced:
+                continue
+        self.bad.append(number)
+        return None, index
+
+    def structural(self, line: str) -> bool:
+        match = _STATEMENT.match(line)
+        if match is None:
+            return False
+        indent = len(match[1])
+        if match[2] in _CLOSING:
+            return any(opened == indent for opened, _ in self.indents[1:])
+        return indent == self.indents[-1][1]
+
+    def fits(self, indent: int, keyword: str) -> bool:
+        """Whether the line's indentation agrees with the blocks open. Blocks a missing ``next`` or
+        ``end`` left open are closed here, their opening line reported, so that the line lands in the
+        block it belongs to rather than everything after nesting one level too deep."""
+        if not self.indented:
+            return True
+        if keyword in _CLOSING:
+            depth = next((d for d in range(len(self.indents) - 1, 0, -1) if self.indents[d][0] == indent), None)
+            if depth is None:
+                return False
+            if keyword == "end" and depth == len(self.stack) - 2 and self.is_entry(self.stack[-1]):
+                self.stack.pop()  # `end` straight after an entry's settings commits it too (CLI input)
+                self.indents.pop()
+            self.close_to(depth + 1)
+            return True
+        # FortiOS 5.x indents a block inside an entry one level deeper than the entry's settings.
+        while len(self.stack) > 1 and indent < self.indents[-1][1]:
+            self.close_to(len(self.stack) - 1)
+        child = self.indents[-1][1]
+        return indent == child or (keyword == "config" and indent == child + _INDENT)
+
+    def is_entry(self, node: Node) -> bool:
+        return self.stack[-2].entries.get(node.name) is node
+
+    def close_to(self, length: int) -> None:
+        while len(self.stack) > length:
+            node = self.stack.pop()
+            self.indents.pop()
+            if not isinstance(node, _Marker):
+                self.bad.append(node.line)
+                self.unclosed.append(node.line)
+
+    def path(self) -> str:
+        """The outermost real block open: what a line here bears on."""
+        return next((node.name for node in self.stack[1:] if not isinstance(node, _Marker)), "")
 
 
 _TRANSPARENT = ("vdom", "global")  # `config vdom` / `config global`: their contents are the device's

@@ -20,6 +20,7 @@ from onshi.platforms.yamaha_rtx.secrets import mask_line
 _HEADER = re.compile(r"^#?\s*((?:RTX|NVR|FWX|RT)\S*)\s+Rev\.(\S+)", re.MULTILINE)
 _CONFIG_HEADER = re.compile(r"^#\s*((?:RTX|NVR|FWX|RT)\S*)\s+Rev\.(\S+)")
 _SERIAL = re.compile(r"serial=(\S+)")
+_HEADER_SEARCH = 10  # lines: a saved command echo and blank lines may come before the header
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,16 @@ class YamahaRtxDriver:
         start = next((i for i, line in enumerate(lines) if _CONFIG_HEADER.match(line)), 0)
         return "\n".join(lines[start:]).rstrip() + "\n"
 
-    def config_complete(self, config: str) -> bool:
-        """Yamaha prints no trailer: a config counts as whole when it starts with the router's header. A
-        dropped connection fails the collection; output cut short before a prompt cannot be told apart."""
-        return bool(_CONFIG_HEADER.match(config))
+    def incomplete(self, config: str) -> str | None:
+        """Yamaha prints no trailer: a config counts as whole when it starts with the router's header
+        (after a command echo, when one was saved with it). A dropped connection fails the collection;
+        output cut short before a prompt cannot be told apart."""
+        heads = [line for line in config.splitlines()[:_HEADER_SEARCH] if line.strip()][:3]
+        if not heads:
+            return "it is empty"
+        if not any(_CONFIG_HEADER.match(line) for line in heads):
+            return "it does not start with the '# RTX… Rev.…' header of show config: cut at its start, or refused"
+        return None
 
     def parse_facts(self, outputs: Mapping[str, str]) -> DeviceFacts:
         text = outputs.get("show environment", "") + "\n" + outputs.get("show config", "")  # environment first

@@ -469,7 +469,7 @@ def understood(state: State, line: int, words: list[str]) -> bool:
 _UNREAD = (
     "dhcp", "dns", "switch", "statistics", "dashboard", "analog", "console", "user", "security", "queue",
     "speed", "operation", "netvolante-dns", "clear", "show", "save", "wins", "lua", "alarm", "timezone",
-    "rip", "ospf", "bgp", "external-memory", "wlan", "airlink", "sip", "telnet", "mail", "status-led", "heartbeat2",
+    "rip", "ospf", "bgp", "external-memory", "airlink", "sip", "telnet", "mail", "status-led", "heartbeat2",
     "cooperation", "l2ms", "lldp", "ethernet", "provider", "url", "pki", "ntp", "system", "fast-path",
 )  # fmt: skip
 HANDLERS: dict[str, Handler] = {

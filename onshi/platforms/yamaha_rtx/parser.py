@@ -31,6 +31,7 @@ from onshi.model import (
     VpnEndpoint,
     VpnKind,
 )
+from onshi.platforms.yamaha_rtx.aspects import aspects_of
 from onshi.platforms.yamaha_rtx.commands import DESCRIPTOR, HANDLERS
 from onshi.platforms.yamaha_rtx.filters import secure_list
 from onshi.platforms.yamaha_rtx.management import host_acl, management
@@ -42,30 +43,37 @@ PLATFORM = "yamaha_rtx"
 # DS-Lite and fixed-IP services are `ipip` to the provider's tunnel end on FLET'S).
 _ACCESS_TUNNELS = frozenset({"map-e", "ipip"})
 _HEADER = re.compile(r"^#\s*(RTX\S*|NVR\S*|FWX\S*|RT\S*)\s+Rev\.(\S+)")
-_HEREDOC = re.compile(r"<<\s*(\S+)\s*$")
+# Only `embedded file NAME <<WORD` reads a here-document (a Lua script, up to the line WORD); `<<` at
+# the end of any other line (a description, say) is text.
+_HEREDOC = re.compile(r"^embedded\s+file\s+\S+\s+<<\s*(\S+)\s*$")
 _PROMPT = re.compile(r"^\S*\s*[>#]\s*show\s+config")
 
 
 def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
     raw = text.splitlines()
     state = State(raw=raw)
-    ending: str | None = None
+    script: tuple[int, str] | None = None  # (first line, terminator) of an embedded file being read
     for number, line in enumerate(raw, start=1):
         stripped = line.strip()
-        if ending is not None:  # inside `embedded file NAME <<EOF ... EOF`: a script, not config
+        if script is not None:  # inside `embedded file NAME <<EOF ... EOF`: a script, not config
             state.recognized.add(number)
-            ending = None if stripped == ending else ending
+            script = None if stripped == script[1] else script
             continue
         if not stripped or _comment(state, number, stripped):
             continue
-        if match := _HEREDOC.search(stripped):
-            ending = match[1]
+        if match := _HEREDOC.match(stripped):
+            script = (number, match[1])
             state.recognized.add(number)
             continue
         words = stripped.split()
         handler = HANDLERS.get(words[0])
         if handler is not None and len(words) > 1 and handler(state, number, words):
             state.recognized.add(number)
+        state.aspects[number] = aspects_of(words, state)
+    if script is not None:
+        # No terminator: what followed was configuration the router would not have read as a script
+        # either; never let it vanish into one.
+        state.recognized.difference_update(range(script[0], len(raw) + 1))
     return _device(state, file, encoding)
 
 
@@ -113,7 +121,7 @@ def _device(state: State, file: str, encoding: str) -> Device:
         secrets=tuple(state.secrets),
         nat_outside_filters=True,
         unrecognized=tuple(
-            Unrecognized(number, masked[number - 1])
+            Unrecognized(number, masked[number - 1], state.aspects.get(number, frozenset()))
             for number, line in enumerate(state.raw, start=1)
             if line.strip() and (number not in state.recognized or number in state.unparsed)
         ),

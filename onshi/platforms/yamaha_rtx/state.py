@@ -6,7 +6,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Literal
 
-from onshi.model import Account, NatRule, Secret, SnmpCommunity, SnmpV3Group, StaticRoute
+from onshi.model import Account, Aspect, NatRule, Secret, SnmpCommunity, SnmpV3Group, StaticRoute
 from onshi.platforms.yamaha_rtx.filters import Binding, Filter
 
 
@@ -70,6 +70,7 @@ class State:
     raw: list[str]
     recognized: set[int] = field(default_factory=set)
     unparsed: set[int] = field(default_factory=set)
+    aspects: dict[int, frozenset[Aspect]] = field(default_factory=dict)  # line → what it bears on
     model: str | None = None
     os_version: str | None = None
     os_version_line: int | None = None

@@ -1,0 +1,70 @@
+"""What an IOS block bears on, so that a line onshi did not understand inside it makes the rules
+that read that part of the device ``manual`` (:class:`~onshi.model.Aspect`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from onshi.model import Aspect
+
+_F, _V, _M, _A, _L, _W = (
+    frozenset({Aspect.FORWARDING}),
+    frozenset({Aspect.VPN}),
+    frozenset({Aspect.MANAGEMENT}),
+    frozenset({Aspect.ACCOUNTS}),
+    frozenset({Aspect.LOGGING}),
+    frozenset({Aspect.WIRELESS}),
+)
+_NONE: frozenset[Aspect] = frozenset()
+
+_BY_HEAD: Mapping[str, frozenset[Aspect]] = {
+    **dict.fromkeys(
+        ("access-list", "object-group", "zone", "zone-pair", "class-map", "policy-map", "parameter-map",
+         "router", "route-map", "vrf"), _F,
+    ),
+    **dict.fromkeys(("crypto", "webvpn", "vpdn", "vpdn-group", "pseudowire-class", "l2tp-class"), _V),
+    **dict.fromkeys(("line", "snmp-server", "snmp", "service", "cdp", "lldp", "control-plane", "platform"), _M),
+    **dict.fromkeys(
+        ("username", "enable", "aaa", "login", "security", "tacacs-server", "radius-server", "tacacs", "radius"), _A
+    ),
+    **dict.fromkeys(("logging", "ntp", "sntp", "archive"), _L),
+    **dict.fromkeys(("dot11", "wlan", "wireless", "ap"), _W),
+}  # fmt: skip
+_BY_IP: Mapping[str, frozenset[Aspect]] = {
+    **dict.fromkeys(
+        ("access-list", "route", "nat", "inspect", "prefix-list", "vrf", "general-prefix", "unicast-routing",
+         "multicast-routing", "policy", "local"), _F,
+    ),
+    **dict.fromkeys(("http", "ssh", "bootp", "finger", "source-route", "dhcp", "domain", "scp", "tftp"), _M),
+}  # fmt: skip
+_INTERFACE_EXTRA: tuple[tuple[str, frozenset[Aspect]], ...] = (
+    ("dot11radio", _W),
+    ("tunnel", _V),
+    ("virtual-template", _V),
+)
+
+
+def block_aspects(words: list[str]) -> frozenset[Aspect]:
+    """The aspects of a top-level command (canonical words), ``no`` forms as their positive."""
+    if words[:1] == ["no"]:
+        words = words[1:]
+    if not words:
+        return _NONE
+    head = words[0].lower()
+    if head == "interface":
+        name = words[1].lower() if len(words) > 1 else ""
+        extra = [aspects for prefix, aspects in _INTERFACE_EXTRA if name.startswith(prefix)]
+        return _F.union(*extra)
+    if head in ("ip", "ipv6"):
+        return _lookup(_BY_IP, words[1].lower() if len(words) > 1 else "")
+    return _lookup(_BY_HEAD, head)
+
+
+def _lookup(table: Mapping[str, frozenset[Aspect]], word: str) -> frozenset[Aspect]:
+    """By keyword; a word that was not spelt out (an ambiguous abbreviation) takes every aspect of the
+    keywords it could stand for, so it fails closed whichever IOS would have read."""
+    if word in table:
+        return table[word]
+    if not word:
+        return _NONE
+    return _NONE.union(*(aspects for keyword, aspects in table.items() if keyword.startswith(word)))
