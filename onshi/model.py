@@ -367,6 +367,9 @@ class VpnEndpoint:
     encrypted: bool
     lines: Lines
     min_tls: str | None = None  # an SSL-VPN's lowest accepted TLS version ("1.0", "1.2" ...); None: unknown
+    # The dead-peer detection / IKE keepalive lines that apply to this tunnel (its IKE profile's, its
+    # peer's, or the device-wide ones of its IKE version); empty when none does.
+    dpd_lines: Lines = ()
 
 
 # --- management, accounts, logging, wireless -----------------------------------------------------
@@ -570,6 +573,9 @@ class Device:
     # wire (inbound ACLs see global destinations, outbound ACLs translated sources); Yamaha
     # translates between the wire and its filters, so both directions see inside addresses.
     nat_outside_filters: bool = False
+    # IP families (4, 6) the device routes multicast for (`ip multicast-routing`); without it a router
+    # forwards no multicast at all.
+    multicast_routing: frozenset[int] = frozenset()
 
     def acl(self, name: str | None) -> Acl | None:
         if name is None:

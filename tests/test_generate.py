@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from onshi.analysis.network import DeviceNetwork
 from onshi.cli import app
 from onshi.generate.build import GenerateErrors, generate
 from onshi.generate.filters import PRIVATE
@@ -455,16 +456,17 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
                 # The router's own addresses are the device, not the segment behind them.
                 target = (sp.networks("dst", [ipaddress.ip_network(g) for g in gateways[source]])
                           if destination == DEVICE else scope[destination] & ~own)  # fmt: skip
-                wanted = flow_set(sp, flow) & sp.networks("src", _sources(inp.policy, source)) & target & consistent
+                wanted = flow_set(sp, flow) & _senders(network, inp.policy, source) & target & consistent
                 missing = wanted & new_connections(sp) & ~forwarded
                 assert sp.is_empty(missing), (source, destination, sp.example(missing))
 
 
-def _sources(policy: FacilityPolicy, zone: str) -> list[Any]:
-    segment = policy.segment(zone)
-    if segment is not None:
-        return list(segment.prefixes)
-    return next(list(v.remote_prefixes) for v in policy.vpns if v.name == zone)
+def _senders(network: DeviceNetwork, policy: FacilityPolicy, zone: str) -> Any:
+    """A segment's hosts (not its network or broadcast address: no host sends from those), or a
+    VPN's remote prefixes."""
+    if policy.segment(zone) is not None:
+        return network.declared_hosts(zone, "src")
+    return network.space.networks("src", next(list(v.remote_prefixes) for v in policy.vpns if v.name == zone))
 
 
 def test_a_broken_user_template_is_a_clear_error_and_nothing_is_written(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ CASES: list[tuple[str, str, Status, list[int], str]] = [
     ("edge_compliant.cfg", "VPN-04", PASS, [60], "distinct pre-shared keys"),
     ("edge_violations.cfg", "VPN-04", FAIL, [45], "6 characters"),
     ("edge_compliant.cfg", "VPN-05", PASS, [57], "keepalive"),
-    ("edge_violations.cfg", "VPN-05", FAIL, [38], "No dead-peer detection"),
+    ("edge_violations.cfg", "VPN-05", FAIL, [38], "has no dead-peer detection"),
     ("edge_compliant.cfg", "VPN-06", PASS, [62, 74], "only its declared segments"),
     ("edge_compliant.cfg", "VPN-07", PASS, [48], "declared and pinned"),
     ("edge_violations.cfg", "VPN-07", FAIL, [45], "any peer address"),

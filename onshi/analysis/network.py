@@ -11,8 +11,8 @@ time:
 2. the inbound filter (IPv4 ACL for IPv4 packets, IPv6 traffic filter for IPv6) is applied;
 3. on a NAT outside interface, static NAT and port forwards rewrite the destination;
 4. a packet for one of the device's own addresses goes to the ``device`` zone (through the
-   zone-based firewall's self zone), one for a link-scoped IPv6 address is not forwarded; any
-   other is routed by longest prefix match in the
+   zone-based firewall's self zone), one for a link-scoped, broadcast, loopback or (without
+   multicast routing) multicast address is not forwarded; any other is routed by longest prefix match in the
    interface's VRF over connected and static routes (dynamic routing: any interface may be the
    egress, and the answer says it is an over-approximation);
 5. the zone-based firewall between the two interfaces' zones and the outbound filter apply;
@@ -40,6 +40,22 @@ INSIDE = "inside"
 # Routers never forward to link-local unicast or interface/link-scope multicast destinations
 # (RFC 4291 2.5.6 and 2.7): such packets end on the link they arrived on.
 LINK_SCOPED = tuple(ipaddress.IPv6Network(n) for n in ("fe80::/10", "ff01::/16", "ff02::/16"))
+# Nor to "this network", loopback or the limited broadcast (RFC 1812 5.3.7, 5.3.5.1), nor the
+# unspecified or loopback IPv6 address; multicast only where the device routes multicast.
+NEVER_ROUTED: tuple[IPNetwork, ...] = (
+    *(ipaddress.IPv4Network(n) for n in ("0.0.0.0/8", "127.0.0.0/8", "255.255.255.255/32")),
+    *(ipaddress.IPv6Network(n) for n in ("::/128", "::1/128")),
+    *LINK_SCOPED,
+)
+MULTICAST: dict[int, IPNetwork] = {4: ipaddress.IPv4Network("224.0.0.0/4"), 6: ipaddress.IPv6Network("ff00::/8")}
+
+
+def not_routed(device: Device) -> tuple[IPNetwork, ...]:
+    """Destinations the device never routes on: the reserved ones, and multicast of the families it
+    does not route multicast for."""
+    return (*NEVER_ROUTED, *(net for family, net in MULTICAST.items() if family not in device.multicast_routing))
+
+
 SELF = "self"  # the zone-based firewall's name for the device
 _NOT_FORWARDING = frozenset({InterfaceKind.LOOPBACK, InterfaceKind.NULL, InterfaceKind.VIRTUAL_TEMPLATE})
 # `match protocol` names of inspect classes: (IP protocol, destination ports or None for any).
@@ -102,7 +118,8 @@ class DeviceNetwork:
         self.device = device
         self.policy = policy
         self.space = space()
-        self.link_scoped = self.space.networks("dst", LINK_SCOPED)
+        self.not_routed = self.space.networks("dst", not_routed(device))
+        self.multicast = self.space.networks("dst", tuple(MULTICAST[f] for f in sorted(device.multicast_routing)))
         self.internet = frozenset(name.lower() for name in internet)
         # Interfaces attached to a VPN's closed network (IP-VPN, NGN IPoE): interface → VPN zone.
         self.closed = {name.lower(): vpn for name, vpn in (closed or {}).items()}
@@ -173,13 +190,42 @@ class DeviceNetwork:
             return sp.true  # a closed network carries every subscriber's traffic, not only the VPN's
         segment = self.policy.segment(zone)
         if segment is not None:
-            sources = sp.networks("src", segment.ipv4) if segment.ipv4 else sp.ipv4
-            sources |= sp.networks("src", segment.ipv6) if segment.ipv6 else sp.ipv6
+            # A segment's senders are its hosts: the network and broadcast addresses of its prefixes
+            # are no host's (RFC 1812 5.3.7 counts them invalid sources).
+            hosts = self.declared_hosts(zone, "src")
+            sources = hosts & sp.ipv4 if segment.ipv4 else sp.ipv4
+            sources |= hosts & sp.ipv6 if segment.ipv6 else sp.ipv6
             return sources
         vpn = next((v for v in self.policy.vpns if v.name == zone), None)
         if vpn is not None and vpn.remote_prefixes:
             return sp.networks("src", vpn.remote_prefixes)
         return sp.true
+
+    def declared_hosts(self, zone: str, field: str) -> Any:
+        """Host addresses of the zone's declared prefixes in ``field`` (a segment's, a VPN's remote
+        prefixes): neither the network nor (IPv4) the broadcast address of a prefix. False when the
+        policy declares none."""
+        sp = self.space
+        prefixes: list[IPNetwork] = []
+        if self.policy is not None:
+            segment = self.policy.segment(zone)
+            vpn = next((v for v in self.policy.vpns if v.name == zone), None)
+            if segment is not None:
+                prefixes = [*segment.ipv4, *segment.ipv6]
+            elif vpn is not None:
+                prefixes = list(vpn.remote_prefixes)
+        # A segment numbered from a prefix learnt at run time: its stand-in network.
+        prefixes += [self.learnt_network(i) for name, i in self.interfaces.items()
+                     if i.ipv6_prefix_from is not None and self.zone_of.get(name) == zone]  # fmt: skip
+        result = sp.false
+        for prefix in prefixes:
+            hosts = sp.network(field, prefix)
+            if prefix.num_addresses > 2:
+                hosts &= ~sp.address(field, prefix.network_address)
+                if prefix.version == 4:
+                    hosts &= ~sp.address(field, prefix.broadcast_address)
+            result |= hosts
+        return result
 
     # --- addresses and routes ----------------------------------------------------------------------
 
@@ -537,7 +583,9 @@ class DeviceNetwork:
         own = self.device_addresses(interface.vrf)
         local = self._collecting()
         flow.add(DEVICE, packets & own & self.firewall(interface.zone, SELF), sp, local)
-        transit = packets & ~own & ~self.link_scoped
+        transit = packets & ~own & ~self.not_routed
+        if not sp.is_empty(transit & self.multicast):
+            flow.common.add("multicast routing is on: multicast is analysed as routed by the unicast table")
         for egress_name, destinations in routes:
             if egress_name is None:
                 continue

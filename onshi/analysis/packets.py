@@ -245,12 +245,13 @@ class PacketSpace:
     def is_empty(self, packets: Any) -> bool:
         return bool(packets == self.false)
 
-    def example(self, packets: Any, preferences: Iterable[Any] = ()) -> Packet | None:
-        """One packet of the set, steered by ``preferences`` (each kept when it leaves the set non-empty)."""
+    def example(self, packets: Any, preferences: Iterable[Any] = (), first: Iterable[Any] = ()) -> Packet | None:
+        """One packet of the set, steered by preferences, each kept when it leaves the set non-empty:
+        ``first`` (say, addresses a person can use), then readable defaults, then ``preferences``."""
         if self.is_empty(packets):
             return None
         chosen = packets
-        for preference in (*self._default_preferences(), *preferences):
+        for preference in (*first, *self._usable_hosts(), *self._default_preferences(), *preferences):
             narrowed = chosen & preference
             if not self.is_empty(narrowed):
                 chosen = narrowed
@@ -273,6 +274,13 @@ class PacketSpace:
             assignment[node.var] = take_high
             node = high if take_high else low
         return assignment
+
+    @cache  # noqa: B019 - one space per process; the preferences never change
+    def _usable_hosts(self) -> tuple[Any, ...]:
+        """Addresses a host can have, at both ends: never unspecified, loopback, multicast, the limited
+        broadcast or reserved (IPv4 0/8, 127/8, 224/3; IPv6 ::, ::1, multicast, link- and site-local)."""
+        networks = [ipaddress.ip_network(text) for text in _SPECIAL]
+        return (~self.networks("src", networks), ~self.networks("dst", networks))
 
     @cache  # noqa: B019 - one space per process; the preferences never change
     def _default_preferences(self) -> tuple[Any, ...]:
@@ -336,6 +344,10 @@ class PacketSpace:
             & self.established(packet.established)
         )
         return not self.is_empty(packets & point)
+
+
+# Addresses no host has (RFC 6890): never an example packet's source or destination.
+_SPECIAL = ("0.0.0.0/8", "127.0.0.0/8", "224.0.0.0/3", "::/128", "::1/128", "ff00::/8", "fe80::/10", "fec0::/10")
 
 
 @cache

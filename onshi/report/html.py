@@ -132,7 +132,7 @@ def _cell(inp: RuleInput, network: DeviceNetwork, path: tuple[str, str], rules: 
     forwarded = reach.packets & new_connections(sp)
     if sp.is_empty(forwarded):
         return MatrixCell("denied")
-    packet = example_from(network, source, forwarded & ~expected(inp, source, destination))
+    packet = example_from(network, source, forwarded & ~expected(inp, source, destination), (), destination)
     if packet is None:
         return MatrixCell("declared")
     example = example_of(network, packet)

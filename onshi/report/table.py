@@ -22,11 +22,13 @@ _STATUS_STYLE = {
 _LABELS = {
     "ja": {"facility": "施設", "device": "機器", "status": "結果", "severity": "重要度", "rule": "ルール",
            "message": "内容", "evidence": "根拠行", "totals": "合計", "parse": "解析", "lines": "行",
-           "unrecognized": "未解釈行", "partial": "不完全な設定", "error": "エラー", "none": "（施設なし）", "compared": "前回との比較",
+           "unrecognized": "未解釈行", "partial": "不完全な設定", "error": "エラー", "none": "（施設なし）",
+           "compared": "前回との比較",
            "new": "新規", "fixed": "解消", "unchanged": "継続"},
     "en": {"facility": "Facility", "device": "Device", "status": "Status", "severity": "Severity",
            "rule": "Rule", "message": "Message", "evidence": "Evidence", "totals": "Totals", "parse": "parse",
-           "lines": "lines", "unrecognized": "unrecognized lines", "partial": "not whole", "error": "error", "none": "(no facility)",
+           "lines": "lines", "unrecognized": "unrecognized lines", "partial": "not whole", "error": "error",
+           "none": "(no facility)",
            "compared": "compared with", "new": "new", "fixed": "fixed", "unchanged": "unchanged"},
 }  # fmt: skip
 

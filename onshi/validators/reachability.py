@@ -191,7 +191,7 @@ def reach_outcome(
     if sp.is_empty(packets):
         return None
     reach = network.reach(source, destination)
-    packet = example_from(network, source, packets, preferences)
+    packet = example_from(network, source, packets, preferences, destination)
     assert packet is not None
     example = example_of(network, packet)
     text = example.describe()
@@ -209,14 +209,26 @@ def reach_outcome(
                    family="IPv6" if packet.version == 6 else "IPv4", **(message or {}))  # fmt: skip
 
 
-def example_from(network: DeviceNetwork, source: str, packets: Any, preferences: tuple[Any, ...] = ()) -> Packet | None:
-    """An example of ``packets`` sent from zone ``source``; from outside (the internet, a closed
-    network), a sender in a documentation range, IPv4 or IPv6."""
+def example_from(
+    network: DeviceNetwork, source: str, packets: Any, preferences: tuple[Any, ...] = (), destination: str | None = None
+) -> Packet | None:
+    """An example of ``packets`` sent from zone ``source`` (to ``destination``) that a person can use:
+    host addresses of the zones' declared prefixes, never a network, broadcast or multicast address;
+    from or to outside (the internet, a closed network), a documentation range, IPv4 or IPv6."""
     sp = network.space
-    if network.external(source):
-        v6 = sp.network("src", ipaddress.ip_network("2001:db8:ffff::/48"))
-        preferences = (*preferences, sp.network("src", ipaddress.ip_network("198.51.100.0/24")) | v6)
-    return sp.example(packets, preferences)
+    # From outside, anyone may send (a closed network carries every subscriber), so not the VPN's prefixes.
+    external = network.external(source)
+    first = [sp.networks("src", _DOCUMENTATION_SENDERS) if external else network.declared_hosts(source, "src")]
+    if destination is not None:
+        first.append(network.declared_hosts(destination, "dst"))
+        if destination == INTERNET:
+            first.append(sp.networks("dst", _DOCUMENTATION_RECEIVERS))
+    return sp.example(packets, preferences, first=[p for p in first if not sp.is_empty(p)])
+
+
+# RFC 5737 / 3849 documentation ranges: senders and receivers outside that cannot be anyone's.
+_DOCUMENTATION_SENDERS = tuple(ipaddress.ip_network(n) for n in ("198.51.100.0/24", "2001:db8:ffff::/48"))
+_DOCUMENTATION_RECEIVERS = tuple(ipaddress.ip_network(n) for n in ("203.0.113.0/24", "2001:db8:eeee::/48"))
 
 
 def _blocking_lines(inp: RuleInput, zones: list[str]) -> list[int]:
@@ -465,14 +477,18 @@ def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
     if not wan:
         yield not_applicable("no_internet")
         return
-    own = [p for s in inp.policy.segments for p in s.prefixes] if inp.policy else []
+    segments = inp.policy.segments if inp.policy else []
+    own = [p for s in segments for p in s.prefixes]
     spoofed = sp.networks("src", (*BOGONS, *own))
+    inside = sp.false  # an example towards a host of the facility's own segments
+    for segment in segments:
+        inside |= network.declared_hosts(segment.name, "dst")
     found = False
     for interface in wan:
         if interface.urpf:
             continue
         accepted = network.inbound(interface) & spoofed
-        packet = sp.example(accepted, (sp.network("src", ipaddress.ip_network("10.0.0.0/8")),))
+        packet = sp.example(accepted, (sp.network("src", ipaddress.ip_network("10.0.0.0/8")),), first=[inside])
         if packet is None:
             continue
         found = True

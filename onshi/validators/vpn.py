@@ -193,13 +193,17 @@ def peers_authenticate(inp: RuleInput) -> Iterator[Outcome]:
 
 @rule("VPN-05", Severity.MEDIUM, "SEC-GL II-5(8)", *REFS_CRYPTO, reads=(Aspect.VPN,))
 def dead_peer_detection(inp: RuleInput) -> Iterator[Outcome]:
+    """Per tunnel: each needs DPD or keepalive of its own IKE profile, peer or IKE version (one
+    tunnel's `dpd` does nothing for another's)."""
     ipsec = [vpn for vpn in inp.device.vpns if vpn.kind is VpnKind.IPSEC]
     if not ipsec:
         yield not_applicable("no_ipsec")
-    elif inp.device.crypto.dpd_lines:
-        yield passed("on", inp.device.crypto.dpd_lines)
-    else:
-        yield failed("off", [line for vpn in ipsec for line in vpn.lines[:1]])
+        return
+    without = [vpn for vpn in ipsec if not vpn.dpd_lines]
+    for vpn in without:
+        yield failed("off", vpn.lines[:1], vpn=vpn.name)
+    if not without:
+        yield passed("on", [line for vpn in ipsec for line in vpn.dpd_lines], vpns=names(v.name for v in ipsec))
 
 
 @rule(

@@ -97,6 +97,7 @@ class Context:
     routes: list[StaticRoute] = field(default_factory=list)
     dynamic_routing: list[int] = field(default_factory=list)
     nat: list[NatRule] = field(default_factory=list)
+    multicast_routing: set[int] = field(default_factory=set)
     zones: list[Zone] = field(default_factory=list)
     zone_pairs: list[tuple[str, str, str, str | None, int]] = field(default_factory=list)
     class_maps: dict[str, ClassMap] = field(default_factory=dict)
@@ -108,6 +109,8 @@ class Context:
     transform_sets: list[TransformSet] = field(default_factory=list)
     ipsec: list[IpsecPolicy] = field(default_factory=list)
     dpd: list[int] = field(default_factory=list)
+    profile_dpd: dict[str, list[int]] = field(default_factory=dict)  # IKE profile → its dpd / keepalive lines
+    global_dpd: dict[int, list[int]] = field(default_factory=dict)  # IKE version → device-wide DPD lines
     aggressive: list[int] = field(default_factory=list)
     aggressive_refused: bool = False
     cert_auth: list[int] = field(default_factory=list)

@@ -194,16 +194,19 @@ def _ikev2_profile(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         words = [word.lower() for word in child.text.split()]
         if words[:1] == ["dpd"]:
             ctx.dpd.append(line_of(child))
+            ctx.profile_dpd.setdefault(name, []).append(line_of(child))
         elif words[:1] == ["authentication"] and ("rsa-sig" in words or "ecdsa-sig" in words):
             ctx.cert_auth.append(line_of(child))
 
 
 def _isakmp_profile(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
+    name = tokens[3] if len(tokens) > 3 else "?"
     ctx.mark_tree(item)
     for child in item.children:
         words = [word.lower() for word in child.text.split()]
         if words[:1] == ["keepalive"]:
             ctx.dpd.append(line_of(child))
+            ctx.profile_dpd.setdefault(name, []).append(line_of(child))
         elif words[:3] == ["initiate", "mode", "aggressive"]:
             ctx.aggressive.append(line_of(child))
 
@@ -216,7 +219,9 @@ def _isakmp_peer(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
 
 
 def _isakmp_keepalive(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
+    """``crypto isakmp keepalive`` (every IKEv1 peer) / ``crypto ikev2 dpd`` (every IKEv2 peer)."""
     ctx.dpd.append(line_of(item))
+    ctx.global_dpd.setdefault(2 if tokens[1].lower() == "ikev2" else 1, []).append(line_of(item))
     ctx.mark(item)
 
 

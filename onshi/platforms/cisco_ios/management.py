@@ -49,6 +49,8 @@ def _line_irrelevant(lowered: list[str]) -> bool:
         return False
     if words[0] == "access-class" or words[:2] == ["ipv6", "access-class"]:
         return words[-1] == "out"  # who the line may connect out to, not who may log in
+    if words[0] == "transport":
+        return words[1:2] in (["output"], ["preferred"])
     return words[0] in LINE_IGNORED
 
 

@@ -277,7 +277,14 @@ _IP_HANDLERS: dict[tuple[str, str], Callable[[Context, ConfigLine, list[str]], N
     ("ip", "finger"): _ip_service("finger", True),
     ("ip", "bootp"): _ip_bootp,
     ("ip", "vrf"): _vrf,
+    ("ip", "multicast-routing"): lambda ctx, item, tokens: _multicast(ctx, item, 4),
+    ("ipv6", "multicast-routing"): lambda ctx, item, tokens: _multicast(ctx, item, 6),
 }
+
+
+def _multicast(ctx: Context, item: ConfigLine, family: int) -> None:
+    ctx.multicast_routing.add(family)
+    ctx.mark_tree(item)
 
 
 # What the keyword canonicaliser must know: every keyword the parser reads or knows to ignore.
@@ -325,6 +332,7 @@ def _assemble(ctx: Context, file: str, encoding: str) -> Device:
         static_routes=tuple(ctx.routes),
         dynamic_routing_lines=tuple(ctx.dynamic_routing),
         nat=tuple(ctx.nat),
+        multicast_routing=frozenset(ctx.multicast_routing),
         zones=tuple(ctx.zones),
         zone_pairs=_zone_pairs(ctx),
         crypto=Crypto(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from onshi.model import AclEntry, AddressMatch, Interface, InterfaceKind, VpnEndpoint, VpnKind
+from onshi.model import AclEntry, AddressMatch, Interface, InterfaceKind, IpsecPolicy, VpnEndpoint, VpnKind
 from onshi.platforms.cisco_ios.context import Context
 
 _GRE_PROTOCOLS = frozenset({"gre", "47", "ip"})
@@ -24,6 +24,7 @@ def vpn_endpoints(ctx: Context) -> tuple[VpnEndpoint, ...]:
                 any_peer=policy.kind == "dynamic_map",
                 encrypted=True,
                 lines=policy.lines,
+                dpd_lines=_dpd(ctx, policy),
             )
         )
     endpoints.extend(_tunnel_endpoint(ctx, interface) for interface in ctx.interfaces if interface.tunnel)
@@ -50,7 +51,16 @@ def _tunnel_endpoint(ctx: Context, interface: Interface) -> VpnEndpoint:
         kind = VpnKind.IPSEC if protected else VpnKind.L2TPV3
     else:
         kind = VpnKind.IPSEC if protected else VpnKind.GRE
-    return VpnEndpoint(kind, interface.name, peers, multipoint, protected, interface.lines)
+    profile = next((p for p in ctx.ipsec if p.kind == "profile" and p.name == tunnel.protection_profile), None)
+    dpd = _dpd(ctx, profile) if profile is not None else tuple(ctx.global_dpd.get(1, ()))
+    return VpnEndpoint(kind, interface.name, peers, multipoint, protected, interface.lines, dpd_lines=dpd)
+
+
+def _dpd(ctx: Context, policy: IpsecPolicy) -> tuple[int, ...]:
+    """The DPD lines that reach this crypto map entry or IPsec profile: its IKE profile's own, else
+    the device-wide ones of its IKE version (IKEv1 unless an IKEv2 profile is set)."""
+    own = ctx.profile_dpd.get(policy.ike_profile or "", [])
+    return tuple(own or ctx.global_dpd.get(policy.ike_version or 1, []))
 
 
 def _address_of(ctx: Context, source: str | None) -> str | None:

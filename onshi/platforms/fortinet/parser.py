@@ -45,6 +45,7 @@ from onshi.platforms.fortinet.aspects import block_aspects
 from onshi.platforms.fortinet.objects import Addresses, address_tables, service_table
 from onshi.platforms.fortinet.policies import ACCESS, Objects, firewall, zone_names
 from onshi.platforms.fortinet.secrets import mask_community, mask_line, stored_secret
+from onshi.platforms.fortinet.selectors import Selectors, tunnel_selectors
 from onshi.platforms.fortinet.tree import Node, Tree, parse_tree
 from onshi.platforms.fortinet.wireless import ssids
 
@@ -70,6 +71,7 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
     outside = {rule.outside_interface for rule in nat if rule.outside_interface} | _wan(tree, interfaces)
     strict = tree.block("system settings").value("strict-src-check") == "enable"
     interfaces = [_with_zone(i, zone_of, outside, strict) for i in interfaces]
+    interfaces, selector_acls = _with_selectors(interfaces, tunnel_selectors(tree, v4, v6), bad)
     management, trusthosts = _management(tree, access, bad)
     routes = _routes(tree, bad)
     unrecognized = sorted({*tree.bad_lines, *rules.unmodelled_lines, *bad})
@@ -80,9 +82,12 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
         os_version_line=version_line,
         source=SourceText(file=file, lines=masked, encoding=encoding),
         interfaces=tuple(interfaces),
-        acls=(*rules.acls, *trusthosts),
+        acls=(*rules.acls, *trusthosts, *selector_acls),
         static_routes=tuple(routes),
         dynamic_routing_lines=_dynamic_routing(tree),
+        multicast_routing=frozenset({4})
+        if tree.block("router multicast").value("multicast-routing") == "enable"
+        else frozenset(),
         nat=tuple(nat),
         zones=tuple(rules.zones),
         zone_pairs=tuple(rules.pairs),
@@ -281,6 +286,25 @@ def _dynamic_routing(tree: Tree) -> tuple[int, ...]:
     return tuple(lines)
 
 
+def _with_selectors(
+    interfaces: list[Interface], selectors: dict[str, Selectors], bad: list[int]
+) -> tuple[list[Interface], list[Acl]]:
+    """Tunnel interfaces filtered by their phase 2 selectors (out) and the selectors' mirror (in). A
+    selector onshi cannot resolve leaves its tunnel unfiltered (wider, never narrower) and is reported."""
+    result: list[Interface] = []
+    acls: list[Acl] = []
+    for interface in interfaces:
+        found = selectors.get(interface.name) if interface.kind is InterfaceKind.TUNNEL else None
+        if found is None or found.unreadable:
+            bad.extend(found.unreadable if found else ())
+            result.append(interface)
+            continue
+        acls.extend((*found.v4, *found.v6))
+        result.append(replace(interface, acl_out=found.v4[0].name, acl_in=found.v4[1].name,
+                              ipv6_acl_out=found.v6[0].name, ipv6_acl_in=found.v6[1].name))  # fmt: skip
+    return result, acls
+
+
 # --- VPN ---------------------------------------------------------------------------------------------------
 
 _DH = {"1": 1, "2": 2, "5": 5, "14": 14, "15": 15, "16": 16, "19": 19, "20": 20, "21": 21, "31": 31, "32": 32}
@@ -334,8 +358,9 @@ def _vpns(tree: Tree) -> list[VpnEndpoint]:
         for name, entry in tree.block(block).entries.items():
             peer = entry.value("remote-gw")
             dynamic = entry.value("type") == "dynamic" or not peer
+            dpd = () if entry.value("dpd") == "disable" else (entry.line_of("dpd") or entry.line,)  # default on-demand
             found.append(VpnEndpoint(VpnKind.IPSEC, name, (peer,) if peer and not dynamic else (), dynamic, True,
-                                     entry.lines()))  # fmt: skip
+                                     entry.lines(), dpd_lines=dpd))  # fmt: skip
     ssl = tree.block("vpn ssl settings")
     if _ssl_enabled(ssl):
         # `ssl-min-proto-ver tls1-0`; not written: the release's default (TLS 1.2 since FortiOS 6.2).

@@ -171,7 +171,8 @@ def _interface(state: State, interface: InterfaceState) -> Interface:
     if interface.encapsulation is not None or interface.ipsec_policy is not None:
         mode = "ipsec" if interface.ipsec_policy is not None else (interface.encapsulation or "other")
         mode = INTERNET_ACCESS if mode in _ACCESS_TUNNELS else mode
-        tunnel = TunnelConfig(mode, None, interface.endpoint or _ipsec_peer(state, interface),
+        gateway = _gateway(state, interface)
+        tunnel = TunnelConfig(mode, None, interface.endpoint or (gateway.remote if gateway else None),
                               str(interface.ipsec_policy or "") or None, None, tuple(interface.lines))  # fmt: skip
     return Interface(
         name=interface.name,
@@ -203,11 +204,10 @@ def _interface(state: State, interface: InterfaceState) -> Interface:
     )
 
 
-def _ipsec_peer(state: State, interface: InterfaceState) -> str | None:
-    """The remote address of the IKE gateway a tunnel's ``ipsec tunnel N`` policy uses."""
+def _gateway(state: State, interface: InterfaceState) -> IkeGateway | None:
+    """The IKE gateway (``ipsec ike ... N``) a tunnel's ``ipsec tunnel N`` policy uses."""
     policy = state.sa_policies.get(interface.ipsec_policy) if interface.ipsec_policy is not None else None
-    gateway = state.gateways.get(policy.gateway) if policy is not None else None
-    return gateway.remote if gateway is not None else None
+    return state.gateways.get(policy.gateway) if policy is not None else None
 
 
 def _nat_rules(state: State) -> list[NatRule]:
@@ -289,10 +289,12 @@ def _vpns(state: State) -> list[VpnEndpoint]:
     found = []
     for interface in state.interfaces.values():
         if interface.ipsec_policy is not None:
-            remote = _ipsec_peer(state, interface)
+            gateway = _gateway(state, interface)
+            remote = gateway.remote if gateway is not None else None
             peers = (remote,) if remote else ()
+            keepalive = tuple(gateway.keepalive_lines) if gateway is not None else ()
             found.append(VpnEndpoint(VpnKind.IPSEC, interface.name, peers, remote in (None, "any"), True,
-                                     tuple(interface.lines)))  # fmt: skip
+                                     tuple(interface.lines), dpd_lines=keepalive))  # fmt: skip
         elif interface.encapsulation == "l2tpv3":
             kind = VpnKind.L2TPV3
             found.append(VpnEndpoint(kind, interface.name, (interface.endpoint,) if interface.endpoint else (), False,
