@@ -7,6 +7,7 @@ Live collection over SSH is another implementation of the same protocol.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -46,13 +47,16 @@ def decode(data: bytes, file: str) -> ConfigText:
 
 
 def read_config_file(path: Path) -> ConfigText:
+    return decode(_read_bytes(path), str(path))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError as error:
         raise SourceError(f"{path}: no such snapshot file") from error
     except OSError as error:
         raise SourceError(f"{path}: cannot read ({error.strerror})") from error
-    return decode(data, str(path))
 
 
 class ConfigSource(Protocol):
@@ -68,10 +72,18 @@ class SnapshotSource:
     directory: Path
 
     def fetch(self, host: str) -> ConfigText:
-        config = read_config_file(self.directory / f"{host}.cfg")
+        path = self.directory / f"{host}.cfg"
+        data = _read_bytes(path)
         metadata = _metadata(self.directory / f"{host}.json")
+        config = decode(data, str(path))
         if metadata is None:
             return config
+        recorded = metadata.get("sha256")
+        if isinstance(recorded, str) and recorded != hashlib.sha256(data).hexdigest():
+            # Yamaha prints no trailer and FortiOS may stop between two blocks: a snapshot cut or
+            # edited after collection shows only here.
+            raise SourceError(f"{path}: changed since it was collected (its sha256 is not the one recorded in "
+                              f"{host}.json): cut short or edited; collect it again")  # fmt: skip
         facts = metadata.get("facts") or {}
         return replace(
             config,

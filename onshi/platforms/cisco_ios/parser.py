@@ -15,6 +15,12 @@ from collections.abc import Callable
 from typing import Literal
 
 from ciscoconfparse import CiscoConfParse
+from loguru import logger
+
+# ciscoconfparse reports its own failures through loguru's default sink, on stderr, with the local
+# variables of every frame (raw configuration text, secrets included). onshi reports a device that
+# cannot be parsed itself, masked: no library writes to its output.
+logger.remove()
 
 from onshi.model import (
     Accounts,
@@ -90,7 +96,7 @@ _IP_IRRELEVANT = frozenset(
 
 def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
     raw = text.splitlines()
-    canonical = keywords.canonical_lines(raw, _TOP_KEYWORDS, _CHILD_KEYWORDS)
+    canonical = [_brace_safe(line) for line in keywords.canonical_lines(raw, _TOP_KEYWORDS, _CHILD_KEYWORDS)]
     tree = CiscoConfParse(canonical, syntax="ios", ignore_blank_lines=False)
     top: list[ConfigLine] = [item for item in tree.ConfigObjs if item.parent is item]
     ctx = Context(raw=raw)
@@ -105,6 +111,15 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
             for node in walk(item):
                 ctx.aspects[line_of(node)] = aspects
     return _assemble(ctx, file, encoding)
+
+
+def _brace_safe(line: str) -> str:
+    """ciscoconfparse takes a line opening with a brace for Junos-style syntax and raises on it; no IOS
+    command starts with one, so the brace is given a name no handler knows (the line is reported)."""
+    stripped = line.lstrip()
+    if stripped[:1] in ("{", "}"):
+        return line[: len(line) - len(stripped)] + "brace" + stripped
+    return line
 
 
 def _read_version(ctx: Context, top: list[ConfigLine]) -> None:
