@@ -27,6 +27,7 @@ from tests.fuzzing import (
     corpus_files,
     mutate,
     mutations,
+    text_of,
 )
 from tests.fuzzing import whole_corpus as whole
 
@@ -52,9 +53,10 @@ def _run(platform: str, examples: int, seed: int) -> tuple[int, int, int, float]
 
     @budget
     @given(st.sampled_from(complete), st.floats(0, 0.999))
-    def cut(item: tuple[Path, str], where: float) -> None:
+    def cut(path: Path, where: float) -> None:
+        text = text_of(path)
         counts["cuts"] += 1
-        counts["shown"] += check_cut_short(platform, item[1], int(where * len(item[1].splitlines())))
+        counts["shown"] += check_cut_short(platform, text, int(where * len(text.splitlines())))
 
     if complete:
         cut()

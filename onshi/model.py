@@ -159,6 +159,12 @@ class Interface:
         """Every configured address, IPv4 then IPv6."""
         return (*self.ipv4, *self.ipv6)
 
+    @property
+    def first_line(self) -> int | None:
+        """The line that declares the interface; None for one only referenced (Yamaha's lan2 of an
+        `ra-prefix@lan2`, say), which no line declares."""
+        return self.lines[0] if self.lines else None
+
 
 # --- filters -------------------------------------------------------------------------------------
 

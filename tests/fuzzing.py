@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -45,7 +46,9 @@ class Mutation:
     value: int  # a size or an index into the mutation's table
 
     def apply(self, lines: list[str]) -> list[str]:
-        index = min(int(self.at * len(lines)), max(len(lines) - 1, 0))
+        if not lines:
+            return [_BLOCKS[self.value % len(_BLOCKS)]] if self.name == "block" else lines
+        index = min(int(self.at * len(lines)), len(lines) - 1)
         return _MUTATIONS[self.name](lines, index, self.value)
 
 
@@ -63,7 +66,7 @@ def _case(lines: list[str], i: int, n: int) -> list[str]:
 
 
 def _stray(lines: list[str], i: int, n: int) -> list[str]:
-    line = lines[i] if lines else ""
+    line = lines[i]
     cut = n % (len(line) + 1)
     return [*lines[:i], line[:cut] + _STRAY[n % len(_STRAY)] + line[cut:], *lines[i + 1 :]]
 
@@ -78,8 +81,7 @@ def _block(lines: list[str], i: int, n: int) -> list[str]:
 
 
 def _mid_line(lines: list[str], i: int, n: int) -> list[str]:
-    line = lines[i] if lines else ""
-    return [*lines[:i], line[: n % (len(line) + 1)]]
+    return [*lines[:i], lines[i][: n % (len(lines[i]) + 1)]]
 
 
 _MUTATIONS: dict[str, Callable[[list[str], int, int], list[str]]] = {
@@ -142,11 +144,11 @@ def shows_the_cut(platform: str, text: str, lines: int) -> bool:
     return False
 
 
-def whole_corpus(platform: str) -> list[tuple[Path, str]]:
+def whole_corpus(platform: str) -> list[Path]:
     """The platform's corpus files that are whole (the others are refused before any rule runs)."""
-    found = []
-    for path in corpus_files(platform):
-        text = read_config_file(path).text
-        if get_driver(platform).incomplete(text) is None:
-            found.append((path, text))
-    return found
+    return [path for path in corpus_files(platform) if get_driver(platform).incomplete(text_of(path)) is None]
+
+
+@cache
+def text_of(path: Path) -> str:
+    return read_config_file(path).text

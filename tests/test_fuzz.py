@@ -20,6 +20,7 @@ from tests.fuzzing import (
     corpus_files,
     mutate,
     mutations,
+    text_of,
     whole_corpus,
 )
 
@@ -44,8 +45,8 @@ def test_a_cut_the_syntax_shows_is_refused(platform: str) -> None:
 
     @_CI
     @given(st.sampled_from(files), st.floats(0, 0.999))
-    def refused(item: tuple[Path, str], where: float) -> None:
-        _, text = item
+    def refused(path: Path, where: float) -> None:
+        text = text_of(path)
         check_cut_short(platform, text, int(where * len(text.splitlines())))
 
     refused()
@@ -53,7 +54,7 @@ def test_a_cut_the_syntax_shows_is_refused(platform: str) -> None:
 
 @pytest.mark.parametrize("platform", sorted(FOLDERS))
 def test_a_snapshot_cut_after_collection_is_refused_by_its_recorded_sha256(platform: str, tmp_path: Path) -> None:
-    path, text = whole_corpus(platform)[0]
+    text = text_of(whole_corpus(platform)[0])
     data = text.encode("utf-8")
     (tmp_path / "r1.json").write_text(json.dumps({"sha256": hashlib.sha256(data).hexdigest()}), encoding="utf-8")
     (tmp_path / "r1.cfg").write_bytes(data)

@@ -191,7 +191,7 @@ def _leave(network: DeviceNetwork, ingress: Interface, egress: Interface, packet
                 return
     zone = network.zone_of.get(egress.name.lower())
     if zone is not None:
-        verdict.lines.append(egress.lines[0])
+        verdict.lines.extend(egress.lines[:1])
         verdict.zones.add(zone)
 
 

@@ -191,7 +191,7 @@ def unneeded_services(inp: RuleInput) -> Iterator[Outcome]:
                 found = True
                 yield failed(
                     "cdp_wan",
-                    [interface.lines[0]],
+                    [interface.first_line],
                     actions=[Action("disable_cdp_interface", {"interface": interface.name})],
                     interface=interface.name,
                 )

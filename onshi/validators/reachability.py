@@ -166,7 +166,7 @@ def _replay(network: DeviceNetwork, source: str, destination: str, packet: Packe
         interface = network.interfaces[name]
         verdict = forward(network, interface, packet)
         if destination in verdict.zones:
-            return [interface.lines[0], *verdict.lines]
+            return [*interface.lines[:1], *verdict.lines]
     return None
 
 
@@ -343,10 +343,10 @@ def interfaces_classified(inp: RuleInput) -> Iterator[Outcome]:
     for name, _ in unassigned:
         interface = network.interfaces[name]
         addresses = names(str(a) for a in interface.addresses)
-        yield outcome(Status.FAIL, "unassigned", [interface.lines[0]], interface=interface.name,
+        yield outcome(Status.FAIL, "unassigned", [interface.first_line], interface=interface.name,
                       addresses=addresses or "-")  # fmt: skip
     if not unassigned:
-        lines = [network.interfaces[n].lines[0] for n, z in network.zone_of.items() if z is not None]
+        lines = [network.interfaces[n].first_line for n, z in network.zone_of.items() if z is not None]
         yield passed("classified", lines)
 
 
@@ -493,9 +493,9 @@ def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
             continue
         found = True
         acl = inp.device.acl(interface.acl_in if packet.version == 4 else interface.ipv6_acl_in)
-        lines = [interface.lines[0], *([acl.line] if acl else [])]
-        yield outcome(Status.FAIL, "spoofed_accepted", lines, example_packet=example_of(network, packet),
+        cited = [*interface.lines[:1], *([acl.line] if acl else [])]
+        yield outcome(Status.FAIL, "spoofed_accepted", cited, example_packet=example_of(network, packet),
                       interface=interface.name, example=example_of(network, packet).describe())  # fmt: skip
     if not found:
-        lines = [i.lines[0] for i in wan] + _blocking_lines(inp, [INTERNET])
+        lines = [line for i in wan for line in i.lines[:1]] + _blocking_lines(inp, [INTERNET])
         yield passed("filtered", lines, interfaces=names(i.name for i in wan))

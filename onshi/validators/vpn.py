@@ -229,7 +229,11 @@ def vpns_declared_and_pinned(inp: RuleInput) -> Iterator[Outcome]:
             problems = True
             yield failed("any_peer_tunnel", vpn.lines[:1], name=vpn.name)
     if inp.policy is None:
-        yield manual("no_policy", [vpn.lines[0] for vpn in device.vpns], vpns=names(v.name for v in device.vpns))
+        yield manual(
+            "no_policy",
+            [line for vpn in device.vpns for line in vpn.lines[:1]],
+            vpns=names(v.name for v in device.vpns),
+        )
         return
     declared_peers = _declared_peers(inp)
     declared_listeners = {vpn.listener for vpn in inp.policy.vpns if vpn.listener is not None}

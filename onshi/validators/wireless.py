@@ -128,9 +128,10 @@ def _vlan_network(inp: RuleInput, ssid: Ssid) -> ipaddress.IPv4Network | None:
 
 def mapped_lines(inp: RuleInput, ssid: Ssid) -> list[int]:
     return [
-        interface.lines[0]
+        line
         for interface in inp.device.interfaces
         if ssid.vlan is not None and interface.vlan_id == ssid.vlan and interface.ipv4
+        for line in interface.lines[:1]
     ]
 
 

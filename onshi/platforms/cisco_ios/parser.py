@@ -17,11 +17,6 @@ from typing import Literal
 from ciscoconfparse import CiscoConfParse
 from loguru import logger
 
-# ciscoconfparse reports its own failures through loguru's default sink, on stderr, with the local
-# variables of every frame (raw configuration text, secrets included). onshi reports a device that
-# cannot be parsed itself, masked: no library writes to its output.
-logger.remove()
-
 from onshi.model import (
     Accounts,
     Acl,
@@ -45,6 +40,11 @@ from onshi.platforms.cisco_ios.aspects import block_aspects
 from onshi.platforms.cisco_ios.context import AclBuilder, ConfigLine, Context, Handler, line_of, walk
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.cisco_ios.vpn import vpn_endpoints
+
+# ciscoconfparse reports its own failures through loguru's default sink, on stderr, with the local
+# variables of every frame (raw configuration text, secrets included). onshi reports a device that
+# cannot be parsed itself, masked: no library writes to its output.
+logger.remove()
 
 PLATFORM = "cisco_ios"
 _VERSION = re.compile(r"^version\s+(\d+)\.(\d+)\S*", re.IGNORECASE)

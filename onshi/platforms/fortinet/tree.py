@@ -189,8 +189,15 @@ class _Reader:
             depth = next((d for d in range(len(self.indents) - 1, 0, -1) if self.indents[d][0] == indent), None)
             if depth is None:
                 return False
-            if keyword == "end" and depth == len(self.stack) - 2 and self.is_entry(self.stack[-1]):
-                self.stack.pop()  # `end` straight after an entry's settings commits it too (CLI input)
+            if keyword == "end" and self.is_entry(depth):
+                # `end` ends the block, committing an entry left without `next` (multi-VDOM output's
+                # `edit root`; CLI input): the entry closes with it.
+                self.close_to(depth + 1)
+                self.stack.pop()
+                self.indents.pop()
+                return True
+            if keyword == "end" and depth == len(self.stack) - 2 and self.is_entry(depth + 1):
+                self.stack.pop()  # the same, the entry indented under its block
                 self.indents.pop()
             self.close_to(depth + 1)
             return True
@@ -200,16 +207,19 @@ class _Reader:
         child = self.indents[-1][1]
         return indent == child or (keyword == "config" and indent == child + _INDENT)
 
-    def is_entry(self, node: Node) -> bool:
-        return self.stack[-2].entries.get(node.name) is node
+    def is_entry(self, index: int) -> bool:
+        """Whether the open node at ``index`` is an ``edit`` entry (of a block, or of ``config vdom``)."""
+        node = self.stack[index]
+        if isinstance(node, _Marker):
+            return node.name.startswith("vdom ")
+        return index > 0 and self.stack[index - 1].entries.get(node.name) is node
 
     def close_to(self, length: int) -> None:
         while len(self.stack) > length:
             node = self.stack.pop()
             self.indents.pop()
-            if not isinstance(node, _Marker):
-                self.bad.append(node.line)
-                self.unclosed.append(node.line)
+            self.bad.append(node.line)  # `config global` / `config vdom` left open is a cut too
+            self.unclosed.append(node.line)
 
     def path(self) -> str:
         """The outermost real block open: what a line here bears on."""
