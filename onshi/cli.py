@@ -34,7 +34,7 @@ from onshi.platforms.identify import Unrecognised, recognised_platform
 from onshi.policy import json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.compare import CompareError, Comparison, compare, load_previous
-from onshi.report.drift import drift_text
+from onshi.report.drift import drift_text, remediation_file
 from onshi.report.html import to_html
 from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
@@ -409,7 +409,12 @@ def verify_command(
     configs: ConfigsOption = None,
     live: Annotated[bool, typer.Option("--live", help="Collect the running configs over SSH now.")] = False,
     out: Annotated[
-        Path | None, typer.Option(help="Write <host>.remediation.cfg here (mode 0600; hashed secrets).")
+        Path | None,
+        typer.Option(
+            help="Write <host>.remediation.cfg here (mode 0600). Passwords the device stores hashed are written "
+            "hashed; a file that must carry a secret in clear to be applied (a PPPoE password, a pre-shared key) "
+            "says so in its first lines."
+        ),
     ] = None,
     templates: Annotated[list[Path] | None, typer.Option("--templates", help="Your template folder.")] = None,
     lang: LangOption = Language.JA,
@@ -437,7 +442,7 @@ def verify_command(
     sys.stdout.write(drift_text(results))
     for result in results:
         if out is not None and result.drift is not None and not result.drift.in_sync:
-            write_atomic(out / f"{result.host}.remediation.cfg", "\n".join(result.drift.remediation) + "\n", mode=0o600)
+            write_atomic(out / f"{result.host}.remediation.cfg", remediation_file(result), mode=0o600)
     drifted = any(r.drift is None or not r.drift.in_sync for r in results)
     code = exit_code(report, fail_on)
     raise typer.Exit(EXIT_INPUT if code == EXIT_INPUT or any(r.error for r in results) else max(code, int(drifted)))

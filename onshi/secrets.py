@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 
 from onshi.model import Secret, SecretStorage
 
@@ -98,3 +99,19 @@ def describe_secret(kind: str, storage: SecretStorage, value: str, line: int) ->
         weak=is_weak_value(value) if readable else None,
         line=line,
     )
+
+
+_CONTEXT = ": "  # drift lines read `pp select 1: pp auth myname U P`, `vpn ipsec phase1 › x: set psksecret K`
+
+
+def mask_in_context(line: str, mask: Callable[[str], str]) -> str:
+    """``line`` masked by a platform masker that reads a command from its start: the whole line, and
+    the command after each ``context: `` prefix that reports put before it (so a prefix never hides
+    a secret from the masker)."""
+    masked = mask(line)
+    start = masked.find(_CONTEXT)
+    while start >= 0:
+        head, tail = masked[: start + len(_CONTEXT)], masked[start + len(_CONTEXT) :]
+        masked = head + mask(tail)
+        start = masked.find(_CONTEXT, start + len(_CONTEXT))
+    return masked

@@ -10,9 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from onshi.cli import app
+from onshi.inventory import load_inventory
 from onshi.platforms import get_driver
 from onshi.platforms.cisco_ios.secrets import decode_type7, mask_line
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+from tests.test_generate import SAMPLE_SECRETS
 
 runner = CliRunner()
 
@@ -149,3 +151,22 @@ def test_corpus_secrets_never_reach_any_output(
         result = runner.invoke(app, arguments)
         assert result.exit_code in (0, 1), result.output
         _assert_no_secret(report.read_text(encoding="utf-8") + result.output, secrets)
+
+
+def test_verify_on_the_sample_prints_no_secret_and_says_when_a_remediation_file_carries_one(tmp_path: Path) -> None:
+    """The sample's own values: the environment's and every secret of the running configs. Drift lines
+    carry a context (`pp select 1: ...`, `... › vap: ...`) that must not hide a secret from the masker."""
+    platforms = {host.name: host.platform for host in load_inventory(SAMPLE_INVENTORY).hosts}
+    running = [token for host, platform in platforms.items()
+               for token in _masked_tokens(SAMPLE_INVENTORY / "configs" / f"{host}.cfg", platform)]  # fmt: skip
+    secrets = [value for value in SAMPLE_SECRETS.values() if len(value) >= 6] + running
+    assert len(running) >= 10
+    out = tmp_path / "remediation"
+    result = runner.invoke(app, ["verify", "--inventory", str(SAMPLE_INVENTORY), "--out", str(out)],
+                           env={**SAMPLE_SECRETS, "COLUMNS": "200"})  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "pp auth myname" in result.output  # the drift is there, its password is not
+    _assert_no_secret(result.output, secrets)
+    himawari = (out / "himawari-rtr1.remediation.cfg").read_text(encoding="utf-8")
+    assert SAMPLE_SECRETS["HIMAWARI_PPPOE_PASSWORD"] in himawari  # the router must be sent it
+    assert himawari.startswith("# This file carries secrets in clear")

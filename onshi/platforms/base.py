@@ -44,6 +44,11 @@ class PlatformDriver(Protocol):
         ...
 
     @property
+    def comment(self) -> str:
+        """What starts a comment line in a file of commands for the device (``!``, ``#``)."""
+        ...
+
+    @property
     def paging_marker(self) -> str:
         """What the device prints when it pages output (collection fails clearly on it)."""
         ...

@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterable
 
 from onshi.generate.verify import Verification
 from onshi.platforms import get_driver
+from onshi.secrets import mask_in_context
 
 _LIMIT = 400  # lines per list: a wholly different device would otherwise flood the terminal
 
 
 def _section(title: str, lines: Iterable[str], mask: Callable[[str], str]) -> list[str]:
-    masked = [mask(line) for line in lines]
+    masked = [mask_in_context(line, mask) for line in lines]
     shown = masked[:_LIMIT] + ([f"... {len(masked) - _LIMIT} more lines"] if len(masked) > _LIMIT else [])
     return [f"-- {title} ({len(masked)}):", *shown] if masked else []
 
@@ -33,3 +34,23 @@ def drift_text(verifications: Iterable[Verification]) -> str:
         out += _section("remediation (in a safe order)", result.drift.remediation, mask)
         out += unverified
     return "\n".join(out) + "\n"
+
+
+_CARRIES_SECRETS = (
+    "This file carries secrets in clear that the device needs to be sent (a PPPoE password, a pre-shared key):",
+    "keep it to yourself (mode 0600), apply it from the console or an encrypted session, and delete it after use.",
+    "このファイルには機器に送る必要のある秘密情報（PPPoE パスワード、事前共有鍵など）が平文で含まれます。",
+    "共有せず（モード 0600）、コンソールまたは暗号化された接続から投入し、投入後は削除してください。",
+)
+
+
+def remediation_file(result: Verification) -> str:
+    """The remediation commands of one host as a file; one that must carry a secret to be applied says
+    so in its first lines (as comments of the platform)."""
+    assert result.drift is not None
+    driver = get_driver(result.platform)
+    commands = result.drift.remediation
+    header: tuple[str, ...] = ()
+    if any(mask_in_context(command, driver.mask) != command for command in commands):
+        header = tuple(f"{driver.comment} {text}" for text in _CARRIES_SECRETS)
+    return "\n".join((*header, *commands)) + "\n"

@@ -24,6 +24,7 @@ class CiscoIosDriver:
     name: str = "cisco_ios"
     netmiko_device_type: str = "cisco_ios"
     collect_commands: tuple[str, ...] = ("show running-config", "show version")
+    comment: str = "!"  # what starts a comment line in a file of commands
     paging_marker: str = "--More--"
 
     def parse(self, text: str, file: str, encoding: str = "utf-8") -> Device:

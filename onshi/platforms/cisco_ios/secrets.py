@@ -33,9 +33,16 @@ _SNMP_USER_PRIV = frozenset({"des", "3des", "aes", "des56"})
 _PRIV_SIZES = frozenset({"128", "192", "256"})
 
 
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@\s]+)(@)", re.IGNORECASE)
+_REDUNDANCY = frozenset({"standby", "vrrp", "glbp"})  # `standby 1 authentication TEXT`: a plaintext key
+
+
 def mask_line(line: str) -> str:
     """Replace every secret on an IOS line by ``<masked>``; other text is unchanged."""
-    if _TRIGGERS.isdisjoint(line.lower().split()):
+    if "://" in line:  # `archive path ftp://user:PASS@host/...`, `ip ftp` / `copy` URLs
+        line = _URL_PASSWORD.sub(lambda m: f"{m[1]}{MASK}{m[3]}", line)
+    lowered = line.lower().split()
+    if _TRIGGERS.isdisjoint(lowered) and not (_REDUNDANCY & set(lowered[:2]) and "authentication" in lowered):
         return line
     tokens = line.split(" ")
     words = [token.lower() for token in tokens]
@@ -48,6 +55,8 @@ def mask_line(line: str) -> str:
 def _secret_positions(words: list[str]) -> set[int]:
     """Token positions holding secrets (tokens split on single spaces, so indentation is kept)."""
     significant = [index for index, word in enumerate(words) if word]
+    if [words[index] for index in significant[:1]] == ["no"]:
+        significant = significant[1:]  # `no snmp-server user ...` names the secrets it removes
     sig_words = [words[index] for index in significant]
     found: set[int] = set()
     if sig_words[:2] == ["snmp-server", "host"]:
@@ -56,6 +65,8 @@ def _secret_positions(words: list[str]) -> set[int]:
         found.update(_snmp_user_secrets(sig_words))
     elif "encryption" in sig_words and "size" in sig_words:
         found.update(_wep_key_secret(sig_words))
+    elif sig_words[:1] and sig_words[0] in _REDUNDANCY and "authentication" in sig_words:
+        found.update(_redundancy_secret(sig_words))
     for index, word in enumerate(sig_words):
         if word in _SECRET_WORDS or (word in ("md5", "sha") and sig_words[:1] != ["snmp-server"]):
             found.update(_value_after(sig_words, index))
@@ -104,6 +115,17 @@ def _snmp_user_secrets(words: list[str]) -> list[int]:
                 value += 1
             found.append(value)
     return found
+
+
+def _redundancy_secret(words: list[str]) -> list[int]:
+    """``standby 1 authentication TEXT`` / ``vrrp 1 authentication text TEXT``; the md5 forms name a
+    ``key-string`` (masked by its keyword) or a key chain (not a secret)."""
+    position = words.index("authentication") + 1
+    if position < len(words) and words[position] == "text":
+        position += 1
+    if position >= len(words) or words[position] == "md5":
+        return []
+    return [position]
 
 
 def _wep_key_secret(words: list[str]) -> list[int]:

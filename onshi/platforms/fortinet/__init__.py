@@ -32,6 +32,7 @@ class FortinetDriver:
     name: str = "fortinet"
     netmiko_device_type: str = "fortinet"
     collect_commands: tuple[str, ...] = ("show full-configuration", "get system status")
+    comment: str = "#"  # what starts a comment line in a file of commands
     paging_marker: str = "--More--"
 
     def parse(self, text: str, file: str, encoding: str = "utf-8") -> Device:

@@ -11,16 +11,20 @@ from onshi.secrets import MASK, describe_secret
 # After ``ENC`` in an administrator's password: a hash (SHA-256, SHA-1, PBKDF2), not a ciphertext.
 _ADMIN_HASHES = ("SH2", "AK1", "PB2")
 
-_KEYS = ("password", "passwd", "psksecret", "passphrase", "secret", "key", "auth-pwd", "priv-pwd", "sae-password",
-         "private-key", "ppk-secret", "auth-password", "tacacs-key", "radius-secret", "server-key")  # fmt: skip
-_SET = re.compile(r"^(\s*set\s+(?:" + "|".join(map(re.escape, _KEYS)) + r")\s+)(.*)$")
+# A setting is a secret by its name: FortiOS names them `...password`, `...passwd`, `...pwd`, `...secret`
+# (`psksecret`, `secondary-secret`), `...passphrase`, `...key` / `...keys` (`api-key`, `authkey`,
+# `enckey`, `md5-keys`, `authentication-key`) wherever they stand (admin, RADIUS, DDNS, proxy, routing
+# protocols, manual IPsec keys). Masking one more setting than needed is harmless; one fewer is a leak.
+_SECRET_NAME = r"[\w-]*(?:password|passwd|pwd|secret|passphrase|psk|key|keys|key-string)\d*"
+_NOT_SECRET = frozenset({"ssh-public-key1", "ssh-public-key2", "ssh-public-key3", "public-key", "keylife"})
+_SET = re.compile(r"^(\s*set\s+(" + _SECRET_NAME + r")\s+)(.*)$", re.IGNORECASE)
 _ENC = re.compile(r"\bENC\s+\S+")
 _COMMUNITY = re.compile(r'^(\s*set\s+name\s+)"?[^"]*"?\s*$')
 _PEM = re.compile(r"^[A-Za-z0-9+/=]{16,}$")
 
 
 def mask_line(line: str) -> str:
-    if match := _SET.match(line):
+    if (match := _SET.match(line)) and match[2].lower() not in _NOT_SECRET:
         return f"{match[1]}{MASK}"
     if _ENC.search(line):
         return _ENC.sub(f"ENC {MASK}", line)

@@ -28,6 +28,7 @@ class YamahaRtxDriver:
     name: str = "yamaha_rtx"
     netmiko_device_type: str = "yamaha"
     collect_commands: tuple[str, ...] = ("show config", "show environment")
+    comment: str = "#"  # what starts a comment line in a file of commands
     paging_marker: str = "---つづく---"
 
     def parse(self, text: str, file: str, encoding: str = "utf-8") -> Device:

@@ -12,6 +12,8 @@ _RULES: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^(login|administrator) password( encrypted)?$"), 1),
     (re.compile(r"^login user \S+( encrypted)?$"), 1),
     (re.compile(r"^pp auth myname \S+$"), 1),
+    (re.compile(r"^ipsec ike xauth myname \d+ \S+$"), 1),
+    (re.compile(r"^ipsec ike xauth myname \S+$"), 1),
     (re.compile(r"^pp auth username \S+$"), 1),
     (re.compile(r"^ipsec ike pre-shared-key \d+ (text|hex)$"), 1),
     (re.compile(r"^snmp community (read-only|read-write)$"), 1),

@@ -1,0 +1,105 @@
+"""A unique marker planted in every secret-bearing field each parser knows reaches no output: any
+report format in either language, the sanitized copy `collect --sanitize` writes, or the drift that
+`verify` prints (where each line carries a context before the command)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.collect import Collected, write_snapshot
+from onshi.generate.drift import Drift
+from onshi.generate.verify import Verification
+from onshi.model import DeviceFacts
+from onshi.report.drift import drift_text
+from tests.helpers import fixture_path
+
+runner = CliRunner()
+
+# Every secret-bearing field, as its line; {m} is replaced by a marker unique to the line.
+CISCO = [
+    "enable secret 0 {m}", "enable password {m}", "username u1 privilege 15 password 0 {m}",
+    "username u2 secret 0 {m}", "snmp-server community {m} RO", "snmp-server host 192.0.2.1 version 2c {m}",
+    "no snmp-server host 192.0.2.2 {m}", "snmp-server user u3 g1 v3 auth sha {m} priv aes 128 {m}",
+    "no snmp-server user u4 g1 v3 auth sha {m} priv aes 128 {m}", "crypto isakmp key {m} address 192.0.2.3",
+    "key chain K", " key 1", "  key-string {m}", "archive", " path ftp://backup:{m}@192.0.2.4/cfg",
+    "interface GigabitEthernet0/5", " standby 1 authentication {m}", " vrrp 2 authentication text {m}",
+    " ip ospf authentication-key {m}", " ip ospf message-digest-key 1 md5 {m}", "line vty 5 15", " password 0 {m}",
+    "radius-server key {m}", "tacacs-server key {m}", "crypto keyring KR", " pre-shared-key address 192.0.2.5 key {m}",
+    "dot11 ssid S1", " wpa-psk ascii 0 {m}",
+]  # fmt: skip
+YAMAHA = [
+    "login password {m}", "administrator password {m}", "login user u1 {m}", "pp select 1",
+    "pp auth myname isp-user {m}", "pp auth username peer {m}", "pp select none", "tunnel select 1",
+    "ipsec ike pre-shared-key 1 text {m}", "ipsec ike xauth myname 1 xuser {m}", "tunnel select none",
+    "snmp community read-only {m}", "snmp community read-write {m}", "l2tp tunnel auth on {m}",
+    "snmpv3 usm user 1 u1 group 1 sha {m} aes-cfb {m}",
+]  # fmt: skip
+FORTINET = [
+    "config user radius", '    edit "r1"', "        set secret {m}", "        set secondary-secret {m}", "    next", "end",
+    "config system admin", '    edit "u1"', "        set password {m}", "    next", "end",
+    "config system api-user", '    edit "a1"', "        set api-key {m}", "    next", "end",
+    "config system ddns", "    edit 1", "        set ddns-password {m}", "        set ddns-key {m}", "    next", "end",
+    "config vpn ipsec manualkey", '    edit "m1"', "        set authkey {m}", "        set enckey {m}", "    next", "end",
+    "config web-proxy forward-server", '    edit "p1"', "        set proxy-password {m}", "    next", "end",
+    "config router ospf", "    config ospf-interface", '        edit "o1"', "            set authentication-key {m}",
+    "            set md5-keys 1 {m}", "        next", "    end", "end",
+    "config vpn ipsec phase1-interface", '    edit "t9"', "        set psksecret {m}", "    next", "end",
+    "config wireless-controller vap", '    edit "v9"', "        set passphrase {m}", "    next", "end",
+]  # fmt: skip
+PLANTED = {"cisco_ios": ("edge_compliant.cfg", CISCO), "yamaha_rtx": ("edge_compliant.cfg", YAMAHA),
+           "fortinet": ("fw_compliant.cfg", FORTINET)}  # fmt: skip
+
+
+def _planted(platform: str) -> tuple[str, list[str]]:
+    """The compliant fixture with every template line added, and the markers planted."""
+    fixture, templates = PLANTED[platform]
+    markers: list[str] = []
+    lines = []
+    for template in templates:
+        line = template
+        while "{m}" in line:
+            markers.append(f"Mk{platform[:3]}{len(markers):03d}Zq")
+            line = line.replace("{m}", markers[-1], 1)
+        lines.append(line)
+    base = fixture_path(platform, fixture).read_text(encoding="utf-8").splitlines()
+    if platform == "cisco_ios":
+        text = [*base[: base.index("end")], *lines, "end"]
+    elif platform == "fortinet":
+        text = [*base, *lines]
+    else:
+        text = [*base, *lines]
+    return "\n".join(text) + "\n", markers
+
+
+@pytest.mark.parametrize("platform", sorted(PLANTED))
+def test_no_marker_reaches_any_report(platform: str, tmp_path: Path) -> None:
+    text, markers = _planted(platform)
+    config = tmp_path / "planted.cfg"
+    config.write_text(text, encoding="utf-8")
+    assert all(marker in text for marker in markers)
+    for output_format in ("table", "json", "html", "junit", "sarif"):
+        for lang in ("ja", "en"):
+            report = tmp_path / f"r.{output_format}.{lang}"
+            result = runner.invoke(app, ["audit-file", str(config), "--platform", platform, "-f", output_format,
+                                         "--lang", lang, "-o", str(report)])  # fmt: skip
+            assert result.exit_code in (0, 1), result.output
+            written = report.read_text(encoding="utf-8") + result.output
+            assert [m for m in markers if m in written] == [], (output_format, lang)
+
+
+@pytest.mark.parametrize("platform", sorted(PLANTED))
+def test_no_marker_reaches_the_sanitized_copy_or_the_printed_drift(platform: str, tmp_path: Path) -> None:
+    text, markers = _planted(platform)
+    write_snapshot(tmp_path, Collected("h1", platform, text, DeviceFacts(), ("show",), "2026-12-04T00:00:00+00:00"),
+                   sanitize=True)  # fmt: skip
+    sanitized = (tmp_path / "sanitized" / "h1.cfg").read_text(encoding="utf-8")
+    assert [m for m in markers if m in sanitized] == []
+    lines = tuple(line.strip() for line in text.splitlines() if line.strip())
+    in_context = tuple(f"pp select 1: {line}" for line in lines) + tuple(f"a › b: {line}" for line in lines)
+    drift = Drift(missing=lines, extra=in_context, remediation=in_context, predicted="", unverified=lines)
+    printed = drift_text([Verification("h1", platform, drift)])
+    assert [m for m in markers if m in printed] == []
