@@ -23,7 +23,7 @@ from onshi.collect import (
     terminal_prompt,
     write_snapshot,
 )
-from onshi.files import write_atomic
+from onshi.files import UnsafePath, within, write_atomic
 from onshi.generate.build import GenerateErrors, generate, isolation
 from onshi.generate.verify import verify
 from onshi.inventory import Inventory, InventoryError, load_inventory
@@ -40,6 +40,7 @@ from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
 from onshi.report.table import render_table
+from onshi.report.text import printable
 from onshi.sources import SnapshotSource, SourceError, read_config_file
 from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
 from onshi.tasks.collect import collect_inventory
@@ -97,7 +98,7 @@ def _reading(allow_partial: bool) -> Reading:
 
 def _error(message: str) -> None:
     # Plain lines, never wrapped: an error names a file path that users copy.
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {printable(message)}", err=True)
 
 
 def _emit(
@@ -442,7 +443,7 @@ def verify_command(
     sys.stdout.write(drift_text(results))
     for result in results:
         if out is not None and result.drift is not None and not result.drift.in_sync:
-            write_atomic(out / f"{result.host}.remediation.cfg", remediation_file(result), mode=0o600)
+            write_atomic(within(out, result.host, ".remediation.cfg"), remediation_file(result), mode=0o600)
     drifted = any(r.drift is None or not r.drift.in_sync for r in results)
     code = exit_code(report, fail_on)
     raise typer.Exit(EXIT_INPUT if code == EXIT_INPUT or any(r.error for r in results) else max(code, int(drifted)))
@@ -456,7 +457,7 @@ def _write_isolation(inventory: Inventory, out: Path, templates: list[Path]) -> 
         _refuse(errors.problems, "nothing was written")
     for runbook in runbooks:
         for kind, commands in (("isolate", runbook.cut), ("restore", runbook.restore)):
-            write_atomic(out / f"{runbook.host}.{kind}.cfg", "\n".join(commands) + "\n", mode=0o600)
+            write_atomic(within(out, runbook.host, f".{kind}.cfg"), "\n".join(commands) + "\n", mode=0o600)
         typer.echo(f"{runbook.host}: {out / runbook.host}.isolate.cfg, {out / runbook.host}.restore.cfg")
 
 
@@ -476,4 +477,10 @@ def main() -> None:
     # nothing of theirs should reach a terminal that a vendor's customer might be watching).
     for name in ("nornir", "paramiko", "netmiko"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    app()
+    try:
+        app()
+    except (OSError, UnsafePath) as error:
+        # A file onshi could not read or write is an input or output problem: one line, exit 2,
+        # never a traceback (which reads as "findings", exit 1).
+        _error(str(error) if isinstance(error, UnsafePath) else f"{error.filename or ''}: {error.strerror or error}")
+        raise SystemExit(EXIT_INPUT) from None

@@ -30,7 +30,7 @@ from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutExc
 from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions, Host
 
-from onshi.files import write_atomic
+from onshi.files import within, write_atomic
 from onshi.platforms import get_driver
 from onshi.platforms.base import DeviceFacts
 from onshi.secrets import MASK
@@ -275,13 +275,13 @@ def write_snapshot(out: Path, item: Collected, sanitize: bool) -> None:
             "hostname": item.facts.hostname,
         },
     }
-    write_atomic(out / f"{item.host}.cfg", item.config, mode=SNAPSHOT_MODE)
-    write_atomic(out / f"{item.host}.json", json.dumps(metadata, ensure_ascii=False, indent=2) + "\n",
+    write_atomic(within(out, item.host, ".cfg"), item.config, mode=SNAPSHOT_MODE)
+    write_atomic(within(out, item.host, ".json"), json.dumps(metadata, ensure_ascii=False, indent=2) + "\n",
                  mode=SNAPSHOT_MODE)  # fmt: skip
     if sanitize:
         driver = get_driver(item.platform)
         masked = "\n".join(driver.mask(line) for line in item.config.splitlines()) + "\n"
-        write_atomic(out / "sanitized" / f"{item.host}.cfg", masked, mode=SNAPSHOT_MODE)
+        write_atomic(within(out / "sanitized", item.host, ".cfg"), masked, mode=SNAPSHOT_MODE)
 
 
 def scratch_dir() -> tempfile.TemporaryDirectory[str]:

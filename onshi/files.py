@@ -1,10 +1,52 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Files onshi reads and writes: atomic writes (a reader sees the old file or the new one, never half
+of one), paths that stay inside their folder, and reads bounded to regular files of a sane size."""
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
+
+# A host name becomes a file name (`<host>.cfg`): letters (any script), digits and `._-@+`, not
+# starting with a dot, at most 100 characters. Anything else could name a path outside the folder.
+_SAFE_NAME = re.compile(r"^[^\W_][\w.@+-]{0,99}$")
+MAX_CONFIG_BYTES = 32 * 1024 * 1024  # the largest FortiOS full configuration seen is a few MB
+
+
+class UnsafePath(ValueError):
+    """A name that would put a file outside its folder, or a file that is not a regular file."""
+
+
+def safe_name(name: str) -> bool:
+    return bool(_SAFE_NAME.match(name))
+
+
+def within(folder: Path, name: str, suffix: str = "") -> Path:
+    """``folder/<name><suffix>``, refused unless the name is safe and the path stays in the folder."""
+    if not safe_name(name):
+        raise UnsafePath(f"{name!r} is not a safe file name (letters, digits and ._-@+, at most 100 characters)")
+    path = folder / f"{name}{suffix}"
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise UnsafePath(f"{path}: outside {folder}")
+    return path
+
+
+def read_bounded(path: Path, limit: int = MAX_CONFIG_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit``: a FIFO would block forever and a device such as
+    /dev/zero never ends, so neither is read (``OSError``/``UnsafePath`` say why)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise UnsafePath(f"{path}: not a regular file")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise UnsafePath(f"{path}: larger than {limit // (1024 * 1024)} MB, not read")
+    return data
 
 
 def write_atomic(path: Path, text: str, mode: int | None = None) -> None:

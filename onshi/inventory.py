@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import ValidationError
 
+from onshi.files import UnsafePath, read_bounded, safe_name
 from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import FacilityPolicy, HostData
 
@@ -60,13 +61,36 @@ class Inventory:
         return next(host for host in self.hosts if host.name == name)
 
 
+_INVENTORY_BYTES = 16 * 1024 * 1024
+_UNSAFE_HOST = ("not a safe host name: it names files (<host>.cfg), so letters, digits and ._-@+ only, not starting "
+                "with a dot, at most 100 characters")  # fmt: skip
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without anchors and aliases: a few nested aliases expand to billions of
+    values (a "YAML bomb") that validation would walk for hours. Nornir's groups and defaults are the
+    inventory's way to share values."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = cast(Any, self).get_event()  # untyped in types-PyYAML
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not accepted: share values through groups or defaults",
+                event.start_mark,
+            )  # fmt: skip
+        return super().compose_node(parent, index)
+
+
 def _load_yaml(path: Path, problems: list[InventoryProblem], *, required: bool) -> dict[str, Any]:
     if not path.exists():
         if required:
             problems.append(InventoryProblem(str(path), "", "", "file not found"))
         return {}
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = yaml.load(read_bounded(path, _INVENTORY_BYTES).decode("utf-8"), Loader=_NoAliasLoader)
+    except UnsafePath as error:
+        problems.append(InventoryProblem(str(path), "", "", str(error)))
+        return {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
@@ -102,6 +126,9 @@ def load_inventory(directory: Path) -> Inventory:
     facilities = _facilities(groups, str(groups_path), problems)
     entries = []
     for name, raw in hosts.items():
+        if not safe_name(str(name)):
+            problems.append(InventoryProblem(str(hosts_path), f"host {str(name)[:100]!r}", "", _UNSAFE_HOST))
+            continue
         entry = _host(
             name=str(name),
             raw=raw,

@@ -14,11 +14,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from onshi.files import MAX_CONFIG_BYTES, UnsafePath, read_bounded, within
 from onshi.platforms.base import DeviceFacts
 
 # Japanese descriptions arrive in any of these; CP932 (Windows-31J) extends Shift_JIS with NEC and
 # IBM characters (①, ㈱ ...), so Shift_JIS is tried first to report the narrower name when it fits.
 ENCODINGS = ("utf-8", "shift_jis", "cp932")
+
+
+_METADATA_BYTES = 1024 * 1024
 
 
 class SourceError(Exception):
@@ -50,11 +54,13 @@ def read_config_file(path: Path) -> ConfigText:
     return decode(_read_bytes(path), str(path))
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int = MAX_CONFIG_BYTES) -> bytes:
     try:
-        return path.read_bytes()
+        return read_bounded(path, limit)
     except FileNotFoundError as error:
         raise SourceError(f"{path}: no such snapshot file") from error
+    except UnsafePath as error:
+        raise SourceError(str(error)) from error
     except OSError as error:
         raise SourceError(f"{path}: cannot read ({error.strerror})") from error
 
@@ -72,9 +78,12 @@ class SnapshotSource:
     directory: Path
 
     def fetch(self, host: str) -> ConfigText:
-        path = self.directory / f"{host}.cfg"
+        try:
+            path, meta = within(self.directory, host, ".cfg"), within(self.directory, host, ".json")
+        except UnsafePath as error:
+            raise SourceError(f"host {host}: {error}") from error
         data = _read_bytes(path)
-        metadata = _metadata(self.directory / f"{host}.json")
+        metadata = _metadata(meta)
         config = decode(data, str(path))
         if metadata is None:
             return config
@@ -84,20 +93,26 @@ class SnapshotSource:
             # edited after collection shows only here.
             raise SourceError(f"{path}: changed since it was collected (its sha256 is not the one recorded in "
                               f"{host}.json): cut short or edited; collect it again")  # fmt: skip
-        facts = metadata.get("facts") or {}
+        facts = metadata.get("facts")
+        fact = facts.get if isinstance(facts, dict) else {}.get
         return replace(
             config,
-            facts=DeviceFacts(facts.get("model"), facts.get("serial"), facts.get("os_version"), facts.get("hostname")),
-            collected_at=metadata.get("collected_at"),
+            facts=DeviceFacts(*(_text(fact(key)) for key in ("model", "serial", "os_version", "hostname"))),
+            collected_at=_text(metadata.get("collected_at")),
         )
 
 
+def _text(value: object) -> str | None:
+    """A metadata value as text; anything else a hand-edited file put there is ignored."""
+    return value if isinstance(value, str) else None
+
+
 def _metadata(path: Path) -> dict[str, Any] | None:
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         return None
-    except (OSError, ValueError) as error:
+    try:
+        loaded = json.loads(_read_bytes(path, _METADATA_BYTES).decode("utf-8"))
+    except (SourceError, ValueError) as error:
         raise SourceError(f"{path}: unreadable snapshot metadata ({type(error).__name__})") from error
     return loaded if isinstance(loaded, dict) else None
 

@@ -67,6 +67,7 @@ class SimulatedDevice:
     console_output: Literal["more", "standard"] = "standard"  # fortinet: `config system console` output
     read_only: bool = False  # fortinet: an administrator profile that may not change any setting
     legacy_only: bool = False
+    slow_output: float = 0.0  # seconds between chunks of 20 lines: a slow device, or a slow link
     key_name: str = "default"
     port: int = 0
     connections: int = 0
@@ -321,6 +322,11 @@ class _Shell:
 
     def _output(self, text: str) -> None:
         lines = text.splitlines(keepends=True)
+        if self.device.slow_output and not self.paging:
+            for start in range(0, len(lines), _PAGE):
+                self.send("".join(lines[start : start + _PAGE]))
+                time.sleep(self.device.slow_output)
+            return
         if not self.paging or len(lines) <= _PAGE:
             self.send(text)
             return

@@ -310,3 +310,15 @@ def test_a_read_only_fortigate_that_pages_is_a_clear_error(tmp_path: Path, devic
     assert result.exit_code == 2
     assert "pages its output ('--More--')" in result.output
     assert not (tmp_path / "out" / "momiji-fw1.cfg").exists()
+
+
+def test_a_slow_device_whose_config_names_its_own_hostname_is_read_to_the_prompt(
+    tmp_path: Path, devices: list[SimulatedDevice]
+) -> None:
+    """netmiko stopped at the bare hostname, which the config's own `hostname X` line matches: a slow
+    device was cut there. Collection reads to the prompt at the end of the output."""
+    assert "hostname aoba-rtr1" in CONFIG
+    device = start(devices, hostname="aoba-rtr1", slow_output=0.02)
+    result = collect(inventory(tmp_path, {"aoba-rtr1": device}), tmp_path, "--accept-new-host-keys")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "aoba-rtr1.cfg").read_bytes() == CONFIG.encode("utf-8")

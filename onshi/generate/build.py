@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from onshi.files import write_atomic
+from onshi.files import within, write_atomic
 from onshi.generate.plan import BaselinePlan, GenerateError
 from onshi.generate.roles import Plan, has_baseline, plan_host, secrets_of
 from onshi.inventory import HostEntry, Inventory
@@ -129,7 +129,7 @@ def generate(
 ) -> GenerateResult:
     """Plan, render and audit every host; write ``<out>/<host>.cfg`` for each config that passes."""
     texts = renderer(inventory, plan_inventory(inventory, environment), template_dirs)
-    rendered = [Generated(host, out / f"{host}.cfg", text) for host, text in texts.items()]
+    rendered = [Generated(host, within(out, host, ".cfg"), text) for host, text in texts.items()]
     report = audit(_job(inventory.host(g.host), g) for g in rendered)
     result = GenerateResult(tuple(rendered), report)
     for generated in rendered:

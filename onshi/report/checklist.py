@@ -20,6 +20,7 @@ import yaml
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
+from onshi.report.text import spreadsheet_cell
 
 VERDICTS = {
     "done": ("実施済", "done"),
@@ -85,8 +86,8 @@ def checklist(report: AuditReport) -> list[ChecklistRow]:
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_cell(cell) for cell in header])
+    writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

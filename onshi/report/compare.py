@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from onshi.files import UnsafePath, read_bounded
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
 
@@ -41,22 +42,33 @@ def _key(host: str, rule: str, message: str) -> Key:
 
 
 def load_previous(path: Path) -> list[dict[str, Any]]:
+    """The failing-finding records of a previous JSON report; anything else in it is not read."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        findings = document["findings"]
-        assert isinstance(findings, list)
-        return [f for f in findings if isinstance(f, dict)]
+        document = json.loads(read_bounded(path).decode("utf-8"))
     except FileNotFoundError as error:
         raise CompareError(f"{path}: no such report") from error
-    except (OSError, ValueError, KeyError, AssertionError, TypeError) as error:
+    except (OSError, UnsafePath, ValueError) as error:
         raise CompareError(f"{path}: not an onshi JSON report ({type(error).__name__})") from error
+    findings = document.get("findings") if isinstance(document, dict) else None
+    if not isinstance(findings, list):
+        raise CompareError(f"{path}: not an onshi JSON report (no list of findings)")
+    return [finding for finding in findings if _well_formed(finding)]
+
+
+def _well_formed(finding: object) -> bool:
+    """A finding record as onshi writes it: text host, rule and status, and an English message."""
+    if not isinstance(finding, dict):
+        return False
+    message = finding.get("message")
+    texts = (finding.get("host"), finding.get("rule"), finding.get("status"))
+    return all(isinstance(text, str) for text in texts) and isinstance(message, dict) and isinstance(
+        message.get("en"), str
+    )  # fmt: skip
 
 
 def compare(report: AuditReport, previous: list[dict[str, Any]], name: str) -> Comparison:
     before = {
-        _key(str(f.get("host")), str(f.get("rule")), str((f.get("message") or {}).get("en"))): f
-        for f in previous
-        if f.get("status") == Status.FAIL.value
+        _key(f["host"], f["rule"], f["message"]["en"]): f for f in previous if f.get("status") == Status.FAIL.value
     }
     now = {_key(f.host, f.rule, f.message.en) for f in report.findings if f.status is Status.FAIL}
     audited = {device.host for device in report.devices if not device.error}

@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterable
 
 from onshi.generate.verify import Verification
 from onshi.platforms import get_driver
+from onshi.report.text import printable
 from onshi.secrets import mask_in_context
 
 _LIMIT = 400  # lines per list: a wholly different device would otherwise flood the terminal
 
 
 def _section(title: str, lines: Iterable[str], mask: Callable[[str], str]) -> list[str]:
-    masked = [mask_in_context(line, mask) for line in lines]
+    masked = [printable(mask_in_context(line, mask)) for line in lines]
     shown = masked[:_LIMIT] + ([f"... {len(masked) - _LIMIT} more lines"] if len(masked) > _LIMIT else [])
     return [f"-- {title} ({len(masked)}):", *shown] if masked else []
 
@@ -33,7 +34,7 @@ def drift_text(verifications: Iterable[Verification]) -> str:
         out += _section("extra (running, not intended)", result.drift.extra, mask)
         out += _section("remediation (in a safe order)", result.drift.remediation, mask)
         out += unverified
-    return "\n".join(out) + "\n"
+    return "\n".join(printable(line) for line in out) + "\n"
 
 
 _CARRIES_SECRETS = (

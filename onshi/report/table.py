@@ -11,6 +11,7 @@ from rich.text import Text
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceReport
 from onshi.report.compare import Comparison
+from onshi.report.text import printable
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
 _STATUS_STYLE = {
@@ -52,7 +53,7 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str, 
         title += f" — {labels['parse']}: {coverage}"
         if device.partial:
             title += f" — {labels['partial']}: {device.partial}"
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(printable(title)), title_justify="left")
     table.add_column(labels["status"], no_wrap=True)
     table.add_column(labels["severity"], no_wrap=True)
     table.add_column(labels["rule"], no_wrap=True)
@@ -68,7 +69,7 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str, 
             Text(status, style=_STATUS_STYLE[finding.status]),
             finding.severity.value,
             finding.rule,
-            Text(message),
+            Text(printable(message)),
             _evidence(finding),
         )
     return table
@@ -89,7 +90,7 @@ def render_table(
     for device in report.devices:
         by_facility[device.facility or labels["none"]].append(device)
     for facility, devices in by_facility.items():
-        console.rule(f"{labels['facility']}: {facility}")
+        console.rule(Text(printable(f"{labels['facility']}: {facility}")))
         console.print(Group(*(_device_table(d, by_host[d.host], language, comparison) for d in devices)))
     counts = Counter(finding.status for finding in report.findings)
     totals = "  ".join(f"{status.value}: {counts.get(status, 0)}" for status in _STATUS_ORDER)
@@ -97,6 +98,8 @@ def render_table(
     console.print(f"{labels['totals']}: {totals}  device errors: {errors}")
     if comparison is not None:
         console.print(
-            f"{labels['compared']} {comparison.previous}: {labels['new']} {len(comparison.new)}, "
-            f"{labels['fixed']} {len(comparison.fixed)}, {labels['unchanged']} {len(comparison.unchanged)}"
-        )
+            Text(printable(
+                f"{labels['compared']} {comparison.previous}: {labels['new']} {len(comparison.new)}, "
+                f"{labels['fixed']} {len(comparison.fixed)}, {labels['unchanged']} {len(comparison.unchanged)}"
+            ))
+        )  # fmt: skip

@@ -52,8 +52,11 @@ def collect_device(task: Task, command_timeout: float) -> Result:
         extras = task.host.connection_options["netmiko"].extras or {}
         if extras.get("secret"):
             connection.enable()
-        # Stop at the prompt, or at the paging marker of a device that ignored `terminal length 0`.
-        pattern = f"(?:{re.escape(connection.base_prompt)}|{re.escape(driver.paging_marker)})"
+        # Stop at the prompt, or at the paging marker of a device that ignored `terminal length 0`. The
+        # prompt is the whole prompt at the end of the output: the bare hostname would also match the
+        # config's own `hostname X` line, and a slow or large output would end there, cut short.
+        prompt = re.escape(connection.find_prompt().strip())
+        pattern = f"(?:(?:^|\n){prompt}\\s*$|{re.escape(driver.paging_marker)})"
         outputs: dict[str, str] = {}
         for command in driver.collect_commands:
             try:

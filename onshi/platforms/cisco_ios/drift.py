@@ -12,7 +12,7 @@ from hier_config.models import IdempotentCommandsRule, MatchRule, OrderingRule
 from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.platforms.driver_base import HConfigDriverRules
 
-from onshi.generate.drift import Drift
+from onshi.generate.drift import Drift, NotRemediable
 
 _DEFINE_FIRST = ("ip access-list ", "ipv6 access-list ", "object-group ")
 _REMOVE_LAST = ("no ip access-list ", "no ipv6 access-list ", "no object-group ")
@@ -104,6 +104,10 @@ def _safe_order(block: list[str]) -> list[str]:
 
 def drift(intended: str, running: str) -> Drift:
     driver = _Driver()
+    repeated = _repeated_line(running)
+    if repeated is not None:
+        # hier_config cannot hold a section twice; IOS never prints one twice, so the file was edited.
+        raise NotRemediable(f"the running config repeats line {repeated} (a section or line IOS prints once)")
     want, have = get_hconfig(driver, intended), get_hconfig(driver, running)
     remediation = WorkflowRemediation(have, want).remediation_config
     return Drift(
@@ -114,3 +118,22 @@ def drift(intended: str, running: str) -> Drift:
         ),
         predicted="\n".join(_lines(have.future(remediation))) + "\n",
     )
+
+
+def _repeated_line(text: str) -> int | None:
+    """The number of the first line that repeats an earlier one of the same block (top level, or
+    the same parent), comments and blank lines aside."""
+    seen: set[tuple[str, str]] = set()
+    parent = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("!"):
+            continue
+        top = line == line.lstrip()
+        key = ("", stripped) if top else (parent, line.rstrip())
+        if top:
+            parent = stripped
+        if key in seen and stripped != "end":
+            return number
+        seen.add(key)
+    return None

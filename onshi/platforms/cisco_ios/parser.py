@@ -105,7 +105,11 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
         tokens = item.text.split()
         if not tokens:
             continue
-        _dispatch(ctx, item, tokens)
+        try:
+            _dispatch(ctx, item, tokens)
+        except (ValueError, IndexError, KeyError):  # a value that does not read: the block is reported
+            for node in walk(item):
+                ctx.bad(node)
         aspects = block_aspects(tokens)
         if aspects:
             for node in walk(item):

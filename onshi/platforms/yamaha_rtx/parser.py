@@ -32,7 +32,7 @@ from onshi.model import (
     VpnKind,
 )
 from onshi.platforms.yamaha_rtx.aspects import aspects_of
-from onshi.platforms.yamaha_rtx.commands import DESCRIPTOR, HANDLERS
+from onshi.platforms.yamaha_rtx.commands import DESCRIPTOR, HANDLERS, Handler
 from onshi.platforms.yamaha_rtx.filters import secure_list
 from onshi.platforms.yamaha_rtx.management import host_acl, management
 from onshi.platforms.yamaha_rtx.secrets import mask_line
@@ -67,7 +67,7 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
             continue
         words = stripped.split()
         handler = HANDLERS.get(words[0])
-        if handler is not None and len(words) > 1 and handler(state, number, words):
+        if handler is not None and len(words) > 1 and _handled(handler, state, number, words):
             state.recognized.add(number)
         state.aspects[number] = aspects_of(words, state)
     if script is not None:
@@ -75,6 +75,15 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
         # either; never let it vanish into one.
         state.recognized.difference_update(range(script[0], len(raw) + 1))
     return _device(state, file, encoding)
+
+
+def _handled(handler: Handler, state: State, number: int, words: list[str]) -> bool:
+    """Apply a command; one whose values do not read (`login timer \\600`) is reported, never raised."""
+    try:
+        return handler(state, number, words)
+    except (ValueError, IndexError, KeyError):
+        state.unparsed.add(number)
+        return False
 
 
 def _comment(state: State, number: int, stripped: str) -> bool:
