@@ -153,6 +153,13 @@ KnownHostsOption = Annotated[
 AcceptNewOption = Annotated[
     bool, typer.Option("--accept-new-host-keys", help="Record the keys of hosts seen for the first time.")
 ]
+AcceptIdentityOption = Annotated[
+    bool,
+    typer.Option(
+        "--accept-identity-change",
+        help="Collect a device that reports another serial or hostname than the inventory or its last snapshot.",
+    ),
+]
 ConnectTimeoutOption = Annotated[float, typer.Option(min=1, help="Seconds to connect and log in, per host.")]
 CommandTimeoutOption = Annotated[float, typer.Option(min=1, help="Seconds to wait for each command's output.")]
 WorkersOption = Annotated[int, typer.Option(min=1, max=200, help="Concurrent hosts.")]
@@ -206,12 +213,14 @@ def collect_command(
     connect_timeout: ConnectTimeoutOption = 10.0,
     command_timeout: CommandTimeoutOption = 60.0,
     sanitize: Annotated[bool, typer.Option(help="Also write copies with secrets masked, for sharing.")] = False,
+    accept_identity_change: AcceptIdentityOption = False,
 ) -> None:
     """Collect running configurations and device facts over SSH into snapshots."""
     loaded = _load(inventory)
-    options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
-    outcomes = _collect(loaded, options, workers)
     target = out if out is not None else inventory / "configs"
+    options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
+                             accept_identity_change, target)  # fmt: skip
+    outcomes = _collect(loaded, options, workers)
     for outcome in outcomes:
         if isinstance(outcome, Collected):
             write_snapshot(target, outcome, sanitize)
@@ -243,13 +252,15 @@ def audit_command(
         typer.Option("--compare", help="A previous JSON report: mark findings new, fixed, unchanged."),
     ] = None,
     allow_partial: AllowPartialOption = False,
+    accept_identity_change: AcceptIdentityOption = False,
 ) -> None:
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
     if compare_with is not None:
         _comparison_file_readable(compare_with)
     if live:
         loaded = _load(inventory)
-        options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
+        options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
+                                 accept_identity_change, configs or inventory / "configs")  # fmt: skip
         report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial))
     else:
         report = _snapshot_report(inventory, configs, workers, _reading(allow_partial))
@@ -425,12 +436,14 @@ def verify_command(
     accept_new_host_keys: AcceptNewOption = False,
     connect_timeout: ConnectTimeoutOption = 10.0,
     command_timeout: CommandTimeoutOption = 60.0,
+    accept_identity_change: AcceptIdentityOption = False,
 ) -> None:
     """Intended (generated) against running config: the audit of the running config, the drift both
     ways, and the remediation commands. Exit 1 on drift or a failing finding."""
     loaded = _load(inventory)
     if live:
-        options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout)
+        options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
+                                 accept_identity_change, configs or inventory / "configs")  # fmt: skip
         running = collected_texts(loaded, _collect(loaded, options, workers))
     else:
         running = snapshot_texts(loaded, SnapshotSource(_snapshot_folder(inventory, configs)))

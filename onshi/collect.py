@@ -123,9 +123,33 @@ class CollectOptions:
     accept_new_host_keys: bool = False
     connect_timeout: float = 10.0
     command_timeout: float = 60.0
+    accept_identity_change: bool = False
+    snapshots: Path | None = None  # the folder of the last snapshots: the identity they recorded
 
 
 # --- checking what a host returned -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a host is expected to be: the inventory's serial, and what its last snapshot recorded."""
+
+    serial: str | None = None
+    hostname: str | None = None
+    source: str = "the inventory"
+
+
+def identity_problem(expected: Identity, reported: DeviceFacts) -> str | None:
+    """Why the device that answered is not the one expected (another serial or hostname than the
+    inventory or the last collection recorded: a swapped or impersonated device), or None."""
+    for field_name, want, got in (("serial", expected.serial, reported.serial),
+                                  ("hostname", expected.hostname, reported.hostname)):  # fmt: skip
+        if want and got and want.casefold() != got.casefold():
+            return (
+                f"the device reports {field_name} {got!r}, but {expected.source} says {want!r} (a replaced "
+                "or impersonated device?): not collected; check it, then run with --accept-identity-change"
+            )
+    return None
 
 
 def finish(host: str, platform: str, outputs: Mapping[str, str]) -> Collected | CollectError:

@@ -322,3 +322,35 @@ def test_a_slow_device_whose_config_names_its_own_hostname_is_read_to_the_prompt
     result = collect(inventory(tmp_path, {"aoba-rtr1": device}), tmp_path, "--accept-new-host-keys")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "aoba-rtr1.cfg").read_bytes() == CONFIG.encode("utf-8")
+
+
+def test_a_device_reporting_another_identity_is_not_collected_unless_accepted(
+    tmp_path: Path, devices: list[SimulatedDevice]
+) -> None:
+    device = start(devices, hostname="aoba-rtr1")
+    folder = inventory(tmp_path, {"aoba-rtr1": device})
+    assert collect(folder, tmp_path, "--accept-new-host-keys").exit_code == 0
+    metadata_path = tmp_path / "out" / "aoba-rtr1.json"
+    metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    assert metadata["facts"]["serial"] == "FGL2420L0AB"  # the reported identity is kept
+    metadata["facts"]["hostname"] = "the-router-before"
+    metadata_path.write_text(json.dumps(metadata), encoding="utf-8")
+    before = (tmp_path / "out" / "aoba-rtr1.cfg").read_bytes()
+    refused = collect(folder, tmp_path)
+    assert refused.exit_code == 2
+    assert "reports hostname 'aoba-rtr1', but its last snapshot (aoba-rtr1.json) says 'the-router-before'" in (
+        refused.output
+    )  # fmt: skip
+    assert (tmp_path / "out" / "aoba-rtr1.cfg").read_bytes() == before  # the previous snapshot is untouched
+    assert collect(folder, tmp_path, "--accept-identity-change").exit_code == 0
+
+
+def test_a_device_whose_serial_is_not_the_inventorys_is_refused(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    device = start(devices, hostname="aoba-rtr1")
+    folder = inventory(tmp_path, {"aoba-rtr1": device})
+    hosts = yaml.safe_load((folder / "hosts.yaml").read_text(encoding="utf-8"))
+    hosts["aoba-rtr1"]["data"]["serial"] = "FGL9999X0ZZ"
+    (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts), encoding="utf-8")
+    result = collect(folder, tmp_path, "--accept-new-host-keys")
+    assert result.exit_code == 2
+    assert "reports serial 'FGL2420L0AB', but the inventory says 'FGL9999X0ZZ'" in result.output

@@ -22,17 +22,19 @@ from onshi.collect import (
     ConnectionDropped,
     Credentials,
     CredentialsError,
+    Identity,
     NoPrompt,
     OutputTimeout,
     classify,
     finish,
+    identity_problem,
     merge_known_hosts,
     prepare_hosts,
     scratch_dir,
 )
-from onshi.inventory import Inventory
+from onshi.inventory import HostEntry, Inventory
 from onshi.platforms import get_driver
-from onshi.sources import ConfigSource
+from onshi.sources import ConfigSource, SnapshotSource, SourceError
 from onshi.tasks.runner import init_nornir
 
 
@@ -158,6 +160,29 @@ def collect_inventory(
             if multi.failed:
                 outcomes.append(CollectError(entry.name, entry.platform, classify(multi[0].exception, secrets)))
             else:
-                outcomes.append(finish(entry.name, entry.platform, multi[0].result))
+                outcomes.append(_checked(finish(entry.name, entry.platform, multi[0].result), entry, options))
         merge_known_hosts(options.known_hosts, copies)
     return outcomes
+
+
+def _checked(outcome: Collected | CollectError, entry: HostEntry, options: CollectOptions) -> Collected | CollectError:
+    """The collected device must be the one the inventory and its last snapshot name."""
+    if isinstance(outcome, CollectError) or options.accept_identity_change:
+        return outcome
+    problem = identity_problem(expected_identity(entry, options.snapshots), outcome.facts)
+    return outcome if problem is None else CollectError(entry.name, entry.platform, problem)
+
+
+def expected_identity(entry: HostEntry, snapshots: Path | None) -> Identity:
+    """The inventory's serial first; then the serial and hostname the last snapshot recorded."""
+    if entry.data.serial:
+        return Identity(serial=entry.data.serial)
+    if snapshots is None:
+        return Identity()
+    try:
+        previous = SnapshotSource(snapshots).fetch(entry.name).facts
+    except SourceError:
+        return Identity()
+    if previous is None:
+        return Identity()
+    return Identity(previous.serial, previous.hostname, f"its last snapshot ({entry.name}.json)")

@@ -137,13 +137,17 @@ def no_secret_reuse(inputs: list[RuleInput]) -> Mapping[str, list[Outcome]]:
         for secret in inp.device.secrets:
             if secret.storage is not SecretStorage.EMPTY:
                 holders[secret.fingerprint].add(inp.host)
+    # Each group of holders is named once, shortened: ten thousand devices sharing one password must
+    # not make every finding list every other device (quadratic in memory and output).
+    named = {fingerprint: sorted(hosts) for fingerprint, hosts in holders.items() if len(hosts) > 1}
     results: dict[str, list[Outcome]] = {}
     for inp in inputs:
         outcomes = []
         for secret in inp.device.secrets:
-            others = sorted(holders.get(secret.fingerprint, set()) - {inp.host})
-            if others and secret.storage is not SecretStorage.EMPTY:
-                outcomes.append(failed("reused", [secret.line], kind=secret.kind, hosts=names(others)))
+            group = named.get(secret.fingerprint)
+            if group is not None and secret.storage is not SecretStorage.EMPTY:
+                others = _others(group, inp.host)
+                outcomes.append(failed("reused", [secret.line], kind=secret.kind, hosts=others, count=len(group) - 1))
         if not inp.device.secrets:
             outcomes.append(not_applicable("no_secrets"))
         elif len(inputs) == 1:
@@ -152,3 +156,13 @@ def no_secret_reuse(inputs: list[RuleInput]) -> Mapping[str, list[Outcome]]:
             outcomes.append(passed("unique", [s.line for s in inp.device.secrets], devices=len(inputs) - 1))
         results[inp.host] = outcomes
     return results
+
+
+_NAMED_HOLDERS = 5
+
+
+def _others(group: list[str], host: str) -> str:
+    """The first few other holders of a secret, by name; the rest counted."""
+    shown = [other for other in group[: _NAMED_HOLDERS + 1] if other != host][:_NAMED_HOLDERS]
+    rest = len(group) - 1 - len(shown)
+    return names(shown) + (f" (+{rest})" if rest > 0 else "")

@@ -88,6 +88,20 @@ def words(text: str) -> list[str]:
     return found
 
 
+def _closes_quote(line: str) -> bool:
+    """Whether a line read inside an open quoted value leaves it closed (an odd number of unescaped
+    double quotes)."""
+    count, escaped = 0, False
+    for character in line:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == '"':
+            count += 1
+    return count % 2 == 1
+
+
 def quoted(value: object) -> str:
     """A FortiOS string, as :func:`words` reads it back: double quotes, backslashes and quotes escaped."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
@@ -157,16 +171,19 @@ class _Reader:
         """The words of a value quoted over several lines (a certificate, a script) and where reading
         goes on. A quote that never closes, or runs into a line that is a statement where the open
         blocks expect one, is a stray quote: its line is reported and reading resumes after it."""
-        joined = first
+        parts = [first]
         for position in range(index, len(self.raw)):
             following = self.raw[position]
             if self.indented and self.structural(following):
                 break
-            joined += "\n" + following
-            try:
-                return words(joined), position + 1
-            except _Unbalanced:
-                continue
+            parts.append(following)
+            # Whether this line closes the quote, from its own characters: re-reading the whole value
+            # at every line would be quadratic in a file with one stray quote and no other.
+            if _closes_quote(following):
+                try:
+                    return words("\n".join(parts)), position + 1
+                except _Unbalanced:
+                    parts = ["\n".join(parts)]  # closed and reopened on the same line: read on
         self.bad.append(number)
         return None, index
 

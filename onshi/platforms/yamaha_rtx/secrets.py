@@ -25,14 +25,20 @@ _SNMPV3_PASS = re.compile(
     r"^(snmpv3 usm user .*?\b(?:md5|sha|sha256)) (\S+)(.*?\b(?:des-cbc|aes128-cfb|aes-cfb)) (\S+)"
 )
 _SNMPV3_AUTH = re.compile(r"^(snmpv3 usm user .*?\b(?:md5|sha|sha256)) (\S+)")
-_ASSIGNED = re.compile(r'(?i)\b(\w*(?:pass|secret|key)\w*\s*=\s*)"[^"]*"')
+# `password = "..."` in an embedded script. Possessive `\w++`: a word is matched once, never re-scanned
+# from each of its characters (a megabyte-long word would otherwise take quadratic time).
+_ASSIGNED = re.compile(r'\b(\w++)(\s*=\s*)"[^"]*"')
+_SECRET_NAMES = ("pass", "secret", "key")
+_LONGEST = 7
 
 
 def mask_line(line: str) -> str:
     stripped = line.strip()
     indent = line[: len(line) - len(line.lstrip())]
     words = stripped.split()
-    for index in range(len(words) - 1, 0, -1):  # the longest prefix: `login password encrypted X`
+    # The longest prefix first (`login password encrypted X`); no rule's prefix is longer than
+    # _LONGEST words, so a line of 40,000 words costs no more than one of ten.
+    for index in range(min(len(words) - 1, _LONGEST), 0, -1):
         prefix = " ".join(words[:index])
         for pattern, count in _RULES:
             if pattern.match(prefix):
@@ -46,4 +52,10 @@ def mask_line(line: str) -> str:
         return indent + f"{match[1]} {MASK}{match[3]} {MASK}" + stripped[match.end() :]
     if match := _SNMPV3_AUTH.match(stripped):
         return indent + f"{match[1]} {MASK}" + stripped[match.end() :]
-    return _ASSIGNED.sub(lambda m: f'{m[1]}"{MASK}"', line)
+    return _ASSIGNED.sub(_masked_assignment, line)
+
+
+def _masked_assignment(match: re.Match[str]) -> str:
+    if any(name in match[1].lower() for name in _SECRET_NAMES):
+        return f'{match[1]}{match[2]}"{MASK}"'
+    return match[0]
