@@ -214,12 +214,15 @@ def collect_command(
     command_timeout: CommandTimeoutOption = 60.0,
     sanitize: Annotated[bool, typer.Option(help="Also write copies with secrets masked, for sharing.")] = False,
     accept_identity_change: AcceptIdentityOption = False,
+    max_output_mb: Annotated[
+        int, typer.Option(min=1, max=1024, help="Megabytes one command may print before the host is failed.")
+    ] = 32,
 ) -> None:
     """Collect running configurations and device facts over SSH into snapshots."""
     loaded = _load(inventory)
     target = out if out is not None else inventory / "configs"
     options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
-                             accept_identity_change, target)  # fmt: skip
+                             accept_identity_change, target, max_output_mb * 1024 * 1024)  # fmt: skip
     outcomes = _collect(loaded, options, workers)
     for outcome in outcomes:
         if isinstance(outcome, Collected):

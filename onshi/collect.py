@@ -37,6 +37,7 @@ from onshi.secrets import MASK
 
 ENV_USERNAME, ENV_PASSWORD, ENV_ENABLE = "ONSHI_USERNAME", "ONSHI_PASSWORD", "ONSHI_ENABLE_SECRET"
 SNAPSHOT_MODE = 0o600
+MAX_OUTPUT_CHARS = 32 * 1024 * 1024  # one command's output: a whole FortiOS configuration is a few MB
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ class NoPrompt(TimeoutError):
 
 class OutputTimeout(TimeoutError):
     """A command's output did not end with the prompt in time."""
+
+
+class OutputTooLarge(Exception):
+    """A command's output ran past the bound without ending (a device printing without end)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 class CredentialsError(Exception):
@@ -125,6 +134,7 @@ class CollectOptions:
     command_timeout: float = 60.0
     accept_identity_change: bool = False
     snapshots: Path | None = None  # the folder of the last snapshots: the identity they recorded
+    max_output: int = MAX_OUTPUT_CHARS  # characters one command may print
 
 
 # --- checking what a host returned -------------------------------------------------------------------------
@@ -187,6 +197,8 @@ def classify(error: BaseException | None, secrets: tuple[str, ...]) -> str:
     if "not found in known_hosts" in text:
         return "host key unknown: verify it and run once with --accept-new-host-keys"
     for cause in chain:
+        if isinstance(cause, OutputTooLarge):
+            return f"the output ran past {cause.limit // (1024 * 1024)} MB without ending: not collected"
         if isinstance(cause, ConnectionDropped):
             return f"the connection dropped in the middle of the output of '{cause}'"
         if isinstance(cause, NoPrompt):

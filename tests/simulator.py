@@ -37,7 +37,8 @@ from paramiko.common import (
 )
 
 Dialect = Literal["cisco_ios", "yamaha", "fortinet"]
-Fault = Literal["none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated"]
+Fault = Literal["none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated",
+                "endless"]  # fmt: skip
 LOOPBACK = "127.0.0.1"
 
 
@@ -310,6 +311,15 @@ class _Shell:
             text = f"Building configuration...\n\nCurrent configuration : {len(text.encode())} bytes\n{text}"
         if self.device.fault == "truncated":
             text = "\n".join(text.splitlines()[:-3]) + "\n"
+        if self.device.fault == "endless":  # prints until the client goes away (bounded here too)
+            for _ in range(200_000):
+                if self.channel.closed or self.device._stopping.is_set():
+                    return False
+                try:
+                    self.send("ip access-list extended ENDLESS\n permit ip any any\n" * 50)
+                except OSError:
+                    return False
+            return False
         if self.device.fault == "drop_mid_output":
             lines = text.splitlines(keepends=True)
             self.send("".join(lines[: len(lines) // 2]))

@@ -354,3 +354,14 @@ def test_a_device_whose_serial_is_not_the_inventorys_is_refused(tmp_path: Path, 
     result = collect(folder, tmp_path, "--accept-new-host-keys")
     assert result.exit_code == 2
     assert "reports serial 'FGL2420L0AB', but the inventory says 'FGL9999X0ZZ'" in result.output
+
+
+def test_a_device_printing_without_end_is_failed_at_the_bound(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    endless = start(devices, hostname="endless", fault="endless")
+    good = start(devices, hostname="aoba-rtr1")
+    folder = inventory(tmp_path, {"endless": endless, "aoba-rtr1": good})
+    result = collect(folder, tmp_path, "--accept-new-host-keys", "--max-output-mb", "1")
+    assert result.exit_code == 2
+    assert "host endless (cisco_ios): the output ran past 1 MB without ending: not collected" in result.output
+    assert (tmp_path / "out" / "aoba-rtr1.cfg").exists()
+    assert not (tmp_path / "out" / "endless.cfg").exists()

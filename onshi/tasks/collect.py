@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from onshi.collect import (
+    MAX_OUTPUT_CHARS,
     Collected,
     CollectError,
     CollectOptions,
@@ -25,6 +26,7 @@ from onshi.collect import (
     Identity,
     NoPrompt,
     OutputTimeout,
+    OutputTooLarge,
     classify,
     finish,
     identity_problem,
@@ -43,7 +45,7 @@ def fetch_config(task: Task, source: ConfigSource) -> Result:
     return Result(host=task.host, result=source.fetch(task.host.name))
 
 
-def collect_device(task: Task, command_timeout: float) -> Result:
+def collect_device(task: Task, command_timeout: float, max_output: int = MAX_OUTPUT_CHARS) -> Result:
     """Nornir task: run the platform's collect commands over netmiko; the outputs by command."""
     driver = get_driver(str(task.host.platform))
     try:
@@ -51,6 +53,7 @@ def collect_device(task: Task, command_timeout: float) -> Result:
     except ReadTimeout as error:
         raise NoPrompt() from error
     try:
+        bound_reads(connection, max_output)
         extras = task.host.connection_options["netmiko"].extras or {}
         if extras.get("secret"):
             connection.enable()
@@ -61,6 +64,7 @@ def collect_device(task: Task, command_timeout: float) -> Result:
         pattern = f"(?:(?:^|\n){prompt}\\s*$|{re.escape(driver.paging_marker)})"
         outputs: dict[str, str] = {}
         for command in driver.collect_commands:
+            connection.onshi_read = 0  # characters read for this command
             try:
                 output = connection.send_command(command, expect_string=pattern, read_timeout=command_timeout)
             except ReadTimeout as error:
@@ -73,6 +77,23 @@ def collect_device(task: Task, command_timeout: float) -> Result:
     finally:
         task.host.close_connection("netmiko")
     return Result(host=task.host, result=outputs)
+
+
+def bound_reads(connection: Any, limit: int) -> None:
+    """Make every read of ``connection`` count what one command has returned and stop past ``limit``:
+    a device that prints without end would otherwise fill memory until the timeout (netmiko itself
+    has no bound). netmiko reads only through ``read_channel``, so the bound sits there."""
+    read = connection.read_channel
+    connection.onshi_read = 0
+
+    def bounded() -> str:
+        data: str = read()
+        connection.onshi_read += len(data)
+        if connection.onshi_read > limit:
+            raise OutputTooLarge(limit)
+        return data
+
+    connection.read_channel = bounded
 
 
 class ProgressReporter:
@@ -149,7 +170,10 @@ def collect_inventory(
         copies = prepare_hosts(runnable, credentials, options, Path(scratch))
         reporter = ProgressReporter(len(runnable.inventory.hosts), stream)
         results = runnable.with_processors([reporter]).run(
-            task=collect_device, command_timeout=options.command_timeout, on_failed=True
+            task=collect_device,
+            command_timeout=options.command_timeout,
+            max_output=options.max_output,
+            on_failed=True,
         )
         for entry in inventory.hosts:
             if entry.name in missing:
