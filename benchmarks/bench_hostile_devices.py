@@ -28,7 +28,7 @@ from benchmarks.bench_collect import CONFIG, CREDENTIALS, FACTS, GROUP
 from onshi.collect import Collected, CollectOptions
 from onshi.inventory import load_inventory
 from onshi.tasks.collect import collect_inventory
-from tests.simulator import LOOPBACK, SimulatedDevice
+from tests.simulator import LOOPBACK, SimulatedDevice, large_config
 
 
 def _collect(device: SimulatedDevice) -> tuple[str, float, float]:
@@ -55,16 +55,6 @@ def _collect(device: SimulatedDevice) -> tuple[str, float, float]:
     return f"failed: {outcome.reason}", seconds, peak
 
 
-def _large(kilobytes: int) -> str:
-    lines = CONFIG.splitlines()
-    end = lines.index("end")
-    acl = ["ip access-list extended LARGE"]
-    while sum(len(line) + 1 for line in (*lines, *acl)) < kilobytes * 1024:
-        n = len(acl)
-        acl.append(f" permit tcp 10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256} 0.0.0.255 any eq {1024 + n % 60000}")
-    return "\n".join([*lines[:end], *acl, *lines[end:]]) + "\n"
-
-
 def main() -> None:
     for name in ("nornir", "paramiko", "netmiko"):  # as `onshi` does: failures are reported, not logged
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -75,7 +65,7 @@ def main() -> None:
     cases = {
         "slow": SimulatedDevice(CONFIG, FACTS, hostname="aoba-rtr1", slow_output=args.slow),
         "endless": SimulatedDevice(CONFIG, FACTS, hostname="endless", fault="endless"),
-        "large": SimulatedDevice(_large(args.kilobytes), FACTS, hostname="large"),
+        "large": SimulatedDevice(large_config(args.kilobytes), FACTS, hostname="large"),
     }
     for name, device in cases.items():
         device.start()

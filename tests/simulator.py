@@ -26,6 +26,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import paramiko
@@ -357,3 +358,20 @@ def free_port() -> int:
     port: int = probe.getsockname()[1]
     probe.close()
     return port
+
+
+def large_config(kilobytes: int) -> str:
+    """The sample pharmacy's config grown to ``kilobytes`` with ACL lines (a hospital-sized config)."""
+    lines = (
+        (Path(__file__).resolve().parents[1] / "inventory" / "configs" / "aoba-rtr1.cfg")
+        .read_text(encoding="utf-8")
+        .splitlines()
+    )
+    end = lines.index("end")
+    acl = ["ip access-list extended LARGE"]
+    size = sum(len(line) + 1 for line in lines)
+    while size < kilobytes * 1024:
+        n = len(acl)
+        acl.append(f" permit tcp 10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256} 0.0.0.255 any eq {1024 + n % 60000}")
+        size += len(acl[-1]) + 1
+    return "\n".join([*lines[:end], *acl, *lines[end:]]) + "\n"

@@ -16,12 +16,12 @@ from nornir.core.inventory import Host
 from typer.testing import CliRunner
 
 from onshi.cli import app
-from onshi.collect import CollectOptions, CredentialsError, resolve_credentials
+from onshi.collect import CollectError, CollectOptions, CredentialsError, finish, resolve_credentials
 from onshi.inventory import load_inventory
 from onshi.platforms import get_driver
 from onshi.tasks.collect import collect_inventory
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
-from tests.simulator import LOOPBACK, SimulatedDevice, free_port
+from tests.simulator import LOOPBACK, SimulatedDevice, free_port, large_config
 
 runner = CliRunner()
 CONFIG = (SAMPLE_INVENTORY / "configs" / "aoba-rtr1.cfg").read_text(encoding="utf-8")
@@ -365,3 +365,21 @@ def test_a_device_printing_without_end_is_failed_at_the_bound(tmp_path: Path, de
     assert "host endless (cisco_ios): the output ran past 1 MB without ending: not collected" in result.output
     assert (tmp_path / "out" / "aoba-rtr1.cfg").exists()
     assert not (tmp_path / "out" / "endless.cfg").exists()
+
+
+def test_a_fortigate_output_that_stopped_at_an_inner_end_is_not_collected() -> None:
+    text = (FIXTURES / "fortinet" / "fw_compliant.cfg").read_text(encoding="utf-8").splitlines()
+    inner = next(i for i, line in enumerate(text) if line == "    end")  # ends in `end`, blocks still open
+    outputs = {"show full-configuration": "\n".join(text[: inner + 1]) + "\n", "get system status": ""}
+    outcome = finish("fw", "fortinet", outputs)
+    assert isinstance(outcome, CollectError)
+    assert "is never closed" in outcome.reason
+
+
+def test_a_500_kb_configuration_arrives_byte_for_byte(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    config = large_config(500)
+    device = SimulatedDevice(config, FACTS, hostname="large").start()
+    devices.append(device)
+    result = collect(inventory(tmp_path, {"large": device}), tmp_path, "--accept-new-host-keys")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "large.cfg").read_bytes() == config.encode("utf-8")
