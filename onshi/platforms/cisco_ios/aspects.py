@@ -6,41 +6,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from onshi.model import Aspect
-
-_F, _V, _M, _A, _L, _W = (
-    frozenset({Aspect.FORWARDING}),
-    frozenset({Aspect.VPN}),
-    frozenset({Aspect.MANAGEMENT}),
-    frozenset({Aspect.ACCOUNTS}),
-    frozenset({Aspect.LOGGING}),
-    frozenset({Aspect.WIRELESS}),
-)
-_NONE: frozenset[Aspect] = frozenset()
+from onshi.platforms.aspects import ACCOUNTS, FORWARDING, LOGGING, MANAGEMENT, NONE, VPN, WIRELESS
 
 _BY_HEAD: Mapping[str, frozenset[Aspect]] = {
     **dict.fromkeys(
         ("access-list", "object-group", "zone", "zone-pair", "class-map", "policy-map", "parameter-map",
-         "router", "route-map", "vrf"), _F,
+         "router", "route-map", "vrf"), FORWARDING,
     ),
-    **dict.fromkeys(("crypto", "webvpn", "vpdn", "vpdn-group", "pseudowire-class", "l2tp-class"), _V),
-    **dict.fromkeys(("line", "snmp-server", "snmp", "service", "cdp", "lldp", "control-plane", "platform"), _M),
+    **dict.fromkeys(("crypto", "webvpn", "vpdn", "vpdn-group", "pseudowire-class", "l2tp-class"), VPN),
     **dict.fromkeys(
-        ("username", "enable", "aaa", "login", "security", "tacacs-server", "radius-server", "tacacs", "radius"), _A
+        ("line", "snmp-server", "snmp", "service", "cdp", "lldp", "control-plane", "platform"), MANAGEMENT
     ),
-    **dict.fromkeys(("logging", "ntp", "sntp", "archive"), _L),
-    **dict.fromkeys(("dot11", "wlan", "wireless", "ap"), _W),
+    **dict.fromkeys(
+        ("username", "enable", "aaa", "login", "security", "tacacs-server", "radius-server", "tacacs", "radius"),
+        ACCOUNTS,
+    ),
+    **dict.fromkeys(("logging", "ntp", "sntp", "archive"), LOGGING),
+    **dict.fromkeys(("dot11", "wlan", "wireless", "ap"), WIRELESS),
 }  # fmt: skip
 _BY_IP: Mapping[str, frozenset[Aspect]] = {
     **dict.fromkeys(
         ("access-list", "route", "nat", "inspect", "prefix-list", "vrf", "general-prefix", "unicast-routing",
-         "multicast-routing", "policy", "local"), _F,
+         "multicast-routing", "policy", "local"), FORWARDING,
     ),
-    **dict.fromkeys(("http", "ssh", "bootp", "finger", "source-route", "dhcp", "domain", "scp", "tftp"), _M),
+    **dict.fromkeys(("http", "ssh", "bootp", "finger", "source-route", "dhcp", "domain", "scp", "tftp"), MANAGEMENT),
 }  # fmt: skip
 _INTERFACE_EXTRA: tuple[tuple[str, frozenset[Aspect]], ...] = (
-    ("dot11radio", _W),
-    ("tunnel", _V),
-    ("virtual-template", _V),
+    ("dot11radio", WIRELESS),
+    ("tunnel", VPN),
+    ("virtual-template", VPN),
 )
 
 
@@ -49,12 +43,12 @@ def block_aspects(words: list[str]) -> frozenset[Aspect]:
     if words[:1] == ["no"]:
         words = words[1:]
     if not words:
-        return _NONE
+        return NONE
     head = words[0].lower()
     if head == "interface":
         name = words[1].lower() if len(words) > 1 else ""
         extra = [aspects for prefix, aspects in _INTERFACE_EXTRA if name.startswith(prefix)]
-        return _F.union(*extra)
+        return FORWARDING.union(*extra)
     if head in ("ip", "ipv6"):
         return _lookup(_BY_IP, words[1].lower() if len(words) > 1 else "")
     return _lookup(_BY_HEAD, head)
@@ -66,5 +60,5 @@ def _lookup(table: Mapping[str, frozenset[Aspect]], word: str) -> frozenset[Aspe
     if word in table:
         return table[word]
     if not word:
-        return _NONE
-    return _NONE.union(*(aspects for keyword, aspects in table.items() if keyword.startswith(word)))
+        return NONE
+    return NONE.union(*(aspects for keyword, aspects in table.items() if keyword.startswith(word)))

@@ -4,35 +4,28 @@ rules that read that part of the FortiGate ``manual`` (:class:`~onshi.model.Aspe
 from __future__ import annotations
 
 from onshi.model import Aspect
+from onshi.platforms.aspects import ACCOUNTS, FORWARDING, LOGGING, MANAGEMENT, VPN, WIRELESS
 
-_F, _V, _M, _A, _L, _W = (
-    frozenset({Aspect.FORWARDING}),
-    frozenset({Aspect.VPN}),
-    frozenset({Aspect.MANAGEMENT}),
-    frozenset({Aspect.ACCOUNTS}),
-    frozenset({Aspect.LOGGING}),
-    frozenset({Aspect.WIRELESS}),
-)
 # By block path, the longest prefix first: `vpn ssl settings` is management as well as a VPN.
 _BY_PREFIX: tuple[tuple[str, frozenset[Aspect]], ...] = (
-    ("vpn ssl", _V | _M),
-    ("vpn ", _V),
-    ("system global", _M | _A),
-    ("system admin", _A),
-    ("system password-policy", _A),
-    ("user ", _A),
-    ("system snmp", _M),
-    ("system accprofile", _A),
-    ("system ntp", _L),
-    ("log ", _L),
-    ("wireless-controller", _W),
-    ("system interface", _F | _M),  # allowaccess opens the FortiGate's own services
-    ("system zone", _F),
-    ("system settings", _F),
-    ("system virtual-wan-link", _F),
-    ("system sdwan", _F),
-    ("firewall ", _F),
-    ("router ", _F),
+    ("vpn ssl", VPN | MANAGEMENT),
+    ("vpn ", VPN),
+    ("system global", MANAGEMENT | ACCOUNTS),
+    ("system admin", ACCOUNTS),
+    ("system password-policy", ACCOUNTS),
+    ("user ", ACCOUNTS),
+    ("system snmp", MANAGEMENT),
+    ("system accprofile", ACCOUNTS),
+    ("system ntp", LOGGING),
+    ("log ", LOGGING),
+    ("wireless-controller", WIRELESS),
+    ("system interface", FORWARDING | MANAGEMENT),  # allowaccess opens the FortiGate's own services
+    ("system zone", FORWARDING),
+    ("system settings", FORWARDING),
+    ("system virtual-wan-link", FORWARDING),
+    ("system sdwan", FORWARDING),
+    ("firewall ", FORWARDING),
+    ("router ", FORWARDING),
 )
 
 
