@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ciscoconfparse import CiscoConfParse
 
-from onshi.pipeline import DeviceJob, audit
+from onshi.pipeline import DeviceJob, Reading, audit
 from onshi.sources import decode
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cisco_ios"
@@ -46,7 +46,10 @@ def _ciscoconfparse(files: list[tuple[str, bytes]]) -> int:
 
 
 def _onshi(files: list[tuple[str, bytes]]) -> int:
-    report = audit(DeviceJob(name, "cisco_ios", decode(data, name)) for name, data in files)
+    # Three corpus files are not whole configurations (a console paste, two cut before `end`): audited
+    # as --allow-partial does, so every file costs the same work as before the read-coverage gate.
+    jobs = (DeviceJob(name, "cisco_ios", decode(data, name), reading=Reading.PARTIAL) for name, data in files)
+    report = audit(jobs)
     assert not any(device.error for device in report.devices)
     return len(report.findings)
 

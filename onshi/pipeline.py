@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from onshi.analysis.exposure import UnknownInterfaceError, closed_network_interfaces, internet_interfaces
-from onshi.model import DeviceFacts, Finding, Unrecognized
+from onshi.model import Device, DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.platforms.identify import foreign_syntax
 from onshi.policy import FacilityPolicy, HostData
@@ -80,21 +80,17 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         driver = get_driver(job.platform)
     except UnknownPlatformError as error:
         return _error_row(job, str(error)), None
-    partial = None
-    if job.reading is not Reading.AUTHORED:
-        foreign = foreign_syntax(job.config.text, driver.name)
-        if foreign is not None:
-            return _error_row(job, f"{job.config.file}: not audited: {foreign}"), None
-        partial = driver.incomplete(job.config.text)
-        if partial is not None and job.reading is Reading.WHOLE:
-            reason = f"{job.config.file}: not a whole configuration ({partial}); not audited (--allow-partial audits it"
-            return _error_row(job, f"{reason} with no check passing)"), None
+    partial = driver.incomplete(job.config.text) if job.reading is not Reading.AUTHORED else None
     try:
         device = driver.parse(job.config.text, job.config.file, job.config.encoding)
     except Exception as error:  # a parser defect on one file must not lose the fleet's results
         # Only the type: an exception's text may quote a raw (unmasked) configuration line.
         log.error("parsing %s failed: %s", job.config.file, type(error).__name__)
         return _error_row(job, f"{job.config.file}: parser error ({type(error).__name__})"), None
+    if job.reading is not Reading.AUTHORED:
+        refused = _refusal(job, driver.name, device, partial)
+        if refused is not None:
+            return _error_row(job, refused), None
     declared = job.host_data.internet_interfaces if job.host_data else None
     try:
         closed = closed_network_interfaces(device, job.host_data.vpn_interfaces if job.host_data else {})
@@ -124,6 +120,27 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
         partial=partial,
     )
     return report, rule_input
+
+
+# Another vendor's syntax is looked for only in a text that is not whole or that the parser read
+# poorly: a whole config of the platform's own syntax, mostly understood, cannot be another's, and
+# recognising syntax costs as much as parsing.
+_POORLY_READ = 0.1
+
+
+def _refusal(job: DeviceJob, platform: str, device: Device, partial: str | None) -> str | None:
+    """Why the device's text is not audited: another vendor's syntax, or (unless --allow-partial)
+    not a whole configuration; None when it is audited."""
+    assert job.config is not None
+    text = job.config.text
+    if partial is not None or len(device.unrecognized) > _POORLY_READ * max(len(device.source.lines), 1):
+        foreign = foreign_syntax(text, platform)
+        if foreign is not None:
+            return f"{job.config.file}: not audited: {foreign}"
+    if partial is not None and job.reading is Reading.WHOLE:
+        reason = f"{job.config.file}: not a whole configuration ({partial}); not audited (--allow-partial audits it"
+        return f"{reason} with no check passing)"
+    return None
 
 
 def _error_row(job: DeviceJob, error: str) -> DeviceReport:
