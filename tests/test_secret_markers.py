@@ -4,6 +4,7 @@ report format in either language, the sanitized copy `collect --sanitize` writes
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from onshi.generate.drift import Drift
 from onshi.generate.verify import Verification
 from onshi.model import DeviceFacts
 from onshi.report.drift import drift_text
-from tests.helpers import fixture_path
+from tests.helpers import SAMPLE_INVENTORY, fixture_path
+from tests.test_generate import SAMPLE_SECRETS
 
 runner = CliRunner()
 
@@ -100,6 +102,37 @@ def test_no_marker_reaches_the_sanitized_copy_or_the_printed_drift(platform: str
     assert [m for m in markers if m in sanitized] == []
     lines = tuple(line.strip() for line in text.splitlines() if line.strip())
     in_context = tuple(f"pp select 1: {line}" for line in lines) + tuple(f"a › b: {line}" for line in lines)
-    drift = Drift(missing=lines, extra=in_context, remediation=in_context, predicted="", unverified=lines)
+    removals = tuple(f"no {line}" for line in lines)  # remediation removes a line by its `no` form
+    drift = Drift(missing=lines, extra=in_context, remediation=(*in_context, *removals), predicted="", unverified=lines)
     printed = drift_text([Verification("h1", platform, drift)])
     assert [m for m in markers if m in printed] == []
+
+
+def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) -> None:
+    """The planted configs as the sample's snapshots: audit in every format, checklist, ledger and
+    verify (its printed drift and its remediation files' first lines) carry no marker."""
+    inventory = tmp_path / "inventory"
+    shutil.copytree(SAMPLE_INVENTORY, inventory)
+    markers: list[str] = []
+    for host, platform in (("sakura-rtr1", "cisco_ios"), ("himawari-rtr1", "yamaha_rtx"), ("momiji-fw1", "fortinet")):
+        text, planted = _planted(platform)
+        (inventory / "configs" / f"{host}.cfg").write_text(text, encoding="utf-8")
+        markers += planted
+    outputs = []
+    for output_format in ("table", "json", "html", "junit", "sarif"):
+        target = tmp_path / f"audit.{output_format}"
+        result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", output_format, "-o", str(target)])
+        assert result.exit_code == 1, result.output
+        outputs += [result.output, target.read_text(encoding="utf-8")]
+    for command in ("checklist", "ledger"):
+        result = runner.invoke(app, [command, "--inventory", str(inventory)])
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    result = runner.invoke(app, ["verify", "--inventory", str(inventory), "--out", str(tmp_path / "remediation")],
+                           env={**SAMPLE_SECRETS, "COLUMNS": "200"})  # fmt: skip
+    assert result.exit_code in (1, 2), result.output  # drift, or a planted config that cannot be remediated
+    assert "Traceback" not in result.output
+    outputs.append(result.output)
+    everything = "\n".join(outputs)
+    assert "sakura-rtr1" in everything
+    assert [m for m in markers if m in everything] == []

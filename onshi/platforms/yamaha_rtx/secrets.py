@@ -35,6 +35,8 @@ _LONGEST = 7
 def mask_line(line: str) -> str:
     stripped = line.strip()
     indent = line[: len(line) - len(line.lstrip())]
+    if stripped.startswith("no "):  # `no snmp community read-only X` names the secret it removes
+        return indent + "no " + mask_line(stripped[3:])
     words = stripped.split()
     # The longest prefix first (`login password encrypted X`); no rule's prefix is longer than
     # _LONGEST words, so a line of 40,000 words costs no more than one of ten.
