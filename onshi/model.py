@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPInterface = ipaddress.IPv4Interface | ipaddress.IPv6Interface
@@ -633,6 +634,15 @@ def _endpoint(address: str, port: int | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Action:
+    """A neutral remediation step of a finding; the layer that knows the platform (the pipeline)
+    turns it into commands through the platform driver."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     """A finding's message in both report languages."""
 
@@ -653,3 +663,4 @@ class Finding:
     remediation: tuple[str, ...] = ()
     example_packet: ExamplePacket | None = None
     path: tuple[str, str] | None = None  # (source zone, destination zone) of a reachability finding
+    actions: tuple[Action, ...] = ()  # neutral remediation steps; ``remediation`` holds their commands

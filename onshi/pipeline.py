@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from onshi.analysis.exposure import UnknownInterfaceError, closed_network_interfaces, internet_interfaces
@@ -22,6 +22,7 @@ from onshi.sources import ConfigText
 from onshi.validators.base import RuleInput
 from onshi.validators.documentation import ledger_entry
 from onshi.validators.engine import evaluate
+from onshi.validators.matrix import ZoneMatrix, zone_matrices
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ class AuditReport:
     devices: tuple[DeviceReport, ...]
     findings: tuple[Finding, ...]
     generated_at: str
-    # What the rules saw, kept for reports that analyse further (the HTML zone matrix); not serialised.
+    # What the rules saw (the parsed devices); not serialised.
     inputs: tuple[RuleInput, ...] = ()
+    matrices: tuple[ZoneMatrix, ...] = ()  # per device with a policy: its zone matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,19 @@ def audit(jobs: Iterable[DeviceJob]) -> AuditReport:
         reports.append(report)
         if rule_input is not None:
             inputs.append(rule_input)
-    findings = evaluate(inputs)
+    findings = with_remediation(evaluate(inputs), inputs)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
-    return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs))
+    return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), zone_matrices(inputs, findings))
+
+
+def with_remediation(findings: Iterable[Finding], inputs: Iterable[RuleInput]) -> list[Finding]:
+    """Each finding's neutral actions as its device's platform commands (the rules know no platform)."""
+    platforms = {inp.host: inp.device.platform for inp in inputs}
+    result = []
+    for finding in findings:
+        commands: tuple[str, ...] = ()
+        if finding.actions:
+            driver = get_driver(platforms[finding.host])
+            commands = tuple(cmd for act in finding.actions for cmd in driver.remediation(act.name, act.params))
+        result.append(replace(finding, remediation=commands) if commands else finding)
+    return result

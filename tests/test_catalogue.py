@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from onshi.report.catalogue import LANGUAGES, default_catalogue
+from onshi.validators.catalogue import LANGUAGES, default_catalogue
 from onshi.validators.registry import all_rules
 
 GUIDELINE_IDS = re.compile(r"\|\s*((?:SEG|VPN|EXT|WLAN|MGMT|AUTH|LOG|DOC)-\d\d)\s*\|")

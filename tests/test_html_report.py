@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from html.parser import HTMLParser
@@ -23,6 +24,7 @@ from onshi.report.compare import compare, load_previous
 from onshi.report.html import labels, rule_quotes, to_html
 from onshi.report.json_report import to_json
 from onshi.sources import read_config_file
+from onshi.validators.matrix import zone_matrices
 from onshi.validators.registry import all_rules
 from tests.helpers import CLINIC_POLICY, SAMPLE_INVENTORY, fixture_path
 
@@ -204,8 +206,10 @@ def test_a_failing_matrix_is_said_and_the_report_still_renders(
     def broken(*_: Any) -> Any:
         raise RuntimeError("analysis failed")
 
-    monkeypatch.setattr("onshi.report.html._cell", broken)
-    text = to_html(sample_report, "en")
+    monkeypatch.setattr("onshi.validators.matrix._cell", broken)
+    matrices = zone_matrices(sample_report.inputs, sample_report.findings)  # as the pipeline computes them
+    assert all(matrix.error == "RuntimeError" for matrix in matrices)
+    text = to_html(dataclasses.replace(sample_report, matrices=matrices), "en")
     assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 5  # every router
     assert 'id="rules"' in text
 

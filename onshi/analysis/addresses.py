@@ -15,6 +15,14 @@ from onshi.model import Acl, AclEntry, AddressMatch, IPNetwork
 
 _FAMILY_MAX = {4: (1 << 32) - 1, 6: (1 << 128) - 1}
 
+# Private, shared, loopback, link-local, documentation-free "martian" sources that never arrive
+# legitimately from the internet (RFC 6890), IPv4 and IPv6.
+BOGONS = tuple(ipaddress.ip_network(n) for n in (
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/3",
+    "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
+))  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class AddressSet:

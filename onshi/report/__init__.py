@@ -1,1 +1,1 @@
-"""Reports: message catalogues (ja, en) and renderers (table, JSON)."""
+"""Reports: the renderers (table, JSON, JUnit, SARIF, HTML, CSV) and the HTML report's labels."""

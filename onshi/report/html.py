@@ -6,9 +6,7 @@ because configuration text (descriptions, banners) is untrusted input.
 
 from __future__ import annotations
 
-import logging
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,55 +16,21 @@ import jinja2
 import yaml
 
 from onshi import __version__
-from onshi.analysis.network import DeviceNetwork
 from onshi.model import Finding, Severity, Status
 from onshi.pipeline import AuditReport
-from onshi.policy import DEVICE, INTERNET
-from onshi.report.catalogue import default_catalogue
 from onshi.report.checklist import VERDICTS, checklist, checklist_items
 from onshi.report.compare import Comparison
-from onshi.validators.base import RuleInput
-from onshi.validators.reachability import example_from, example_of, expected, network_of, new_connections
+from onshi.validators.catalogue import default_catalogue
 from onshi.validators.registry import all_rules
 
-log = logging.getLogger(__name__)
 _STATUS_ORDER = (Status.FAIL, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
 _SEVERITY_ORDER = tuple(Severity)
-
-
-@dataclass(frozen=True, slots=True)
-class MatrixCell:
-    # "violating" (a rule fails on this pair) | "undeclared" (forwarded beyond the declared flows, which
-    # no rule forbids here) | "declared" | "denied" | "approximate" (to confirm) | "self"
-    state: str
-    example: str = ""  # the whole example packet, for the tooltip
-    service: str = ""  # "tcp/3389": what fits in a cell
-    rules: tuple[str, ...] = ()  # the rules failing on the pair
 
 
 @dataclass(frozen=True, slots=True)
 class FacilityView:
     name: str
     code: str
-
-
-@dataclass(frozen=True, slots=True)
-class InterfaceRow:
-    name: str
-    description: str  # configuration text: untrusted, rendered escaped
-    addresses: str
-    zone: str
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class ZoneMatrix:
-    host: str
-    facility: str
-    zones: tuple[str, ...]  # the columns; the rows are the keys of ``cells``
-    cells: Mapping[str, Mapping[str, MatrixCell]]
-    interfaces: tuple[InterfaceRow, ...]  # how the zones were derived
-    error: str = ""  # the matrix could not be computed: said in the report, never left out silently
 
 
 @cache
@@ -86,82 +50,6 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-
-
-def _matrix(inp: RuleInput, failing: Mapping[tuple[str, str], tuple[str, ...]]) -> ZoneMatrix | None:
-    """Zones × (zones, device): what this device forwards as new connections, against the declared
-    flows, and which rules fail on each pair (``failing``, from the findings' paths). None for a device
-    on a single zone (an access point), which forwards between none."""
-    if inp.policy is None:
-        return None
-    network = network_of(inp)
-    zones = [z for z in network.zones() if not z.startswith("unassigned:")]
-    sources = [z for z in zones if z != INTERNET] + ([INTERNET] if INTERNET in zones else [])
-    if len(sources) < 2:
-        return None
-    destinations = (*sources, DEVICE)
-    cells = {
-        source: {
-            target: _cell(inp, network, (source, target), failing.get((source, target), ())) for target in destinations
-        }
-        for source in sources
-    }
-    return ZoneMatrix(inp.host, inp.policy.name, destinations, cells, _interfaces(network))
-
-
-def _interfaces(network: DeviceNetwork) -> tuple[InterfaceRow, ...]:
-    return tuple(
-        InterfaceRow(
-            interface.name,
-            interface.description,
-            ", ".join(str(address) for address in interface.addresses),
-            network.zone_of.get(name) or "-",
-            interface.lines[0] if interface.lines else None,
-        )
-        for name, interface in network.interfaces.items()
-        if interface.addresses
-    )
-
-
-def _cell(inp: RuleInput, network: DeviceNetwork, path: tuple[str, str], rules: tuple[str, ...]) -> MatrixCell:
-    source, destination = path
-    if source == destination:
-        return MatrixCell("self")
-    sp = network.space
-    reach = network.reach(source, destination)
-    forwarded = reach.packets & new_connections(sp)
-    if sp.is_empty(forwarded):
-        return MatrixCell("denied")
-    packet = example_from(network, source, forwarded & ~expected(inp, source, destination), (), destination)
-    if packet is None:
-        return MatrixCell("declared")
-    example = example_of(network, packet)
-    service = example.protocol + (f"/{example.dst_port}" if example.dst_port is not None else "")
-    state = "approximate" if not reach.exact else "violating" if rules else "undeclared"
-    return MatrixCell(state, example.describe(), service, rules)
-
-
-def _matrices(report: AuditReport) -> list[ZoneMatrix]:
-    failing: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
-    for finding in report.findings:
-        if finding.status is Status.FAIL and finding.path is not None:
-            rules = failing[finding.host][finding.path]
-            if finding.rule not in rules:
-                rules.append(finding.rule)
-    found = (
-        _safe_matrix(inp, {path: tuple(rules) for path, rules in failing[inp.host].items()}) for inp in report.inputs
-    )
-    return [matrix for matrix in found if matrix is not None]
-
-
-def _safe_matrix(inp: RuleInput, failing: Mapping[tuple[str, str], tuple[str, ...]]) -> ZoneMatrix | None:
-    """The matrix, or one that names its error: one device's analysis failing never loses the report."""
-    try:
-        return _matrix(inp, failing)
-    except Exception as error:  # the rules report their own failures as manual findings
-        log.error("zone matrix of %s failed: %s", inp.host, type(error).__name__)
-        facility = inp.policy.name if inp.policy else ""
-        return ZoneMatrix(inp.host, facility, (), {}, (), error=type(error).__name__)
 
 
 def _facilities(report: AuditReport) -> list[FacilityView]:
@@ -241,7 +129,7 @@ def to_html(report: AuditReport, language: str = "ja", comparison: Comparison | 
         version=__version__,
         generated_at=report.generated_at,
         facilities=_facilities(report),
-        matrices=_matrices(report),
+        matrices=report.matrices,
         devices=report.devices,
         sections=_sections(report, language),
         charts=_charts(report),

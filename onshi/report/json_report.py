@@ -68,6 +68,9 @@ def to_json(report: AuditReport, comparison: Comparison | None = None) -> str:
         "summary": summary(report),
         "devices": [_device(device) for device in report.devices],
         "findings": [_finding(finding, comparison) for finding in report.findings],
+        # Per device with a policy: zone → zone (and the device), what it forwards as new connections:
+        # "violating" (rules named), "undeclared", "declared", "denied", "approximate" or "self".
+        "zone_matrices": [asdict(matrix) for matrix in report.matrices],
     }
     if comparison is not None:
         document["comparison"] = {

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
-from onshi.report.catalogue import default_catalogue
+from onshi.validators.catalogue import default_catalogue
 
 _RANK = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from onshi import __version__
 from onshi.model import Finding, Severity, Status
 from onshi.pipeline import AuditReport
-from onshi.report.catalogue import default_catalogue
+from onshi.validators.catalogue import default_catalogue
 from onshi.validators.registry import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from onshi.model import Account, Aspect, SecretStorage, Severity
+from onshi.model import Account, Action, Aspect, SecretStorage, Severity
 from onshi.policy import VpnPurpose
-from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, not_applicable, passed
+from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, passed
 from onshi.validators.registry import fleet_rule, rule
 
 REFS_AUTH = ("MHLW6 システム運用編 8 ⑤, 10 ⑤⑥", "CHECKLIST 技術的 1-9", "REG-EX 別表 1")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onshi.analysis.exposure import InternetInterface
-from onshi.model import Aspect, Device, DeviceFacts, ExamplePacket, Severity, Status
+from onshi.model import Action, Aspect, Device, DeviceFacts, ExamplePacket, Severity, Status
 from onshi.policy import FacilityPolicy, HostData
 
 
@@ -35,14 +35,6 @@ class RuleInput:
     @property
     def internet_names(self) -> frozenset[str]:
         return frozenset(interface.name.lower() for interface in self.internet)
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """A neutral remediation step; the platform driver turns it into commands."""
-
-    name: str
-    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """Run the registered rules and turn their outcomes into findings.
 
 The engine owns everything rules do not: message lookup in both languages, evidence lines (taken
-from the already-masked source), remediation commands through the platform driver, and the
-fail-closed handling of a rule that raises (a ``manual`` finding naming the error, never a pass).
+from the already-masked source), the neutral remediation actions (the pipeline, which knows the
+platform, turns them into commands), and failing closed: a rule that raises is a ``manual`` finding
+naming the error, and nothing passes on what onshi did not read.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from onshi.model import Evidence, Finding, Status
-from onshi.platforms import get_driver
-from onshi.report.catalogue import Catalogue, default_catalogue
 from onshi.validators.base import Outcome, Rule, RuleInput, manual
+from onshi.validators.catalogue import Catalogue, default_catalogue
 from onshi.validators.registry import all_rules
 
 log = logging.getLogger(__name__)
@@ -87,12 +87,7 @@ def _run_fleet(rule: Rule, inputs: list[RuleInput]) -> dict[str, list[Outcome]]:
 def _finding(rule: Rule, inp: RuleInput, result: Outcome, catalogue: Catalogue) -> Finding:
     source = inp.device.source
     evidence = tuple(Evidence(source.file, line, source.text(line)) for line in result.lines)
-    remediation: tuple[str, ...] = ()
-    if result.status in (Status.FAIL, Status.MANUAL) and result.actions:
-        driver = get_driver(inp.device.platform)
-        remediation = tuple(
-            command for action in result.actions for command in driver.remediation(action.name, action.params)
-        )
+    actions = result.actions if result.status in (Status.FAIL, Status.MANUAL) else ()
     return Finding(
         rule=rule.id,
         severity=result.severity or rule.severity,
@@ -102,7 +97,7 @@ def _finding(rule: Rule, inp: RuleInput, result: Outcome, catalogue: Catalogue) 
         message=catalogue.message(rule.id, result.key, result.params),
         evidence=evidence,
         references=rule.references,
-        remediation=remediation,
+        actions=actions,
         example_packet=result.example_packet,
         path=result.path,
     )

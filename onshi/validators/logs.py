@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from onshi.model import Aspect, Severity
-from onshi.validators.base import Action, Outcome, RuleInput, failed, manual, names, passed
+from onshi.model import Action, Aspect, Severity
+from onshi.validators.base import Outcome, RuleInput, failed, manual, names, passed
 from onshi.validators.registry import rule
 
 REFS_LOG = ("CHECKLIST 技術的 3, 7", "MHLW6 システム運用編 10 ⑥")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from onshi.model import Aspect, Severity, SnmpCommunity, Status, VpnKind
+from onshi.model import Action, Aspect, Severity, SnmpCommunity, Status, VpnKind
 from onshi.validators.access import Restriction, judge_acl
 from onshi.validators.base import (
-    Action,
     Outcome,
     RuleInput,
     failed,

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
+from onshi.analysis.addresses import BOGONS
 from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
@@ -33,13 +34,6 @@ REFS_SEG = ("REG-EX 別表 6", "SEC-GL II-5(9)", "MHLW6 システム運用編 18
 REFS_VPN = ("CHECKLIST 外部 4", "MHLW6 システム運用編 13 ⑤", "REG-EX 別表 8")
 REFS_EXT = ("REG-EX 別表 5", "CHECKLIST 外部 1, 8, 10", "MHLW6 システム運用編 13 ②, 18")
 
-# Private, shared, loopback, link-local, documentation-free "martian" sources that never arrive
-# legitimately from the internet (RFC 6890), IPv4 and IPv6.
-BOGONS = tuple(ipaddress.ip_network(n) for n in (
-    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-    "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/3",
-    "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8",
-))  # fmt: skip
 # ICMP that answers something (echo reply, unreachable, time exceeded, parameter problem) and IPv6
 # neighbour discovery: not unsolicited.
 _RETURN_ICMP = {1: (0, 3, 11, 12), 58: (1, 2, 3, 4, 129, 133, 134, 135, 136)}

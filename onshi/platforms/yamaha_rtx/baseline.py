@@ -29,11 +29,11 @@ from pathlib import Path
 
 import jinja2
 
+from onshi.analysis.addresses import BOGONS
 from onshi.generate.filters import FilterEntry, IPv4, IPv6, Network
 from onshi.generate.plan import BaselinePlan, ClosedNetworkPlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
 from onshi.generate.roles import Plan
 from onshi.platforms.templates import baseline_environment
-from onshi.validators.reachability import BOGONS
 
 _ENCRYPTED = re.compile(r"^[A-Za-z0-9./]{32}$")
 # IPv4 outside the private ranges: where an internet flow may go, as ranges a filter can name.

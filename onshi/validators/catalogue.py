@@ -1,4 +1,5 @@
-"""Message catalogues: one YAML file per language, ``RULE: {title: ..., key: ...}``.
+"""Message catalogues of the rules: one YAML file per language, ``RULE: {title: ..., key: ...}``, kept
+with the rules whose outcomes they word (reports read titles from here too).
 
 A finding's message is looked up by rule id and key and formatted with the outcome's parameters.
 A missing key or parameter is an error (tests run every rule over the fixtures and the corpus, so
@@ -51,7 +52,7 @@ class Catalogue:
 
 @cache
 def default_catalogue() -> Catalogue:
-    package = resources.files("onshi.report").joinpath("messages")
+    package = resources.files("onshi.validators").joinpath("messages")
     texts = {
         language: yaml.safe_load(package.joinpath(f"{language}.yaml").read_text(encoding="utf-8"))
         for language in LANGUAGES
