@@ -142,9 +142,28 @@ def load_inventory(directory: Path) -> Inventory:
             entries.append(entry)
     if not hosts and not problems:
         problems.append(InventoryProblem(str(hosts_path), "", "", "no hosts"))
+    problems += _topology_hosts(facilities, entries, str(groups_path))
     if problems:
         raise InventoryError(problems)
     return Inventory(directory, tuple(entries), facilities)
+
+
+def _topology_hosts(
+    facilities: dict[str, FacilityPolicy], entries: list[HostEntry], file: str
+) -> list[InventoryProblem]:
+    """Every device a facility's topology names is a host of that facility."""
+    members: dict[str, set[str]] = {}
+    for entry in entries:
+        members.setdefault(entry.facility or "", set()).add(entry.name)
+    problems = []
+    for group, policy in facilities.items():
+        known = members.get(group, set())
+        for field_name, device in policy.topology.devices():
+            if device not in known:
+                problems.append(InventoryProblem(file, f"group {group}", f"data.facility.{field_name}",
+                                                 f"{device!r} is not a host of this facility (its hosts: "
+                                                 f"{', '.join(sorted(known)) or 'none'})"))  # fmt: skip
+    return problems
 
 
 def _facilities(groups: dict[str, Any], file: str, problems: list[InventoryProblem]) -> dict[str, FacilityPolicy]:

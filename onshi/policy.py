@@ -55,6 +55,9 @@ class Segment(Strict):
     ipv4: list[ipaddress.IPv4Network] = Field(default_factory=list)
     ipv6: list[ipaddress.IPv6Network] = Field(default_factory=list)
     ssids: list[str] = Field(default_factory=list, description="Wi-Fi SSIDs whose users belong here.")
+    vlan: int | None = Field(
+        default=None, ge=1, le=4094, description="The VLAN id the segment is carried on (switches, access points)."
+    )
     description: str = ""
 
     @property
@@ -94,6 +97,54 @@ class Flow(Strict):
         return self
 
 
+class Attachment(Strict):
+    """One end of a link: a device's interface (or a VLAN subinterface of it)."""
+
+    device: str = Field(min_length=1, description="The host name in hosts.yaml.")
+    interface: str = Field(
+        min_length=1, description="The interface as the device names it (GigabitEthernet0/1.10, lan1, wan1)."
+    )
+
+
+class Link(Strict):
+    """What a device interface attaches to: a segment, or another device's interface."""
+
+    device: str = Field(min_length=1, description="The host name in hosts.yaml.")
+    interface: str = Field(min_length=1, description="The interface as the device names it.")
+    segment: str | None = Field(default=None, description="The segment the interface sits on.")
+    peer: Attachment | None = Field(default=None, description="The other device's interface it is cabled to.")
+
+    @model_validator(mode="after")
+    def _one_far_end(self) -> Link:
+        if (self.segment is None) == (self.peer is None):
+            raise ValueError("a link names exactly one of segment or peer")
+        return self
+
+
+class AccessPointLink(Strict):
+    """An access point: its uplink port and the VLAN each SSID is bridged onto (for access points whose
+    configuration onshi does not read; a read configuration's own SSID VLANs are what it checks)."""
+
+    device: str = Field(min_length=1)
+    uplink: str = Field(min_length=1, description="The interface that carries the SSIDs' VLANs.")
+    ssids: dict[str, Annotated[int, Field(ge=1, le=4094)]] = Field(default_factory=dict, description="SSID → VLAN id.")
+
+
+class Topology(Strict):
+    """How the facility's devices are cabled: links to segments and between devices, and access points."""
+
+    links: list[Link] = Field(default_factory=list)
+    access_points: list[AccessPointLink] = Field(default_factory=list)
+
+    def devices(self) -> list[tuple[str, str]]:
+        """(field, host name) of every device the topology names."""
+        found = [(f"topology.links[{i}].device", link.device) for i, link in enumerate(self.links)]
+        found += [(f"topology.links[{i}].peer.device", link.peer.device)
+                  for i, link in enumerate(self.links) if link.peer is not None]  # fmt: skip
+        found += [(f"topology.access_points[{i}].device", ap.device) for i, ap in enumerate(self.access_points)]
+        return found
+
+
 class FacilityPolicy(Strict):
     name: str = Field(min_length=1, description="Facility name (施設名).")
     code: Annotated[str, Field(pattern=r"^\d{10}$", description="保険医療機関コード / 薬局コード (10 digits).")]
@@ -109,6 +160,10 @@ class FacilityPolicy(Strict):
         default_factory=dict, description="Minimum OS version per platform (e.g. cisco_ios: '15.7')."
     )
     session_timeout_minutes: int = Field(default=15, ge=1, le=120)
+    topology: Topology = Field(
+        default_factory=Topology,
+        description="How the devices are cabled; a facility of one device needs none.",
+    )
     isolation_keep: list[str] = Field(
         default_factory=list,
         description="VPNs kept up when the external network is cut in an incident (MHLW6 18 ①), e.g. the "
@@ -145,9 +200,23 @@ class FacilityPolicy(Strict):
             for segment in vpn.local_segments:
                 if segment not in segment_names:
                     problems.append(f"vpns[{vpn.name}].local_segments: unknown segment {segment!r}")
+        problems += self._topology_problems(segment_names)
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _topology_problems(self, segment_names: list[str]) -> list[str]:
+        problems = []
+        vlans = [segment.vlan for segment in self.segments if segment.vlan is not None]
+        for vlan in sorted({v for v in vlans if vlans.count(v) > 1}):
+            problems.append(f"segments: VLAN {vlan} is given to more than one segment")
+        for index, link in enumerate(self.topology.links):
+            if link.segment is not None and link.segment not in segment_names:
+                problems.append(f"topology.links[{index}].segment: unknown segment {link.segment!r}")
+        return problems
+
+    def segment_of_vlan(self, vlan: int) -> Segment | None:
+        return next((segment for segment in self.segments if segment.vlan == vlan), None)
 
     def segment(self, name: str) -> Segment | None:
         return next((segment for segment in self.segments if segment.name == name), None)

@@ -21,8 +21,12 @@ def test_sample_audit_json_shape() -> None:
     result = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json"])
     assert result.exit_code == 1
     document = json.loads(result.output)
-    assert set(document) == {"summary", "devices", "findings"}
+    assert set(document) == {"summary", "devices", "findings", "zone_matrices"}
     assert document["summary"]["devices"] == 7
+    matrix = document["zone_matrices"][0]  # the sample clinic's router: guest Wi-Fi reaches the EMR
+    assert matrix["host"] == "sakura-rtr1"
+    assert matrix["cells"]["guest_wifi"]["emr"]["state"] == "violating"
+    assert "SEG-01" in matrix["cells"]["guest_wifi"]["emr"]["rules"]
     device = document["devices"][0]
     assert {"host", "facility", "platform", "parse", "error"} <= set(device)
     assert {"lines", "unrecognized"} <= set(device["parse"])

@@ -99,6 +99,12 @@ def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
         if segment is None:
             yield failed("undeclared", ssid.lines, ssid=ssid.name)
             continue
+        carried = inp.policy.segment_of_vlan(ssid.vlan) if ssid.vlan is not None else None
+        if carried is not None:  # the policy says which segment the SSID's VLAN is
+            right = carried.name == segment.name
+            yield outcome(Status.PASS if right else Status.FAIL, "vlan_segment" if right else "wrong_vlan", ssid.lines,
+                          ssid=ssid.name, segment=segment.name, vlan=ssid.vlan, carried=carried.name)  # fmt: skip
+            continue
         mapped = _vlan_network(inp, ssid)
         if mapped is None:
             yield passed("declared", ssid.lines, ssid=ssid.name, segment=segment.name)
