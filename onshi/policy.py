@@ -87,6 +87,14 @@ class Flow(Strict):
     destination: str = Field(alias="to")
     protocol: Literal["ip", "tcp", "udp", "icmp"] = "ip"
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
+    from_hosts: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = Field(
+        default_factory=list,
+        description="Only these hosts or prefixes of the source zone (say the onshi terminal 192.168.10.5/32); "
+        "empty: the whole zone.",
+    )
+    to_hosts: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = Field(
+        default_factory=list, description="Only these hosts or prefixes of the destination zone; empty: the whole zone."
+    )
     description: str = ""
 
     @model_validator(mode="after")
@@ -193,6 +201,7 @@ class FacilityPolicy(Strict):
             for end, zone in (("from", flow.source), ("to", flow.destination)):
                 if zone not in zones:
                     problems.append(f"flows[{index}].{end}: unknown zone {zone!r} (known: {sorted(zones)})")
+            problems += self._host_problems(index, flow)
         for name in self.isolation_keep:
             if name not in vpn_names:
                 problems.append(f"isolation_keep: {name!r} is not a declared VPN (known: {sorted(vpn_names)})")
@@ -204,6 +213,33 @@ class FacilityPolicy(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _host_problems(self, index: int, flow: Flow) -> list[str]:
+        """A flow's hosts lie inside its zone's declared prefixes (the device has none of its own)."""
+        problems = []
+        for end, zone, hosts in (("from_hosts", flow.source, flow.from_hosts), ("to_hosts", flow.destination,
+                                                                                 flow.to_hosts)):  # fmt: skip
+            if not hosts:
+                continue
+            if zone == DEVICE:
+                problems.append(f"flows[{index}].{end}: the device has no hosts to name")
+                continue
+            declared = self._zone_prefixes(zone)
+            for host in hosts:
+                if declared is not None and not any(_inside(host, prefix) for prefix in declared):
+                    problems.append(
+                        f"flows[{index}].{end}: {host} is not inside zone {zone!r} ({', '.join(map(str, declared))})"
+                    )
+        return problems
+
+    def _zone_prefixes(self, zone: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+        """A segment's or VPN's declared prefixes; None where any address may be (the internet, a VPN
+        without remote prefixes)."""
+        segment = self.segment(zone)
+        if segment is not None:
+            return segment.prefixes
+        vpn = next((vpn for vpn in self.vpns if vpn.name == zone), None)
+        return list(vpn.remote_prefixes) if vpn is not None and vpn.remote_prefixes else None
 
     def _topology_problems(self, segment_names: list[str]) -> list[str]:
         problems = []
@@ -226,6 +262,16 @@ class FacilityPolicy(Strict):
 
     def segment_of_ssid(self, ssid: str) -> Segment | None:
         return next((segment for segment in self.segments if ssid in segment.ssids), None)
+
+
+def _inside(
+    host: ipaddress.IPv4Network | ipaddress.IPv6Network, prefix: ipaddress.IPv4Network | ipaddress.IPv6Network
+) -> bool:
+    if isinstance(host, ipaddress.IPv4Network) and isinstance(prefix, ipaddress.IPv4Network):
+        return host.subnet_of(prefix)
+    if isinstance(host, ipaddress.IPv6Network) and isinstance(prefix, ipaddress.IPv6Network):
+        return host.subnet_of(prefix)
+    return False
 
 
 class Role(enum.StrEnum):

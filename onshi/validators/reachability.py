@@ -23,7 +23,7 @@ from onshi.analysis.addresses import BOGONS
 from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
-from onshi.model import Aspect, ExamplePacket, Severity, Status
+from onshi.model import Aspect, ExamplePacket, IPNetwork, Severity, Status
 from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -62,6 +62,12 @@ def new_connections(sp: PacketSpace) -> Any:
 
 
 def flow_set(sp: PacketSpace, flow: Flow) -> Any:
+    """The packets a declared flow lets open: its protocol and ports, from and to its hosts when it
+    names them (a host-level flow), else anywhere in its zones."""
+    return _service_set(sp, flow) & _hosts(sp, "src", flow.from_hosts) & _hosts(sp, "dst", flow.to_hosts)
+
+
+def _service_set(sp: PacketSpace, flow: Flow) -> Any:
     if flow.protocol == "ip":
         return sp.true
     if flow.protocol == "icmp":
@@ -73,6 +79,10 @@ def flow_set(sp: PacketSpace, flow: Flow) -> Any:
             ports |= sp.value("dport", port)
         result &= ports
     return result
+
+
+def _hosts(sp: PacketSpace, field: str, hosts: list[IPNetwork]) -> Any:
+    return sp.networks(field, hosts) if hosts else sp.true
 
 
 def allowed(inp: RuleInput, source: str, destination: str) -> Any:
