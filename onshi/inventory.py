@@ -8,6 +8,7 @@ group, whose ``data.facility`` is a :class:`~onshi.policy.FacilityPolicy`.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 
 from onshi.files import UnsafePath, read_bounded, safe_name
 from onshi.platforms import UnknownPlatformError, resolve_platform
-from onshi.policy import FacilityPolicy, HostData
+from onshi.policy import KNOWN_KEYS, FacilityPolicy, HostData
 
 HOSTS_FILE = "hosts.yaml"
 GROUPS_FILE = "groups.yaml"
@@ -111,8 +112,17 @@ def _pydantic_problems(file: str, where: str, prefix: str, error: ValidationErro
     problems = []
     for item in error.errors():
         location = ".".join(str(part) for part in (prefix, *item["loc"]) if part != "")
-        problems.append(InventoryProblem(file, where, location, item["msg"]))
+        message = item["msg"]
+        if item["type"] == "extra_forbidden" and item["loc"]:
+            message = _unknown_key(str(item["loc"][-1]))
+        problems.append(InventoryProblem(file, where, location, message))
     return problems
+
+
+def _unknown_key(key: str) -> str:
+    """An unknown key, with the known key it most likely misspells."""
+    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.7)
+    return f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
 def load_inventory(directory: Path) -> Inventory:

@@ -281,9 +281,10 @@ class Role(enum.StrEnum):
 
 
 class HostData(BaseModel):
-    """A host's own data. Unknown keys are kept for later features and ignored here."""
+    """A host's own data. A key onshi does not know is an error (a misspelt `vpn_interface` would
+    otherwise be ignored and change the verdicts)."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     role: Role
     location: str = ""
@@ -299,6 +300,14 @@ class HostData(BaseModel):
         "interface name: the facility VPN they belong to. Such an interface is that VPN's zone, never the "
         "internet; unsolicited traffic from it is judged as from the internet (EXT-01), because a closed "
         "network is shared with every other subscriber of the carrier.",
+    )
+    baseline: dict[str, Any] | None = Field(
+        default=None,
+        description="Variables of the generated baseline (onshi generate), checked by the host's role: a "
+        "BaselineVars, FirewallVars or WirelessVars.",
+    )
+    enable_secret: str | None = Field(
+        default=None, repr=False, description="The enable secret for live collection (or ONSHI_ENABLE_SECRET)."
     )
 
     @model_validator(mode="after")
@@ -325,3 +334,23 @@ def json_schema() -> dict[str, Any]:
             "WirelessVars": WirelessVars.model_json_schema(by_alias=True),
         },
     }
+
+
+def _keys(model: type[BaseModel]) -> set[str]:
+    """Every field name and alias of a model and the models inside it."""
+    found: set[str] = set()
+    for name, info in model.model_fields.items():
+        found.update(key for key in (name, info.alias) if key)
+        for inner in _inner_models(info.annotation):
+            found |= _keys(inner)
+    return found
+
+
+def _inner_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in getattr(annotation, "__args__", ()) for model in _inner_models(arg)]
+
+
+# The inventory's vocabulary, for the did-you-mean of an unknown key.
+KNOWN_KEYS = sorted(_keys(FacilityPolicy) | _keys(HostData))

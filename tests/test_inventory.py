@@ -113,3 +113,21 @@ def test_a_vpn_interface_names_a_vpn_of_the_hosts_facility(inventory: Path) -> N
 def test_an_interface_is_internet_or_vpn_not_both(inventory: Path) -> None:
     _edit(inventory / "hosts.yaml", lambda d: d["kaede-rtr1"]["data"].update(internet_interfaces=["GigabitEthernet8"]))
     assert "listed both as internet and as VPN interfaces" in _errors(inventory)
+
+
+def test_a_misspelt_host_data_key_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    target = tmp_path / "inventory"
+    shutil.copytree(SAMPLE_INVENTORY, target)
+    hosts = target / "hosts.yaml"
+    text = hosts.read_text(encoding="utf-8")
+    assert "    vpn_interfaces: {GigabitEthernet8: claims}" in text
+    hosts.write_text(text.replace("    vpn_interfaces: {GigabitEthernet8: claims}",
+                                  "    vpn_interface: {GigabitEthernet8: claims}"), encoding="utf-8")  # fmt: skip
+    with pytest.raises(InventoryError) as raised:
+        load_inventory(target)
+    messages = [str(problem) for problem in raised.value.problems]
+    assert any(
+        message.endswith("field data.vpn_interface: unknown key 'vpn_interface' (did you mean 'vpn_interfaces'?)")
+        and "hosts.yaml: host kaede-rtr1" in message
+        for message in messages
+    ), messages

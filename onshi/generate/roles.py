@@ -49,7 +49,7 @@ def secrets_of(plan: Plan) -> tuple[SecretValue, ...]:
 
 
 def has_baseline(entry: HostEntry) -> bool:
-    return "baseline" in (entry.data.model_extra or {})
+    return entry.data.baseline is not None
 
 
 def plan_host(entry: HostEntry, environment: Mapping[str, str]) -> Plan:
@@ -62,7 +62,7 @@ def plan_host(entry: HostEntry, environment: Mapping[str, str]) -> Plan:
 
 
 def variables(entry: HostEntry, model: type[BaseModel]) -> BaseModel:
-    raw = (entry.data.model_extra or {}).get("baseline")
+    raw = entry.data.baseline
     if raw is None:
         raise GenerateError(entry.name, "baseline", "the host has no baseline variables (data.baseline)")
     try:
