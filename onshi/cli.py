@@ -15,6 +15,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from onshi import __version__
 from onshi.collect import (
     Collected,
     CollectError,
@@ -23,7 +24,7 @@ from onshi.collect import (
     terminal_prompt,
     write_snapshot,
 )
-from onshi.files import UnsafePath, within, write_atomic
+from onshi.files import MAX_CONFIG_BYTES, UnsafePath, within, write_atomic
 from onshi.generate.build import GenerateErrors, generate, isolation
 from onshi.generate.verify import verify
 from onshi.inventory import Inventory, InventoryError, load_inventory
@@ -41,19 +42,35 @@ from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
 from onshi.report.table import render_table
 from onshi.report.text import printable
-from onshi.sources import SnapshotSource, SourceError, read_config_file
+from onshi.sources import ConfigText, SnapshotSource, SourceError, decode, read_config_file
 from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
 from onshi.tasks.collect import collect_inventory
 from onshi.tasks.generate import render_with_nornir
 
 app = typer.Typer(
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
+    context_settings={"help_option_names": ["-h", "--help"]},
     # A traceback with local variables could print configuration text: never show locals.
     pretty_exceptions_show_locals=False,
     help="Audit the edge network of medical facilities connected to オンライン資格確認 / オンライン請求.",
 )
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def _version(show: bool) -> None:
+    if show:
+        typer.echo(f"onshi {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Audit the edge network of medical facilities connected to オンライン資格確認 / オンライン請求."""
 
 
 class OutputFormat(enum.StrEnum):
@@ -338,7 +355,7 @@ def _csv_export(
 
 @app.command("audit-file")
 def audit_file_command(
-    files: Annotated[list[Path], typer.Argument(help="Configuration files.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(help="Configuration files ('-': standard input).", show_default=False)],
     platform: Annotated[
         str | None,
         typer.Option(help="Platform of the files (netmiko device type), e.g. cisco_ios; default: recognised per file."),
@@ -361,15 +378,23 @@ def audit_file_command(
     raise typer.Exit(exit_code(report, fail_on))
 
 
+def _stdin_config() -> ConfigText:
+    """``-``: the configuration on standard input (bounded as files are)."""
+    data = sys.stdin.buffer.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise SourceError(f"standard input: larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB, not read")
+    return decode(data, "<stdin>")
+
+
 def _file_jobs(files: list[Path], platform: str | None, reading: Reading) -> list[DeviceJob]:
     jobs = []
     seen: dict[str, int] = {}
     for path in files:
-        name = path.stem
+        name = "stdin" if str(path) == "-" else path.stem
         seen[name] = seen.get(name, 0) + 1
         host = name if seen[name] == 1 else f"{name}#{seen[name]}"
         try:
-            config = read_config_file(path)
+            config = _stdin_config() if str(path) == "-" else read_config_file(path)
         except SourceError as error:
             jobs.append(DeviceJob(host, platform or "unknown", None, error=str(error)))
             continue

@@ -50,6 +50,18 @@ def read_bounded(path: Path, limit: int = MAX_CONFIG_BYTES) -> bytes:
 
 
 def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it. A target that is not a
+    regular file (``/dev/null``, a FIFO, a terminal) is written into, never replaced by a file; a
+    symbolic link planted at the target is replaced, never followed."""
+    if path.exists() and not path.is_symlink() and not path.is_file() and not path.is_dir():
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        return
+    if path.is_dir() and not path.is_symlink():
+        raise IsADirectoryError(21, "is a folder, not a file", str(path))
+    blocking = next((parent for parent in reversed(path.parents) if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        raise NotADirectoryError(20, "is a file, not a folder", str(blocking))
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

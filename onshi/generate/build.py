@@ -52,6 +52,10 @@ def plan_inventory(inventory: Inventory, environment: Mapping[str, str]) -> list
     """The plan of every host with baseline variables, or every problem at once (:class:`GenerateErrors`)."""
     plans, problems = [], []
     for entry in filter(has_baseline, inventory.hosts):
+        unset = unset_variables(entry, environment)
+        if unset:  # every one at once: a user fixes them in one go, not one run each
+            problems += unset
+            continue
         try:
             plans.append((entry, plan_host(entry, environment)))
         except GenerateError as error:
@@ -60,6 +64,27 @@ def plan_inventory(inventory: Inventory, environment: Mapping[str, str]) -> list
     if problems:
         raise GenerateErrors(problems)
     return plans
+
+
+def unset_variables(entry: HostEntry, environment: Mapping[str, str]) -> list[GenerateError]:
+    """Every environment variable the host's baseline names (``..._env`` keys and the maps and lists
+    under them) that is not set."""
+    return [GenerateError(entry.name, f"baseline.{field}", f"environment variable {name} is not set")
+            for field, name in _variable_names(entry.data.baseline or {}, "") if not environment.get(name)]  # fmt: skip
+
+
+def _variable_names(value: object, field: str, named: bool = False) -> list[tuple[str, str]]:
+    """(field, variable) of every string under a key ending in ``_env``."""
+    if isinstance(value, str):
+        return [(field, value)] if named else []
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            found += _variable_names(inner, f"{field}.{key}".lstrip("."), named or str(key).endswith("_env"))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _variable_names(inner, f"{field}[{index}]", named)
+    return found
 
 
 def _reused_secrets(plans: Sequence[tuple[HostEntry, Plan]]) -> list[GenerateError]:

@@ -1,0 +1,5 @@
+"""``python -m onshi``: the ``onshi`` command."""
+
+from onshi.cli import main
+
+main()
