@@ -43,6 +43,7 @@ from onshi.report.sarif import to_sarif
 from onshi.report.table import render_table
 from onshi.report.text import printable
 from onshi.sources import ConfigText, SnapshotSource, SourceError, decode, read_config_file
+from onshi.starter import sample_inventory, write_starter
 from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
 from onshi.tasks.collect import collect_inventory
 from onshi.tasks.generate import render_with_nornir
@@ -273,8 +274,11 @@ def audit_command(
     ] = None,
     allow_partial: AllowPartialOption = False,
     accept_identity_change: AcceptIdentityOption = False,
+    sample: Annotated[bool, typer.Option("--sample", help="Audit the bundled sample inventory.")] = False,
 ) -> None:
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
+    if sample:
+        inventory = sample_inventory()
     if compare_with is not None:
         _comparison_file_readable(compare_with)
     if live:
@@ -500,6 +504,16 @@ def _write_isolation(inventory: Inventory, out: Path, templates: list[Path]) -> 
         for kind, commands in (("isolate", runbook.cut), ("restore", runbook.restore)):
             write_atomic(within(out, runbook.host, f".{kind}.cfg"), "\n".join(commands) + "\n", mode=0o600)
         typer.echo(f"{runbook.host}: {out / runbook.host}.isolate.cfg, {out / runbook.host}.restore.cfg")
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="Folder for the new inventory.", show_default=False)],
+) -> None:
+    """Write a starter inventory (one clinic, its router and a snapshot), commented, to audit at once."""
+    for path in write_starter(folder):
+        typer.echo(f"wrote {path}")
+    typer.echo(f"next: onshi audit --inventory {folder}")
 
 
 @app.command("schema")
