@@ -35,7 +35,7 @@ from onshi.platforms.identify import Unrecognised, recognised_platform
 from onshi.policy import json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.compare import CompareError, Comparison, compare, load_previous
-from onshi.report.drift import drift_text, remediation_file
+from onshi.report.drift import drift_text, remediation_file, verification_json
 from onshi.report.html import to_html
 from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
@@ -80,6 +80,11 @@ class OutputFormat(enum.StrEnum):
     JUNIT = "junit"
     SARIF = "sarif"
     HTML = "html"
+
+
+class VerifyFormat(enum.StrEnum):
+    TABLE = "table"
+    JSON = "json"
 
 
 class Language(enum.StrEnum):
@@ -315,6 +320,13 @@ def _snapshot_report(
     return audit_inventory(loaded, SnapshotSource(_snapshot_folder(inventory, configs)), workers, reading)
 
 
+def _write_or_print_text(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
 def _write_or_print(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -469,6 +481,8 @@ def verify_command(
     connect_timeout: ConnectTimeoutOption = 10.0,
     command_timeout: CommandTimeoutOption = 60.0,
     accept_identity_change: AcceptIdentityOption = False,
+    output_format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Output format.")] = VerifyFormat.TABLE,
+    output: OutputOption = None,
 ) -> None:
     """Intended (generated) against running config: the audit of the running config, the drift both
     ways, and the remediation commands. Exit 1 on drift or a failing finding."""
@@ -484,8 +498,16 @@ def verify_command(
         results = verify(loaded, running, os.environ, templates or [])
     except GenerateErrors as errors:
         _refuse(errors.problems)
-    render_table(report, lang.value)
-    sys.stdout.write(drift_text(results))
+    verified = {result.host for result in results}
+    skipped = [entry.name for entry in loaded.hosts if entry.name not in verified]
+    if output_format is VerifyFormat.JSON:
+        _write_or_print_text(verification_json(report, results, skipped), output)
+    else:
+        console = Console(record=True, width=160, file=io.StringIO()) if output is not None else None
+        render_table(report, lang.value, console)
+        text = drift_text(results) + "".join(f"== {host}: skipped (no data.baseline: nothing intended)\n"
+                                             for host in skipped)  # fmt: skip
+        _write_or_print_text((console.export_text() if console else "") + text, output)
     for result in results:
         if out is not None and result.drift is not None and not result.drift.in_sync:
             write_atomic(within(out, result.host, ".remediation.cfg"), remediation_file(result), mode=0o600)

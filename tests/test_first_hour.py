@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 
 from onshi.files import write_atomic
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+from tests.test_generate import SAMPLE_SECRETS
 
 
 def _onshi(
@@ -83,3 +85,23 @@ def test_generate_lists_every_missing_variable_of_every_host_in_one_run(tmp_path
     assert "environment variable SAKURA_VENDOR_SECRET is not set" in result.stderr  # the same host's second
     assert len(missing) >= 20
     assert not (tmp_path / "g").exists()
+
+
+def test_verify_as_json_says_what_it_skipped_carries_no_secret_and_keeps_descriptions(tmp_path: Path) -> None:
+    output = tmp_path / "verify.json"
+    result = _onshi("verify", "--inventory", str(SAMPLE_INVENTORY), "-f", "json", "-o", str(output),
+                    "--out", str(tmp_path / "remediation"), env=SAMPLE_SECRETS)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    text = output.read_text(encoding="utf-8")
+    document = json.loads(text)
+    assert document["skipped"] == ["sakura-ap1"]  # an access point with no data.baseline
+    assert {h["host"] for h in document["verification"]} == {"sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1",
+                                                               "himawari-rtr1", "momiji-fw1"}  # fmt: skip
+    assert document["audit"]["summary"]["devices"] == 7
+    assert [value for value in SAMPLE_SECRETS.values() if value in text] == []
+    # A description the baseline does not state (often Japanese) is a note for people: never removed.
+    remediation = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "remediation").glob("*.cfg"))
+    for removal in ("no description", "unset description", "unset alias"):
+        assert removal not in remediation
+    kaede_ap = next(h for h in document["verification"] if h["host"] == "kaede-ap1")
+    assert not [line for line in kaede_ap["extra"] if "待合室" in line]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from onshi.generate.verify import Verification
+from onshi.pipeline import AuditReport
 from onshi.platforms import get_driver
+from onshi.report.json_report import to_json
 from onshi.report.text import printable
 from onshi.secrets import mask_in_context
 
@@ -55,3 +59,23 @@ def remediation_file(result: Verification) -> str:
     if any(mask_in_context(command, driver.mask) != command for command in commands):
         header = tuple(f"{driver.comment} {text}" for text in _CARRIES_SECRETS)
     return "\n".join((*header, *commands)) + "\n"
+
+
+def verification_json(report: AuditReport, results: Iterable[Verification], skipped: Iterable[str]) -> str:
+    """The audit of the running configs (as ``onshi audit -f json``) and each host's drift, masked
+    (remediation files carry what the device must be sent; this document never does)."""
+    hosts = []
+    for result in results:
+        mask = get_driver(result.platform).mask
+        drift = result.drift
+        entry: dict[str, Any] = {"host": result.host, "platform": result.platform, "error": result.error}
+        if drift is not None:
+            entry |= {
+                "in_sync": drift.in_sync,
+                **{name: [printable(mask_in_context(line, mask)) for line in lines] for name, lines in (
+                    ("missing", drift.missing), ("extra", drift.extra), ("remediation", drift.remediation),
+                    ("unverified", drift.unverified))},
+            }  # fmt: skip
+        hosts.append(entry)
+    document = {"audit": json.loads(to_json(report)), "verification": hosts, "skipped": list(skipped)}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

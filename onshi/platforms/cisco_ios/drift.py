@@ -65,18 +65,30 @@ _ZONE_MEMBER = re.compile(r"^\s+(no )?zone-member security \S+$")
 
 
 def _blocks(lines: tuple[str, ...], change: Callable[[list[str]], list[str]]) -> tuple[str, ...]:
-    """``change`` applied to the indented lines under each section."""
+    """``change`` applied to the indented lines under each section; a section whose lines all go goes
+    with them."""
     result: list[str] = []
+    header: str | None = None
     block: list[str] = []
     for line in (*lines, ""):
         if line.startswith(" "):
             block.append(line)
             continue
-        result += change(block)
-        block = []
-        if line:
-            result.append(line)
+        changed = change(block)
+        if header is not None and (changed or not block):
+            result.append(header)
+        result += changed
+        header, block = (line or None), []
     return tuple(result)
+
+
+_NO_DESCRIPTION = re.compile(r"^\s+(no )?description\b")
+
+
+def _without_descriptions(block: list[str]) -> list[str]:
+    """A description is a note for people (often Japanese): one the baseline does not state is kept,
+    never removed (a description the baseline states is set, and replaces it, as a missing line)."""
+    return [line for line in block if not _NO_DESCRIPTION.match(line)]
 
 
 def _rebind_in_place(block: list[str]) -> list[str]:
@@ -112,9 +124,10 @@ def drift(intended: str, running: str) -> Drift:
     remediation = WorkflowRemediation(have, want).remediation_config
     return Drift(
         missing=_lines(want.difference(have)),
-        extra=_lines(have.difference(want)),
+        extra=_blocks(_lines(have.difference(want)), _without_descriptions),
         remediation=_blocks(
-            _retyped_first(_lines(remediation)), lambda b: _protect_before_unprotect(_rebind_in_place(b))
+            _retyped_first(_lines(remediation)),
+            lambda b: _protect_before_unprotect(_rebind_in_place(_without_descriptions(b))),
         ),
         predicted="\n".join(_lines(have.future(remediation))) + "\n",
     )

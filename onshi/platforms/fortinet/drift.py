@@ -36,6 +36,8 @@ from onshi.platforms.fortinet.secrets import is_admin_hash
 from onshi.platforms.fortinet.tree import Node, Setting, Tree, parse_tree, quoted
 
 _IDENTITY = frozenset({"uuid", "snmp-index", "type", "vdom", "macaddr"})
+# Notes for people (often Japanese): kept when the baseline states none, never unset.
+_DOCUMENTATION = frozenset({"description", "alias", "comments", "comment"})
 _PLAIN = re.compile(r"^[A-Za-z0-9._:/+=@-]+$")
 _VDOMS = re.compile(r"^config vdom\s*$", re.MULTILINE)
 
@@ -206,7 +208,7 @@ def _settings(where: str, want: Node, have: Node, changes: _Changes, owned: bool
         have.settings[key] = Setting(setting.values, 0)
         yield text
     if owned:
-        for key in [k for k in have.settings if k not in want.settings and k not in _IDENTITY]:
+        for key in [k for k in have.settings if k not in want.settings and k not in _IDENTITY | _DOCUMENTATION]:
             changes.extra.append(f"{where}: set {key} {_words(have.settings.pop(key).values)}")
             yield f"unset {key}"
 

@@ -70,6 +70,9 @@ class Statement:
         return f"{self.context}: {self.line}" if self.context else self.line
 
 
+_DESCRIPTION = re.compile(r"^description\s")
+
+
 def statements(text: str) -> list[Statement]:
     """Every command with the context it is entered in (comments and the selects themselves left out)."""
     found, context = [], ""
@@ -89,8 +92,9 @@ def drift(intended: str, running: str) -> Drift:
     have = {s.line for s in present if not s.context} | {s.shown() for s in present}
     missing = [s for s in wanted if s.shown() not in have]
     kept = {s.identity for s in wanted}
-    gone = [s for s in present if s.identity not in kept]
-    extra = [s for s in present if s.shown() not in {w.shown() for w in wanted}]
+    # A description is a note for people (often Japanese): one the baseline does not state is kept.
+    gone = [s for s in present if s.identity not in kept and not _DESCRIPTION.match(s.line)]
+    extra = [s for s in present if s.shown() not in {w.shown() for w in wanted} and not _DESCRIPTION.match(s.line)]
     return Drift(
         missing=tuple(s.shown() for s in missing),
         extra=tuple(s.shown() for s in extra),
