@@ -105,3 +105,19 @@ def test_verify_as_json_says_what_it_skipped_carries_no_secret_and_keeps_descrip
         assert removal not in remediation
     kaede_ap = next(h for h in document["verification"] if h["host"] == "kaede-ap1")
     assert not [line for line in kaede_ap["extra"] if "待合室" in line]
+
+
+def test_japanese_table_and_junit_speak_japanese_and_print_the_example_once() -> None:
+    table = _onshi("audit", "--inventory", str(SAMPLE_INVENTORY), "--lang", "ja", env={"COLUMNS": "250"})
+    assert table.returncode == 1
+    assert "不適合" in table.stdout
+    assert "合計: 不適合: " in table.stdout
+    assert "読めなかった機器: 0" in table.stdout
+    assert "fail: " not in table.stdout
+    example = "tcp 192.168.100.23:51000 → 192.168.20.5:443"
+    seg02 = [line for line in table.stdout.splitlines() if example in line]
+    assert seg02  # the guest → EMR example ...
+    assert not [line for line in table.stdout.splitlines() if line.strip().startswith("e.g. " + example)]  # ... once
+    junit = _onshi("audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "junit", "--lang", "ja")
+    assert 'message="要確認: ' in junit.stdout
+    assert "[不適合/重大]" in junit.stdout

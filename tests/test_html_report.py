@@ -21,8 +21,9 @@ from onshi.model import Severity, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.policy import FacilityPolicy, HostData
 from onshi.report.compare import compare, load_previous
-from onshi.report.html import labels, rule_quotes, to_html
+from onshi.report.html import rule_quotes, to_html
 from onshi.report.json_report import to_json
+from onshi.report.labels import labels
 from onshi.sources import read_config_file
 from onshi.validators.matrix import zone_matrices
 from onshi.validators.registry import all_rules

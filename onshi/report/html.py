@@ -20,6 +20,7 @@ from onshi.model import Finding, Severity, Status
 from onshi.pipeline import AuditReport
 from onshi.report.checklist import VERDICTS, checklist, checklist_items
 from onshi.report.compare import Comparison
+from onshi.report.labels import labels
 from onshi.validators.catalogue import default_catalogue
 from onshi.validators.registry import all_rules
 
@@ -31,14 +32,6 @@ _SEVERITY_ORDER = tuple(Severity)
 class FacilityView:
     name: str
     code: str
-
-
-@cache
-def labels() -> dict[str, dict[str, Any]]:
-    """The report's labels by language (``messages/html_labels.yaml``)."""
-    text = resources.files("onshi.report.messages").joinpath("html_labels.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, dict[str, Any]] = yaml.safe_load(text)
-    return loaded
 
 
 @cache

@@ -13,17 +13,24 @@ from collections import defaultdict
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
+from onshi.report.labels import severity_label, status_label
 from onshi.validators.catalogue import default_catalogue
 
 _RANK = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
 
 
-def _evidence(findings: list[Finding]) -> str:
+def _message(finding: Finding, language: str) -> str:
+    return finding.message.ja if language == "ja" else finding.message.en
+
+
+def _evidence(findings: list[Finding], language: str) -> str:
     lines = []
     for finding in findings:
-        lines.append(f"[{finding.status.value}/{finding.severity.value}] {finding.message.en}")
+        status, severity = status_label(finding.status, language), severity_label(finding.severity, language)
+        message = _message(finding, language)
+        lines.append(f"[{status}/{severity}] {message}")
         lines.extend(f"  {e.file}:{e.line}: {e.text}" for e in finding.evidence)
-        if finding.example_packet is not None:
+        if finding.example_packet is not None and finding.example_packet.describe() not in message:
             lines.append(f"  e.g. {finding.example_packet.describe()}")
     return "\n".join(lines)
 
@@ -51,12 +58,13 @@ def to_junit(report: AuditReport, language: str = "en") -> str:
             counts["tests"] += 1
             if worst.status is Status.FAIL:
                 failing = [f for f in findings if f.status is Status.FAIL]
-                element = ET.SubElement(case, "failure", message=failing[0].message.en, type=worst.severity.value)
-                element.text = _evidence(failing)
+                element = ET.SubElement(case, "failure", message=_message(failing[0], language),
+                                        type=worst.severity.value)  # fmt: skip
+                element.text = _evidence(failing, language)
                 counts["failures"] += 1
             elif worst.status in (Status.MANUAL, Status.NOT_APPLICABLE):
-                label = "manual" if worst.status is Status.MANUAL else "not applicable"
-                ET.SubElement(case, "skipped", message=f"{label}: {worst.message.en}")
+                label = status_label(worst.status, language)
+                ET.SubElement(case, "skipped", message=f"{label}: {_message(worst, language)}")
                 counts["skipped"] += 1
         for key, value in counts.items():
             suite.set(key, str(value))

@@ -11,6 +11,7 @@ from rich.text import Text
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceReport
 from onshi.report.compare import Comparison
+from onshi.report.labels import severity_label, status_label
 from onshi.report.text import printable
 
 _STATUS_ORDER = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
@@ -24,11 +25,13 @@ _LABELS = {
     "ja": {"facility": "施設", "device": "機器", "status": "結果", "severity": "重要度", "rule": "ルール",
            "message": "内容", "evidence": "根拠行", "totals": "合計", "parse": "解析", "lines": "行",
            "unrecognized": "未解釈行", "partial": "不完全な設定", "error": "エラー", "none": "（施設なし）",
+           "device_errors": "読めなかった機器",
            "compared": "前回との比較",
            "new": "新規", "fixed": "解消", "unchanged": "継続"},
     "en": {"facility": "Facility", "device": "Device", "status": "Status", "severity": "Severity",
            "rule": "Rule", "message": "Message", "evidence": "Evidence", "totals": "Totals", "parse": "parse",
            "lines": "lines", "unrecognized": "unrecognized lines", "partial": "not whole", "error": "error",
+           "device_errors": "device errors",
            "none": "(no facility)",
            "compared": "compared with", "new": "new", "fixed": "fixed", "unchanged": "unchanged"},
 }  # fmt: skip
@@ -61,13 +64,14 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str, 
     table.add_column(labels["evidence"], no_wrap=True)
     for finding in sorted(findings, key=_sort_key):
         message = finding.message.ja if language == "ja" else finding.message.en
-        if finding.example_packet is not None:
-            message += f"\n  e.g. {finding.example_packet.describe()}"
+        example = finding.example_packet.describe() if finding.example_packet is not None else None
+        if example is not None and example not in message:  # printed once: most messages quote it already
+            message += f"\n  e.g. {example}"
         change = comparison.change(finding) if comparison is not None else None
-        status = finding.status.value + (f" ({_LABELS[language][change]})" if change else "")
+        status = status_label(finding.status, language) + (f" ({_LABELS[language][change]})" if change else "")
         table.add_row(
             Text(status, style=_STATUS_STYLE[finding.status]),
-            finding.severity.value,
+            severity_label(finding.severity, language),
             finding.rule,
             Text(printable(message)),
             _evidence(finding),
@@ -93,9 +97,9 @@ def render_table(
         console.rule(Text(printable(f"{labels['facility']}: {facility}")))
         console.print(Group(*(_device_table(d, by_host[d.host], language, comparison) for d in devices)))
     counts = Counter(finding.status for finding in report.findings)
-    totals = "  ".join(f"{status.value}: {counts.get(status, 0)}" for status in _STATUS_ORDER)
+    totals = "  ".join(f"{status_label(status, language)}: {counts.get(status, 0)}" for status in _STATUS_ORDER)
     errors = sum(1 for device in report.devices if device.error)
-    console.print(f"{labels['totals']}: {totals}  device errors: {errors}")
+    console.print(f"{labels['totals']}: {totals}  {labels['device_errors']}: {errors}")
     if comparison is not None:
         console.print(
             Text(printable(

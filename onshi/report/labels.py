@@ -1,0 +1,28 @@
+"""The words reports print around findings (statuses, severities, headings), by language
+(``messages/html_labels.yaml``): every renderer speaks the ``--lang`` it was given."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from onshi.model import Severity, Status
+
+
+@cache
+def labels() -> dict[str, dict[str, Any]]:
+    """The report labels by language."""
+    text = resources.files("onshi.report.messages").joinpath("html_labels.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, dict[str, Any]] = yaml.safe_load(text)
+    return loaded
+
+
+def status_label(status: Status, language: str) -> str:
+    return str(labels()[language]["statuses"][status.value])
+
+
+def severity_label(severity: Severity, language: str) -> str:
+    return str(labels()[language]["severities"][severity.value])
