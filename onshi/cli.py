@@ -25,7 +25,8 @@ from onshi.collect import (
     write_snapshot,
 )
 from onshi.files import MAX_CONFIG_BYTES, UnsafePath, within, write_atomic
-from onshi.generate.build import GenerateErrors, generate, isolation
+from onshi.generate.build import GenerateErrors, generate
+from onshi.generate.isolate import Refused, runbook_files, runbooks
 from onshi.generate.verify import verify
 from onshi.inventory import Inventory, InventoryError, load_inventory
 from onshi.model import Severity, Status
@@ -432,16 +433,18 @@ def generate_command(
     isolation_runbook: Annotated[
         bool,
         typer.Option(
-            "--isolation", help="Write the incident commands instead: <host>.isolate.cfg and <host>.restore.cfg."
+            "--isolation",
+            help="Write the incident commands instead, from each router's running config (--configs): "
+            "<host>.isolate.cfg and <host>.restore.cfg.",
         ),
     ] = False,
+    configs: ConfigsOption = None,
 ) -> None:
     """Generate each host's baseline config from the policy and data.baseline, audit it with every
     rule, and write the configs that have no fail (secrets come from environment variables)."""
     loaded = _load(inventory)
     if isolation_runbook:
-        _write_isolation(loaded, out, templates or [])
-        return
+        _write_isolation(loaded, out, _snapshot_folder(inventory, configs))
     try:
         result = generate(loaded, out, os.environ, templates or [], renderer=render_with_nornir)
     except GenerateErrors as errors:
@@ -516,16 +519,22 @@ def verify_command(
     raise typer.Exit(EXIT_INPUT if code == EXIT_INPUT or any(r.error for r in results) else max(code, int(drifted)))
 
 
-def _write_isolation(inventory: Inventory, out: Path, templates: list[Path]) -> None:
-    """MHLW6 18 ①: per device, the commands that cut the external network at once and restore it."""
-    try:
-        runbooks = isolation(inventory, os.environ, templates)
-    except GenerateErrors as errors:
-        _refuse(errors.problems, "nothing was written")
-    for runbook in runbooks:
-        for kind, commands in (("isolate", runbook.cut), ("restore", runbook.restore)):
-            write_atomic(within(out, runbook.host, f".{kind}.cfg"), "\n".join(commands) + "\n", mode=0o600)
-        typer.echo(f"{runbook.host}: {out / runbook.host}.isolate.cfg, {out / runbook.host}.restore.cfg")
+def _write_isolation(inventory: Inventory, out: Path, snapshots: Path) -> None:
+    """MHLW6 18 ①: per router and firewall, from its running config, the commands that cut the
+    external network at once and restore it; a host without a running config, or whose cut the
+    engine cannot prove, gets none (said why, exit 2)."""
+    platforms = {entry.name: entry.platform for entry in inventory.hosts}
+    refused = False
+    for outcome in runbooks(inventory, snapshot_texts(inventory, SnapshotSource(snapshots))):
+        if isinstance(outcome, Refused):
+            _error(f"host {outcome.host}: no isolation runbook: {outcome.reason}")
+            refused = True
+            continue
+        for kind, text in runbook_files(outcome, platforms[outcome.host]).items():
+            write_atomic(within(out, outcome.host, f".{kind}.cfg"), text, mode=0o600)
+        typer.echo(f"{outcome.host}: cuts {', '.join(outcome.cut)}: {out / outcome.host}.isolate.cfg, "
+                   f"{out / outcome.host}.restore.cfg")  # fmt: skip
+    raise typer.Exit(EXIT_INPUT if refused else EXIT_OK)
 
 
 @app.command("init")

@@ -50,6 +50,15 @@ NEVER_ROUTED: tuple[IPNetwork, ...] = (
 MULTICAST: dict[int, IPNetwork] = {4: ipaddress.IPv4Network("224.0.0.0/4"), 6: ipaddress.IPv6Network("ff00::/8")}
 
 
+def _down(interface: Interface, device: Device) -> bool:
+    """Shut, or a tunnel whose transport interface is shut (no tunnel runs over a port that is down)."""
+    if interface.shutdown:
+        return True
+    source = interface.tunnel.source if interface.tunnel is not None else None
+    underlay = device.interface(source) if source else None
+    return underlay is not None and underlay.shutdown
+
+
 def not_routed(device: Device) -> tuple[IPNetwork, ...]:
     """Destinations the device never routes on: the reserved ones, and multicast of the families it
     does not route multicast for."""
@@ -123,7 +132,7 @@ class DeviceNetwork:
         self.internet = frozenset(name.lower() for name in internet)
         # Interfaces attached to a VPN's closed network (IP-VPN, NGN IPoE): interface → VPN zone.
         self.closed = {name.lower(): vpn for name, vpn in (closed or {}).items()}
-        self.interfaces = {i.name.lower(): i for i in device.interfaces if not i.shutdown}
+        self.interfaces = {i.name.lower(): i for i in device.interfaces if not _down(i, device)}
         self.placeholders: dict[IPAddress, str] = {}
         self.placeholder_networks: dict[ipaddress.IPv6Network, str] = {}
         self.vpn_of_peer = self._vpn_peers()

@@ -72,6 +72,10 @@ class PlatformDriver(Protocol):
         ``running`` config, password hashes it already holds for the same passwords are kept."""
         ...
 
+    def shut(self, running: str, interfaces: Sequence[str]) -> str:
+        """The running config with the named interfaces taken down (the isolation runbook's target)."""
+        ...
+
     def drift(self, intended: str, running: str) -> Drift:
         """What differs between intended and running config, and the commands that remediate it."""
         ...

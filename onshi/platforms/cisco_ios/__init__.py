@@ -14,6 +14,7 @@ from onshi.platforms.cisco_ios import baseline, facts
 from onshi.platforms.cisco_ios import drift as hier_drift
 from onshi.platforms.cisco_ios.parser import parse
 from onshi.platforms.cisco_ios.secrets import mask_line
+from onshi.platforms.cisco_ios.shut import shut as shut_interfaces
 from onshi.platforms.remediation import RemediationTemplates
 
 _REMEDIATION = RemediationTemplates("cisco_ios")
@@ -47,6 +48,9 @@ class CiscoIosDriver:
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
         return baseline.render_baseline(plan, role, template_dirs, running)
+
+    def shut(self, running: str, interfaces: Sequence[str]) -> str:
+        return shut_interfaces(running, interfaces)
 
     def drift(self, intended: str, running: str) -> Drift:
         return hier_drift.drift(intended, running)

@@ -20,6 +20,7 @@ from onshi.platforms.fortinet import baseline
 from onshi.platforms.fortinet import drift as fortinet_drift
 from onshi.platforms.fortinet.parser import _HEADER, parse
 from onshi.platforms.fortinet.secrets import mask_line_blind
+from onshi.platforms.fortinet.shut import shut as shut_interfaces
 from onshi.platforms.fortinet.tree import parse_tree
 
 _STATUS_VERSION = re.compile(r"^Version:\s*(\S+)\s+v(\d+\.\d+\.\d+)", re.MULTILINE)
@@ -79,6 +80,9 @@ class FortinetDriver:
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
         return baseline.render_baseline(plan, role, template_dirs, running)
+
+    def shut(self, running: str, interfaces: Sequence[str]) -> str:
+        return shut_interfaces(running, interfaces)
 
     def drift(self, intended: str, running: str) -> Drift:
         return fortinet_drift.drift(intended, running)

@@ -15,6 +15,7 @@ from onshi.platforms.yamaha_rtx import baseline
 from onshi.platforms.yamaha_rtx import drift as yamaha_drift
 from onshi.platforms.yamaha_rtx.parser import parse
 from onshi.platforms.yamaha_rtx.secrets import mask_line
+from onshi.platforms.yamaha_rtx.shut import shut as shut_interfaces
 
 # `# RTX1210 Rev.14.01.42 (...)` heads show config; show environment says it without the `#`.
 _HEADER = re.compile(r"^#?\s*((?:RTX|NVR|FWX|RT)\S*)\s+Rev\.(\S+)", re.MULTILINE)
@@ -66,6 +67,9 @@ class YamahaRtxDriver:
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
         return baseline.render_baseline(plan, role, template_dirs, running)
+
+    def shut(self, running: str, interfaces: Sequence[str]) -> str:
+        return shut_interfaces(running, interfaces)
 
     def drift(self, intended: str, running: str) -> Drift:
         return yamaha_drift.drift(intended, running)
