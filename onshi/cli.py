@@ -33,7 +33,7 @@ from onshi.model import Severity, Status
 from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.platforms.identify import Unrecognised, recognised_platform
-from onshi.policy import json_schema
+from onshi.policy import file_schemas, json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.compare import CompareError, Comparison, compare, load_previous
 from onshi.report.drift import drift_text, remediation_file, verification_json
@@ -548,8 +548,20 @@ def init_command(
 
 
 @app.command("schema")
-def schema_command(output: OutputOption = None) -> None:
-    """Print the JSON Schema of the inventory data (facility policy and host data)."""
+def schema_command(
+    output: OutputOption = None,
+    files: Annotated[
+        Path | None,
+        typer.Option("--files", help="Write hosts.schema.json, groups.schema.json and defaults.schema.json here."),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the inventory data (facility policy and host data); --files writes one
+    schema per inventory file for yaml-language-server (`# yaml-language-server: $schema=hosts.schema.json`)."""
+    if files is not None:
+        for name, schema in file_schemas().items():
+            write_atomic(files / name, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+            typer.echo(f"wrote {files / name}")
+        return
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)

@@ -15,6 +15,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import models_json_schema
 
 from onshi.generate.variables import BaselineVars, FirewallVars, WirelessVars
 
@@ -334,6 +335,40 @@ def json_schema() -> dict[str, Any]:
             "WirelessVars": WirelessVars.model_json_schema(by_alias=True),
         },
     }
+
+
+# Nornir's own keys of a host, group or defaults entry (SimpleInventory): onshi reads `data`.
+_NORNIR_ENTRY: dict[str, Any] = {
+    "hostname": {"type": "string", "description": "Address or name to connect to (live collection)."},
+    "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+    "username": {"type": "string"},
+    "password": {"type": "string", "description": "Better from ONSHI_PASSWORD or a prompt: never in a file."},
+    "platform": {"type": "string", "description": "cisco_ios | yamaha_rtx | fortinet (netmiko device type)."},
+    "groups": {"type": "array", "items": {"type": "string"}},
+    "connection_options": {"type": "object"},
+}
+
+
+def file_schemas() -> dict[str, dict[str, Any]]:
+    """A JSON Schema per inventory file (``hosts.yaml``, ``groups.yaml``, ``defaults.yaml``), as
+    yaml-language-server uses them: each file's whole structure, the data validated as onshi does."""
+    # One flat set of definitions: each model's own `$defs` nested under it would leave refs dangling.
+    _, top = models_json_schema([(FacilityPolicy, "validation"), (HostData, "validation")], by_alias=True)
+    definitions = top["$defs"]
+
+    def entries(data: dict[str, Any]) -> dict[str, Any]:
+        entry = {"type": "object", "properties": {**_NORNIR_ENTRY, "data": data}, "additionalProperties": False}
+        return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": definitions, "type": "object",
+                "additionalProperties": entry}  # fmt: skip
+
+    group_data = {"type": "object", "properties": {"facility": {"$ref": "#/$defs/FacilityPolicy"}}}
+    return {
+        "hosts.schema.json": {"title": "onshi hosts.yaml", **entries({"$ref": "#/$defs/HostData"})},
+        "groups.schema.json": {"title": "onshi groups.yaml", **entries(group_data)},
+        "defaults.schema.json": {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                                 "title": "onshi defaults.yaml", "type": "object",
+                                 "properties": {**_NORNIR_ENTRY, "data": {"type": "object"}}},
+    }  # fmt: skip
 
 
 def _keys(model: type[BaseModel]) -> set[str]:

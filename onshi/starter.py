@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from onshi.files import write_atomic
-from onshi.policy import json_schema
+from onshi.policy import file_schemas
 
 _STARTER_FILES = ("hosts.yaml", "groups.yaml", "defaults.yaml")
 _STARTER_SNAPSHOT = ("aoba-rtr1.cfg", "clinic-rtr1.cfg")  # (sample snapshot, starter host's snapshot)
@@ -39,9 +39,9 @@ def write_starter(folder: Path) -> list[Path]:
     for name in _STARTER_FILES:
         written.append(folder / name)
         write_atomic(folder / name, starter.joinpath(name).read_text(encoding="utf-8"))
-    schema = folder / "onshi-schema.json"  # the files' yaml-language-server modeline points here
-    write_atomic(schema, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
-    written.append(schema)
+    for name, schema in file_schemas().items():  # each file's yaml-language-server modeline points at its own
+        write_atomic(folder / name, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
+        written.append(folder / name)
     sample, host = _STARTER_SNAPSHOT
     snapshot = (sample_inventory() / "configs" / sample).read_text(encoding="utf-8")
     written.append(folder / "configs" / host)

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
 
 from onshi.files import write_atomic
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
@@ -121,3 +123,17 @@ def test_japanese_table_and_junit_speak_japanese_and_print_the_example_once() ->
     junit = _onshi("audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "junit", "--lang", "ja")
     assert 'message="要確認: ' in junit.stdout
     assert "[不適合/重大]" in junit.stdout
+
+
+def test_a_schema_per_inventory_file_accepts_the_sample_and_catches_a_misspelt_key(tmp_path: Path) -> None:
+    result = _onshi("schema", "--files", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for name in ("hosts", "groups", "defaults"):
+        schema = json.loads((tmp_path / f"{name}.schema.json").read_text(encoding="utf-8"))
+        document = yaml.safe_load((SAMPLE_INVENTORY / f"{name}.yaml").read_text(encoding="utf-8"))
+        jsonschema.validate(json.loads(json.dumps(document, default=str)), schema)  # the sample is valid
+    hosts = yaml.safe_load((SAMPLE_INVENTORY / "hosts.yaml").read_text(encoding="utf-8"))
+    hosts["kaede-rtr1"]["data"]["vpn_interface"] = hosts["kaede-rtr1"]["data"].pop("vpn_interfaces")
+    schema = json.loads((tmp_path / "hosts.schema.json").read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(json.loads(json.dumps(hosts, default=str)), schema)

@@ -43,4 +43,4 @@ def test_the_wheel_carries_the_sample_and_the_starter_and_both_audit(tmp_path: P
     starter = onshi("audit", "--inventory", str(tmp_path / "x"), "-f", "json")
     assert starter.returncode == 0, starter.stdout + starter.stderr  # the starter's router passes
     assert '"device_errors": 0' in starter.stdout
-    assert (tmp_path / "x" / "onshi-schema.json").exists()
+    assert (tmp_path / "x" / "hosts.schema.json").exists()
