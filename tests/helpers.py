@@ -27,7 +27,7 @@ CLINIC_POLICY: dict[str, Any] = {
     "segments": [
         {"name": "onshi", "kind": "onshi", "level": "high", "ipv4": ["192.168.10.0/24"]},
         {"name": "office", "kind": "office", "level": "medium", "ipv4": ["192.168.1.0/24"]},
-        {"name": "staff_wifi", "kind": "staff_wifi", "level": "medium", "ipv4": ["192.168.40.0/24"],
+        {"name": "staff_wifi", "kind": "staff_wifi", "level": "medium", "ipv4": ["192.168.40.0/24"], "vlan": 40,
          "ssids": ["CLINIC-STAFF", "CLINIC-OLD", "CLINIC-WPA"]},
         {"name": "guest_wifi", "kind": "guest_wifi", "level": "low", "ipv4": ["192.168.100.0/24"],
          "ssids": ["CLINIC-GUEST", "OPEN-LOBBY"]},

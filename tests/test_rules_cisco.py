@@ -58,7 +58,8 @@ CASES: list[tuple[str, bool, str, str, Status, list[int], str]] = [
     ("ap_open_wep.cfg", True, "wireless", "WLAN-02", FAIL, [10, 11, 12, 13, 14, 25], "CLINIC-OLD is broadcast"),
     ("ap_compliant.cfg", True, "wireless", "WLAN-03", PASS, [17, 18, 19, 20, 21, 38], "802.1X"),
     ("ap_open_wep.cfg", True, "wireless", "WLAN-03", FAIL, [16, 17, 18, 19, 20, 26], "CLINIC-WPA has neither"),
-    ("ap_compliant.cfg", True, "wireless", "WLAN-04", PASS, [17, 18, 19, 20, 21, 38], "staff_wifi"),
+    # A standalone AP: the policy's segment VLANs say which segment VLAN 40 is (else it is manual).
+    ("ap_compliant.cfg", True, "wireless", "WLAN-04", PASS, [17, 18, 19, 20, 21, 38], "bridged onto VLAN 40"),
     ("ap_compliant.cfg", False, "wireless", "WLAN-04", MANUAL, [17, 23], "needs a facility policy"),
     ("isr_embedded_ap.cfg", True, "edge_router", "WLAN-04", FAIL, [5, 6, 7, 8, 9, 13, 20],
      "belongs to segment staff_wifi but its VLAN is network 192.168.1.0/24"),

@@ -103,3 +103,17 @@ def test_evidence_of_the_vlan_check_is_the_ssid_block() -> None:
     failing = [f for f in audit([job]).findings if f.rule == "WLAN-04" and f.status is Status.FAIL]
     assert len(failing) == 1
     assert bridged.splitlines().index("dot11 ssid SAKURA-GUEST") + 1 in evidence_lines(failing[0])
+
+
+def test_without_segment_vlans_an_access_points_mapping_is_manual_not_pass() -> None:
+    """Nothing on a standalone access point shows which segment its SSID's VLAN is: without the
+    policy's segment VLANs, WLAN-04 cannot pass (it used to, 'its VLAN has no address here')."""
+    entry = load_inventory(SAMPLE_INVENTORY).host("sakura-ap1")
+    assert entry.policy is not None
+    undeclared = entry.policy.model_copy(update={"segments": [s.model_copy(update={"vlan": None})
+                                                              for s in entry.policy.segments]})  # fmt: skip
+    job = DeviceJob("sakura-ap1", "cisco_ios", ConfigText(AP, "sakura-ap1.cfg", "utf-8"), facility=entry.facility,
+                    policy=undeclared, host_data=entry.data)  # fmt: skip
+    verdicts = [(f.status, f.message.en) for f in audit([job]).findings if f.rule == "WLAN-04"]
+    assert [status for status, _ in verdicts] == [Status.MANUAL, Status.MANUAL]
+    assert "declare the segments' vlan ids" in verdicts[0][1]

@@ -106,8 +106,9 @@ def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
                           ssid=ssid.name, segment=segment.name, vlan=ssid.vlan, carried=carried.name)  # fmt: skip
             continue
         mapped = _vlan_network(inp, ssid)
-        if mapped is None:
-            yield passed("declared", ssid.lines, ssid=ssid.name, segment=segment.name)
+        if mapped is None:  # nothing here says which segment its users join: not a pass (fail closed)
+            vlan = str(ssid.vlan) if ssid.vlan is not None else "none (untagged)"
+            yield manual("declared", ssid.lines, ssid=ssid.name, segment=segment.name, vlan=vlan)
         elif any(mapped.subnet_of(prefix) for prefix in segment.ipv4 if mapped.version == prefix.version):
             yield passed("mapped", [*ssid.lines, *mapped_lines(inp, ssid)], ssid=ssid.name, segment=segment.name)
         else:
