@@ -225,7 +225,7 @@ class FacilityPolicy(Strict):
             if zone == DEVICE:
                 problems.append(f"flows[{index}].{end}: the device has no hosts to name")
                 continue
-            declared = self._zone_prefixes(zone)
+            declared = self.zone_prefixes(zone)
             for host in hosts:
                 if declared is not None and not any(_inside(host, prefix) for prefix in declared):
                     problems.append(
@@ -233,13 +233,13 @@ class FacilityPolicy(Strict):
                     )
         return problems
 
-    def _zone_prefixes(self, zone: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
+    def zone_prefixes(self, zone: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network] | None:
         """A segment's or VPN's declared prefixes; None where any address may be (the internet, a VPN
         without remote prefixes)."""
         segment = self.segment(zone)
         if segment is not None:
             return segment.prefixes
-        vpn = next((vpn for vpn in self.vpns if vpn.name == zone), None)
+        vpn = self.vpn(zone)
         return list(vpn.remote_prefixes) if vpn is not None and vpn.remote_prefixes else None
 
     def _topology_problems(self, segment_names: list[str]) -> list[str]:
@@ -257,6 +257,9 @@ class FacilityPolicy(Strict):
 
     def segment(self, name: str) -> Segment | None:
         return next((segment for segment in self.segments if segment.name == name), None)
+
+    def vpn(self, name: str) -> Vpn | None:
+        return next((vpn for vpn in self.vpns if vpn.name == name), None)
 
     def segments_of_kind(self, *kinds: SegmentKind) -> list[Segment]:
         return [segment for segment in self.segments if segment.kind in kinds]

@@ -205,7 +205,7 @@ class DeviceNetwork:
             sources = hosts & sp.ipv4 if segment.ipv4 else sp.ipv4
             sources |= hosts & sp.ipv6 if segment.ipv6 else sp.ipv6
             return sources
-        vpn = next((v for v in self.policy.vpns if v.name == zone), None)
+        vpn = self.policy.vpn(zone)
         if vpn is not None and vpn.remote_prefixes:
             return sp.networks("src", vpn.remote_prefixes)
         return sp.true
@@ -217,12 +217,7 @@ class DeviceNetwork:
         sp = self.space
         prefixes: list[IPNetwork] = []
         if self.policy is not None:
-            segment = self.policy.segment(zone)
-            vpn = next((v for v in self.policy.vpns if v.name == zone), None)
-            if segment is not None:
-                prefixes = [*segment.ipv4, *segment.ipv6]
-            elif vpn is not None:
-                prefixes = list(vpn.remote_prefixes)
+            prefixes = list(self.policy.zone_prefixes(zone) or [])
         # A segment numbered from a prefix learnt at run time: its stand-in network.
         prefixes += [self.learnt_network(i) for name, i in self.interfaces.items()
                      if i.ipv6_prefix_from is not None and self.zone_of.get(name) == zone]  # fmt: skip

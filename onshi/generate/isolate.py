@@ -95,9 +95,7 @@ def _to_cut(inp: RuleInput, kept: set[str]) -> list[str] | Refused:
     cut = [interface.name for name, interface in network.interfaces.items() if name in internet]
     for name, interface in network.interfaces.items():
         zone = network.zone_of.get(name)
-        vpn_zone = zone is not None and zone not in (INTERNET, DEVICE) and inp.policy is not None and any(
-            vpn.name == zone for vpn in inp.policy.vpns
-        )  # fmt: skip
+        vpn_zone = zone is not None and zone not in (INTERNET, DEVICE) and _is_vpn(network, zone)
         carries_vpn = interface.kind is InterfaceKind.TUNNEL or name in inp.closed
         if vpn_zone and carries_vpn and zone not in kept and interface.name not in cut:
             cut.append(interface.name)
@@ -131,7 +129,7 @@ def _still_open(network: DeviceNetwork, kept: set[str]) -> list[str]:
 
 
 def _is_vpn(network: DeviceNetwork, zone: str) -> bool:
-    return network.policy is not None and any(vpn.name == zone for vpn in network.policy.vpns)
+    return network.policy is not None and network.policy.vpn(zone) is not None
 
 
 def _pairs(zones: Iterable[str], cut: list[str]) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
 from onshi.model import Aspect, ExamplePacket, IPNetwork, Severity, Status
-from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, VpnPurpose
+from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, Vpn, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
 
@@ -402,7 +402,7 @@ def vpn_covers_own_segments(inp: RuleInput) -> Iterator[Outcome]:
     declared = declared_pairs(inp)
     failures: list[Outcome] = []
     for vpn in vpns:
-        failures.extend(_protected_scope(inp, vpn.name))
+        failures.extend(_protected_scope(inp, vpn))
         foreign = [s for s in _segments(inp, network) if s not in vpn.local_segments]
         pairs = [
             (source, destination, network.space.true)
@@ -416,13 +416,12 @@ def vpn_covers_own_segments(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("own_segments", _blocking_lines(inp, [v.name for v in vpns]))
 
 
-def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
+def _protected_scope(inp: RuleInput, vpn: Vpn) -> Iterator[Outcome]:
     """Crypto ACLs: protected traffic must run between the VPN's local segments and its remote
     prefixes, and must not include another VPN's remote networks."""
     assert inp.policy is not None
     network = network_of(inp)
     sp = network.space
-    vpn = next(v for v in inp.policy.vpns if v.name == vpn_name)
     local = sp.false
     for name in vpn.local_segments:
         segment = inp.policy.segment(name)
@@ -434,13 +433,13 @@ def _protected_scope(inp: RuleInput, vpn_name: str) -> Iterator[Outcome]:
             remote &= ~sp.networks("dst", other.remote_prefixes)
     for interface in network.interfaces.values():
         for policy, protected, zone in network.crypto_entries(interface.crypto_map) if interface.crypto_map else []:
-            packet = sp.example(protected & ~(local & remote)) if zone == vpn_name else None
+            packet = sp.example(protected & ~(local & remote)) if zone == vpn.name else None
             if packet is None:
                 continue
             acl = inp.device.acl(policy.match_acl)
             lines = [policy.line, *([acl.line, *(e.line for e in acl.entries)] if acl else [])]
             example = example_of(network, packet)
-            yield outcome(Status.FAIL, "protected_scope", lines, example_packet=example, vpn=vpn_name,
+            yield outcome(Status.FAIL, "protected_scope", lines, example_packet=example, vpn=vpn.name,
                           example=example.describe(), acl=policy.match_acl or "-")  # fmt: skip
 
 
