@@ -127,7 +127,8 @@ class DeviceNetwork:
         self.device = device
         self.policy = policy
         self.space = space()
-        self.not_routed = self.space.networks("dst", not_routed(device))
+        self.unrouted_networks = not_routed(device)  # the oracle tests packets against the same list
+        self.not_routed = self.space.networks("dst", self.unrouted_networks)
         self.multicast = self.space.networks("dst", tuple(MULTICAST[f] for f in sorted(device.multicast_routing)))
         self.internet = frozenset(name.lower() for name in internet)
         # Interfaces attached to a VPN's closed network (IP-VPN, NGN IPoE): interface → VPN zone.

@@ -13,7 +13,7 @@ import ipaddress
 from dataclasses import dataclass, field, replace
 
 from onshi.analysis.acl_sets import ICMPV6, protocol_number
-from onshi.analysis.network import CLASS_PROTOCOLS, SELF, DeviceNetwork, Route, best_routes, not_routed
+from onshi.analysis.network import CLASS_PROTOCOLS, SELF, DeviceNetwork, Route, best_routes
 from onshi.analysis.packets import Packet
 from onshi.model import Acl, AclEntry, AddressMatch, Interface, NatRole, NatRule, PortMatch, ZoneAction
 from onshi.policy import DEVICE
@@ -102,7 +102,7 @@ def forward(network: DeviceNetwork, interface: Interface, packet: Packet) -> Ver
         if _firewall(network, interface.zone, SELF, packet, verdict):
             verdict.zones.add(DEVICE)
         return verdict
-    if any(packet.dst.version == net.version and packet.dst in net for net in not_routed(network.device)):
+    if any(packet.dst.version == net.version and packet.dst in net for net in network.unrouted_networks):
         return verdict  # never forwarded off its link
     for route in _lookup(network, interface.vrf, packet):
         if route.line is not None:
