@@ -17,7 +17,7 @@ _LIMIT = 400  # lines per list: a wholly different device would otherwise flood 
 
 
 def _section(title: str, lines: Iterable[str], mask: Callable[[str], str]) -> list[str]:
-    masked = [printable(mask_in_context(line, mask)) for line in lines]
+    masked = [mask_in_context(line, mask) for line in lines]  # drift_text makes every line printable
     shown = masked[:_LIMIT] + ([f"... {len(masked) - _LIMIT} more lines"] if len(masked) > _LIMIT else [])
     return [f"-- {title} ({len(masked)}):", *shown] if masked else []
 
