@@ -139,11 +139,7 @@ def _emit(
         OutputFormat.HTML: lambda r: to_html(r, language.value, comparison),
     }
     if output_format in renderers:
-        text = renderers[output_format](report)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_atomic(output, text)
+        _write_or_print_text(renderers[output_format](report), output)
         return
     if output is None:
         render_table(report, language.value, comparison=comparison)
@@ -329,11 +325,8 @@ def _write_or_print_text(text: str, output: Path | None) -> None:
 
 
 def _write_or_print(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        # UTF-8 with a byte-order mark: spreadsheet software then reads the Japanese correctly.
-        write_atomic(output, "\ufeff" + text)
+    # A file gets UTF-8 with a byte-order mark: spreadsheet software then reads the Japanese correctly.
+    _write_or_print_text(text if output is None else "\ufeff" + text, output)
 
 
 ConfigsOption = Annotated[Path | None, typer.Option(help="Snapshot folder (default: INVENTORY/configs).")]
@@ -562,11 +555,7 @@ def schema_command(
             write_atomic(files / name, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             typer.echo(f"wrote {files / name}")
         return
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
+    _write_or_print_text(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
 
 
 def main() -> None:
