@@ -93,13 +93,21 @@ class SnapshotSource:
             # edited after collection shows only here.
             raise SourceError(f"{path}: changed since it was collected (its sha256 is not the one recorded in "
                               f"{host}.json): cut short or edited; collect it again")  # fmt: skip
-        facts = metadata.get("facts")
-        fact = facts.get if isinstance(facts, dict) else {}.get
-        return replace(
-            config,
-            facts=DeviceFacts(*(_text(fact(key)) for key in ("model", "serial", "os_version", "hostname"))),
-            collected_at=_text(metadata.get("collected_at")),
-        )
+        return replace(config, facts=_facts(metadata), collected_at=_text(metadata.get("collected_at")))
+
+    def recorded_facts(self, host: str) -> DeviceFacts | None:
+        """The facts ``<host>.json`` recorded at collection, without reading the configuration."""
+        try:
+            metadata = _metadata(within(self.directory, host, ".json"))
+        except UnsafePath as error:
+            raise SourceError(f"host {host}: {error}") from error
+        return None if metadata is None else _facts(metadata)
+
+
+def _facts(metadata: dict[str, Any]) -> DeviceFacts:
+    facts = metadata.get("facts")
+    fact = facts.get if isinstance(facts, dict) else {}.get
+    return DeviceFacts(*(_text(fact(key)) for key in ("model", "serial", "os_version", "hostname")))
 
 
 def _text(value: object) -> str | None:

@@ -342,6 +342,9 @@ def test_a_device_reporting_another_identity_is_not_collected_unless_accepted(
         refused.output
     )  # fmt: skip
     assert (tmp_path / "out" / "aoba-rtr1.cfg").read_bytes() == before  # the previous snapshot is untouched
+    # An edited previous snapshot does not switch the check off: the identity comes from its .json.
+    (tmp_path / "out" / "aoba-rtr1.cfg").write_bytes(before + b"! edited by hand\n")
+    assert collect(folder, tmp_path).exit_code == 2
     assert collect(folder, tmp_path, "--accept-identity-change").exit_code == 0
 
 

@@ -204,7 +204,7 @@ def expected_identity(entry: HostEntry, snapshots: Path | None) -> Identity:
     if snapshots is None:
         return Identity()
     try:
-        previous = SnapshotSource(snapshots).fetch(entry.name).facts
+        previous = SnapshotSource(snapshots).recorded_facts(entry.name)
     except SourceError:
         return Identity()
     if previous is None:
