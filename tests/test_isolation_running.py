@@ -13,7 +13,7 @@ from onshi.inventory import load_inventory
 from onshi.pipeline import Reading, prepare
 from onshi.platforms import get_driver
 from onshi.policy import DEVICE, INTERNET
-from onshi.sources import SnapshotSource
+from onshi.sources import ConfigText, SnapshotSource
 from onshi.tasks.audit import job, snapshot_texts
 from onshi.validators.reachability import network_of
 from tests.helpers import SAMPLE_INVENTORY
@@ -72,6 +72,19 @@ def test_a_host_without_a_running_config_is_refused() -> None:
     outcome = {o.host: o for o in runbooks(inventory, texts)}["sakura-rtr1"]
     assert isinstance(outcome, Refused)
     assert "no running config" in outcome.reason
+
+
+def test_a_running_config_no_commands_can_be_derived_from_is_refused_and_the_others_still_built() -> None:
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    texts = snapshot_texts(inventory, SnapshotSource(SAMPLE_INVENTORY / "configs"))
+    running = texts["sakura-rtr1"]
+    assert isinstance(running, ConfigText)
+    texts["sakura-rtr1"] = replace(running, text=running.text.replace("\nend", "\nhostname sakura-rtr1\nend"))
+    outcomes = {o.host: o for o in runbooks(inventory, texts)}
+    refused = outcomes["sakura-rtr1"]
+    assert isinstance(refused, Refused)
+    assert "no commands can be derived from the running config: the running config repeats line" in refused.reason
+    assert any(isinstance(outcome, Runbook) for outcome in outcomes.values())
 
 
 def test_a_kept_vpn_over_the_uplink_is_refused_with_its_reason() -> None:

@@ -110,7 +110,8 @@ def test_no_marker_reaches_the_sanitized_copy_or_the_printed_drift(platform: str
 
 def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) -> None:
     """The planted configs as the sample's snapshots: audit in every format, checklist, ledger and
-    verify (its printed drift and its remediation files' first lines) carry no marker."""
+    verify (its printed drift and its remediation files' first lines, its JSON) and the isolation
+    runbooks built from the running configs carry no marker."""
     inventory = tmp_path / "inventory"
     shutil.copytree(SAMPLE_INVENTORY, inventory)
     markers: list[str] = []
@@ -133,6 +134,18 @@ def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) 
     assert result.exit_code in (1, 2), result.output  # drift, or a planted config that cannot be remediated
     assert "Traceback" not in result.output
     outputs.append(result.output)
+    verified = tmp_path / "verify.json"
+    result = runner.invoke(app, ["verify", "--inventory", str(inventory), "-f", "json", "-o", str(verified)],
+                           env=SAMPLE_SECRETS)  # fmt: skip
+    assert result.exit_code in (1, 2), result.output
+    outputs += [result.output, verified.read_text(encoding="utf-8")]
+    runbooks = tmp_path / "runbooks"
+    result = runner.invoke(app, ["generate", "--isolation", "--inventory", str(inventory), "--out", str(runbooks)])
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 2), result.output  # written, or refused for a planted config with the reason
+    written = sorted(runbooks.glob("*.cfg"))
+    assert written, result.output
+    outputs += [result.output, *(path.read_text(encoding="utf-8") for path in written)]
     everything = "\n".join(outputs)
     assert "sakura-rtr1" in everything
     assert [m for m in markers if m in everything] == []

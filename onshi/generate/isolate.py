@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from onshi.analysis.network import DeviceNetwork
+from onshi.generate.drift import NotRemediable
 from onshi.inventory import HostEntry, Inventory
 from onshi.model import InterfaceKind
 from onshi.pipeline import Reading, prepare
@@ -77,12 +78,17 @@ def _runbook(entry: HostEntry, config: ConfigText) -> Runbook | Refused:
     open_pairs = _still_open(network_of(isolated), kept)
     if open_pairs:
         return Refused(entry.name, f"shutting {', '.join(cut)} would not cut {', '.join(open_pairs)}: not written")
+    try:
+        isolate = driver.drift(isolated_text, config.text).remediation
+        restore = driver.drift(config.text, isolated_text).remediation
+    except NotRemediable as error:  # said for this host; the other hosts' runbooks are still written
+        return Refused(entry.name, f"no commands can be derived from the running config: {error}")
     return Runbook(
         host=entry.name,
         facility=entry.policy.name,
         cut=tuple(cut),
-        isolate=driver.drift(isolated_text, config.text).remediation,
-        restore=driver.drift(config.text, isolated_text).remediation,
+        isolate=isolate,
+        restore=restore,
         snapshot_sha256=hashlib.sha256(config.text.encode(config.encoding)).hexdigest(),  # the file as read
         collected_at=config.collected_at,
     )
