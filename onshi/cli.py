@@ -569,5 +569,6 @@ def main() -> None:
     except (OSError, UnsafePath) as error:
         # A file onshi could not read or write is an input or output problem: one line, exit 2,
         # never a traceback (which reads as "findings", exit 1).
-        _error(str(error) if isinstance(error, UnsafePath) else f"{error.filename or ''}: {error.strerror or error}")
+        place = f"{error.filename}: " if isinstance(error, OSError) and error.filename else ""
+        _error(str(error) if isinstance(error, UnsafePath) else f"{place}{error.strerror or error}")
         raise SystemExit(EXIT_INPUT) from None
