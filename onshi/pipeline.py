@@ -150,7 +150,9 @@ def _error_row(job: DeviceJob, error: str) -> DeviceReport:
     return DeviceReport(job.host, job.facility, job.platform, file, 0, (), error=error)
 
 
-def audit(jobs: Iterable[DeviceJob]) -> AuditReport:
+def audit(jobs: Iterable[DeviceJob], *, matrices: bool = True) -> AuditReport:
+    """Every job's findings; with ``matrices``, each device's zone matrix for the reports (a caller
+    that reads only the findings, such as generate, skips that work)."""
     reports = []
     inputs = []
     for job in jobs:
@@ -160,7 +162,8 @@ def audit(jobs: Iterable[DeviceJob]) -> AuditReport:
             inputs.append(rule_input)
     findings = with_remediation(evaluate(inputs), inputs)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
-    return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), zone_matrices(inputs, findings))
+    shown = zone_matrices(inputs, findings) if matrices else ()
+    return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), shown)
 
 
 def with_remediation(findings: Iterable[Finding], inputs: Iterable[RuleInput]) -> list[Finding]:
