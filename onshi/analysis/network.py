@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from onshi.analysis.acl_sets import FilterSet, acl_set, protocol_number
@@ -112,6 +112,24 @@ class Route:
     egress: str | None  # interface name; None drops (Null0, unresolvable)
     line: int | None  # None: a connected or learnt route
     distance: int = 0
+    next_hop: IPAddress | None = None  # None: delivered on the egress link itself
+    connected: bool = False  # the interface's own network: delivered to the destination, never proxied
+
+
+@dataclass(frozen=True)
+class Exit:
+    """What one ingress interface hands on: ``packets`` (as they leave, after inbound NAT) through
+    ``egress`` (None: to the device itself) into ``zone``, towards ``next_hop`` (None: delivered on
+    the link, or into a VPN), with ``back`` mapping them to the packets that arrived."""
+
+    egress: str | None
+    zone: str
+    next_hop: IPAddress | None
+    packets: Any
+    back: Callable[[Any], Any]
+    reasons: frozenset[str]
+    masquerade: IPAddress | None = None  # IPv4 sources leave translated to this address (PAT)
+    connected: bool = False  # by a connected route: to the destination's own link address
 
 
 class DeviceNetwork:
@@ -123,6 +141,9 @@ class DeviceNetwork:
         policy: FacilityPolicy | None,
         internet: Iterable[str],
         closed: Mapping[str, str] | None = None,
+        *,
+        attached: Mapping[str, str] | None = None,
+        ordinal: int = 0,
     ) -> None:
         self.device = device
         self.policy = policy
@@ -133,6 +154,10 @@ class DeviceNetwork:
         self.internet = frozenset(name.lower() for name in internet)
         # Interfaces attached to a VPN's closed network (IP-VPN, NGN IPoE): interface → VPN zone.
         self.closed = {name.lower(): vpn for name, vpn in (closed or {}).items()}
+        # In a facility: interfaces whose zone the topology states (a segment, or a link to another
+        # device), whatever their addresses suggest.
+        self.attached = {name.lower(): zone for name, zone in (attached or {}).items()}
+        self.ordinal = ordinal  # keeps the placeholders of a facility's devices apart
         self.interfaces = {i.name.lower(): i for i in device.interfaces if not _down(i, device)}
         self.placeholders: dict[IPAddress, str] = {}
         self.placeholder_networks: dict[ipaddress.IPv6Network, str] = {}
@@ -142,7 +167,7 @@ class DeviceNetwork:
         self._collector: set[str] = set()
         self._route_notes: dict[str | None, set[str]] = {}
         self._device_addresses: dict[str | None, Any] = {}
-        self._routes: dict[str | None, list[tuple[str | None, Any]]] = {}
+        self._routes: dict[str | None, list[tuple[Route, Any]]] = {}
         self._from_zone: dict[str, _Flow] = {}
         self._filters: dict[tuple[str | None, int], FilterSet] = {}
         self._zones: list[str] | None = None
@@ -166,6 +191,8 @@ class DeviceNetwork:
         learnt = interface.ipv6_autoconfig or interface.ipv6_prefix_from
         if interface.kind in _NOT_FORWARDING or not (routed or learnt or interface.tunnel):
             return None  # a switch port or PPPoE carrier: layer 2 only
+        if interface.name.lower() in self.attached:
+            return self.attached[interface.name.lower()]
         if interface.name.lower() in self.closed:
             return self.closed[interface.name.lower()]
         if interface.name.lower() in self.internet:
@@ -252,17 +279,20 @@ class DeviceNetwork:
         """Addresses learnt at run time (PPP, DHCP, SLAAC) stand in as reserved placeholders."""
         found = []
         if interface.ipv4_negotiated or interface.ipv4_dhcp:
-            found.append(self._placeholder(ipaddress.IPv4Address(f"0.0.0.{self._index(interface)}"), interface))
+            address = ipaddress.IPv4Address(f"0.0.{self.ordinal}.{self._index(interface)}")
+            found.append(self._placeholder(address, interface))
         if interface.ipv6_autoconfig:
-            found.append(self._placeholder(ipaddress.IPv6Address(f"100::{self._index(interface)}"), interface))
+            address6 = ipaddress.IPv6Address(f"100::{self.ordinal:x}:{self._index(interface):x}")
+            found.append(self._placeholder(address6, interface))
         if interface.ipv6_prefix_from is not None:
             found.append(self.learnt_network(interface)[1])
         return found
 
     def learnt_network(self, interface: Interface) -> ipaddress.IPv6Network:
         """A network numbered from a prefix learnt at run time stands in as a /64 of the reserved
-        100::/8 (100:0:0:N::/64, beside the address placeholders' 100::/64), labelled by its interface."""
-        network = ipaddress.IPv6Network(f"100:0:0:{self._index(interface):x}::/64")
+        100::/8 (100:0:D:N::/64 for device D of a facility, beside the address placeholders' 100::/64),
+        labelled by its interface."""
+        network = ipaddress.IPv6Network(f"100:0:{self.ordinal:x}:{self._index(interface):x}::/64")
         self.placeholder_networks[network] = f"<{interface.name} prefix>"
         return network
 
@@ -285,17 +315,17 @@ class DeviceNetwork:
     def interface_addresses(self, interface: Interface) -> list[IPAddress]:
         return [a.ip for a in interface.addresses] + self._placeholders_of(interface)
 
-    def routes(self, vrf: str | None) -> list[tuple[str | None, Any]]:
-        """(egress interface or None for drop, destinations) by longest prefix match."""
+    def routes(self, vrf: str | None) -> list[tuple[Route, Any]]:
+        """(route, destinations it wins) by longest prefix match; a route without egress drops."""
         if vrf in self._routes:
             return self._routes[vrf]
         sp = self.space
         covered = sp.false
-        result: list[tuple[str | None, Any]] = []
+        result: list[tuple[Route, Any]] = []
         # The families are disjoint sets, so one ordering by prefix length serves both.
         for prefix, best in sorted(best_routes(self.route_table(vrf)).items(), key=lambda item: -item[0].prefixlen):
             destinations = sp.network("dst", prefix) & ~covered
-            result.extend((route.egress, destinations) for route in best)  # equal cost: any of them
+            result.extend((route, destinations) for route in best)  # equal cost: any of them
             covered |= sp.network("dst", prefix)
         if self.device.dynamic_routing_lines:
             self._route_notes.setdefault(vrf, set()).add(
@@ -303,7 +333,7 @@ class DeviceNetwork:
             )
             for name, interface in self.interfaces.items():
                 if interface.vrf == vrf and self.zone_of.get(name) is not None:
-                    result.append((name, ~covered))
+                    result.append((Route(ipaddress.IPv4Network("0.0.0.0/0"), name, None), ~covered))
         self._routes[vrf] = result
         return result
 
@@ -313,19 +343,19 @@ class DeviceNetwork:
             if interface.vrf != vrf or self.zone_of.get(name) is None:
                 continue
             for address in interface.addresses:
-                table.append(Route(address.network, name, None))
+                table.append(Route(address.network, name, None, connected=True))
             # A DHCP or SLAAC client installs a default route through its interface (distance 254).
             if interface.ipv4_dhcp:
                 table.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), name, None, 254))
             if interface.ipv6_autoconfig:
                 table.append(Route(ipaddress.IPv6Network("::/0"), name, None, 254))
             if interface.ipv6_prefix_from is not None:
-                table.append(Route(self.learnt_network(interface), name, None))
+                table.append(Route(self.learnt_network(interface), name, None, connected=True))
         connected = list(table)
         for route in self.device.static_routes:
             if route.vrf == vrf:
                 egress = self._resolve(route.interface, route.next_hop, connected, vrf)
-                table.append(Route(route.prefix, egress, route.line, route.distance))
+                table.append(Route(route.prefix, egress, route.line, route.distance, route.next_hop))
         return table
 
     def _resolve(
@@ -351,13 +381,12 @@ class DeviceNetwork:
     def _filter(self, acl_name: str | None, family: int) -> FilterSet:
         key = (acl_name, family)
         if key not in self._filters:
-            self._filters[key] = self._compute_filter(acl_name, family)
-        return self._filters[key]
-
-    def _compute_filter(self, acl_name: str | None, family: int) -> FilterSet:
-        acl = self.device.acl(acl_name)
-        found = acl_set(self.space, acl, family, acl_name if acl_name is not None and acl is None else None)
+            acl = self.device.acl(acl_name)
+            undefined = acl_name if acl_name is not None and acl is None else None
+            self._filters[key] = acl_set(self.space, acl, family, undefined)
+        found = self._filters[key]
         if not found.exact and found.reason:
+            # Noted at every use, not only the first: each flow that meets the filter is approximate.
             self._note(found.reason)
         return found
 
@@ -504,16 +533,18 @@ class DeviceNetwork:
     def _flow(self, zone: str) -> _Flow:
         if zone not in self._from_zone:
             flow = _Flow()
-            self._collector = flow.common  # what this zone's ingress meets concerns every destination
-            for name, interface in self.interfaces.items():
-                if self.zone_of.get(name) == zone:
-                    self._forward(interface, self.segment_sources(zone), flow)
-            for name, _protected, vpn in self.crypto_vpns():
-                if vpn == zone:
-                    self._forward(self.interfaces[name], self._decrypted(name, zone), flow)
+            for interface, packets in self.entries(zone):
+                self._forward(interface, packets, flow)
             self._from_zone[zone] = flow
-            self._collector = set()  # notes made outside a flow (a rule's direct query) go nowhere
         return self._from_zone[zone]
+
+    def entries(self, zone: str) -> list[tuple[Interface, Any]]:
+        """Where packets of ``zone`` enter the device, and which: on the zone's interfaces, its
+        senders; through a crypto-map VPN, the mirror of what the map protects."""
+        found = [(self.interfaces[name], self.segment_sources(zone)) for name, z in self.zone_of.items() if z == zone]
+        found += [(self.interfaces[name], self._decrypted(name, zone))
+                  for name, _protected, vpn in self.crypto_vpns() if vpn == zone]  # fmt: skip
+        return found
 
     def _decrypted(self, interface_name: str, zone: str) -> Any:
         """Packets arriving through a crypto-map VPN: the mirror of what its entries protect."""
@@ -525,28 +556,36 @@ class DeviceNetwork:
         return result & self.segment_sources(zone)
 
     def _forward(self, interface: Interface, sources: Any, flow: _Flow) -> None:
+        exits, common = self._exits(interface, sources)
+        flow.common |= common  # what the ingress meets (its filter, routing) concerns every destination
+        for exit_ in exits:
+            flow.add(exit_.zone, exit_.back(exit_.packets), self.space, exit_.reasons)
+
+    def exits(self, interface: Interface, packets: Any) -> list[Exit]:
+        """Where ``packets`` arriving on ``interface`` go, each exit with every reason its answer
+        may be too wide."""
+        exits, common = self._exits(interface, packets)
+        return [replace(exit_, reasons=exit_.reasons | common) for exit_ in exits]
+
+    def _exits(self, interface: Interface, packets: Any) -> tuple[list[Exit], frozenset[str]]:
         sp = self.space
+        common = self._collecting()
         if self.device.nat_outside_filters:  # translated first, then filtered (see Device)
-            pieces = [(post & self.inbound(interface), back) for post, back in self._nat_inbound(interface, sources)]
+            pieces = [(post & self.inbound(interface), back) for post, back in self._nat_inbound(interface, packets)]
         else:
-            packets = sources & self.inbound(interface)
-            if sp.is_empty(packets):
-                return
-            pieces = self._nat_inbound(interface, packets)
+            filtered = packets & self.inbound(interface)
+            pieces = [] if sp.is_empty(filtered) else self._nat_inbound(interface, filtered)
+        exits: list[Exit] = []
         for post, back in pieces:
-            if sp.is_empty(post):
-                continue
-            routed = _Flow()
-            self._route(interface, post, routed)
-            for zone, forwarded in routed.packets.items():
-                flow.add(zone, back(forwarded), sp, routed.reasons(zone))
-            self._collector = flow.common
+            if not sp.is_empty(post):
+                exits.extend(replace(exit_, back=back) for exit_ in self._route(interface, post, common))
+        return exits, frozenset(common)
 
     def _nat_inbound(self, interface: Interface, packets: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
         """(post-NAT packets, map back to pre-NAT) pieces: untranslated, then one per static rule."""
         sp = self.space
         if interface.nat is not NatRole.OUTSIDE:
-            return [(packets, lambda forwarded: forwarded)]
+            return [(packets, unchanged)]
         pieces: list[tuple[Any, Callable[[Any], Any]]] = []
         untranslated = packets
         for rule in self.device.nat:
@@ -557,7 +596,7 @@ class DeviceNetwork:
                 continue
             untranslated &= ~matched
             pieces.append((post, _back(sp, matched, fields)))
-        return [(untranslated, lambda forwarded: forwarded), *pieces]
+        return [(untranslated, unchanged), *pieces]
 
     def _static_nat(self, rule: NatRule, packets: Any) -> tuple[Any, Any, tuple[str, ...]]:
         sp = self.space
@@ -581,34 +620,55 @@ class DeviceNetwork:
         addresses = self.interface_addresses(interface)
         return next((a for a in addresses if a.version == 4), None)
 
-    def _route(self, interface: Interface, packets: Any, flow: _Flow) -> None:
+    def _route(self, interface: Interface, packets: Any, common: set[str]) -> list[Exit]:
+        """The exits of ``packets`` (after inbound NAT) from ``interface``; what concerns them all
+        goes into ``common``."""
         sp = self.space
+        exits: list[Exit] = []
+
+        def leave(exit_: Exit) -> None:
+            if not sp.is_empty(exit_.packets):
+                exits.append(exit_)
+
         routes = self.routes(interface.vrf)
-        flow.common |= self._route_notes.get(interface.vrf, set())
+        common |= self._route_notes.get(interface.vrf, set())
         own = self.device_addresses(interface.vrf)
         local = self._collecting()
-        flow.add(DEVICE, packets & own & self.firewall(interface.zone, SELF), sp, local)
+        to_self = packets & own & self.firewall(interface.zone, SELF)
+        leave(Exit(None, DEVICE, None, to_self, unchanged, frozenset(local)))
         transit = packets & ~own & ~self.not_routed
         if not sp.is_empty(transit & self.multicast):
-            flow.common.add("multicast routing is on: multicast is analysed as routed by the unicast table")
-        for egress_name, destinations in routes:
-            if egress_name is None:
+            common.add("multicast routing is on: multicast is analysed as routed by the unicast table")
+        for route, destinations in routes:
+            if route.egress is None:
                 continue
-            egress = self.interfaces[egress_name]
+            egress = self.interfaces[route.egress]
             leaving = transit & destinations
             if sp.is_empty(leaving):
                 continue
             local = self._collecting()
             leaving &= self.firewall(interface.zone, egress.zone) & self._outbound_after_nat(interface, egress, local)
+            pat = self.masquerade(interface, egress)
             if egress.crypto_map:
                 if any(p.kind == "dynamic_map" for p in self.device.crypto.policies):
                     local.add("dynamic crypto map peers are not analysed")
                 for _, protected, vpn in self.crypto_entries(egress.crypto_map):
-                    flow.add(vpn, leaving & protected, sp, local)
+                    leave(Exit(route.egress, vpn, None, leaving & protected, unchanged, frozenset(local)))
                     leaving &= ~protected
-            zone = self.zone_of.get(egress_name)
+            zone = self.zone_of.get(route.egress)
             if zone is not None:
-                flow.add(zone, leaving, sp, local)
+                leave(
+                    Exit(route.egress, zone, route.next_hop, leaving, unchanged, frozenset(local), pat, route.connected)
+                )
+        self._collector = common
+        return exits
+
+    def masquerade(self, ingress: Interface, egress: Interface) -> IPAddress | None:
+        """The address IPv4 sources are translated to from ``ingress`` out of ``egress``: inside to
+        outside, the egress interface's own (PAT, as edge routers masquerade)."""
+        if egress.nat is not NatRole.OUTSIDE or ingress.nat is not NatRole.INSIDE:
+            return None
+        return next((a for a in self.interface_addresses(egress) if a.version == 4), None)
 
     def _collecting(self) -> set[str]:
         """A fresh set that notes made from now on go into (one destination's reasons)."""
@@ -626,6 +686,11 @@ def mirror(sp: PacketSpace, packets: Any) -> Any:
             renaming[f"{first_prefix}{index}"] = f"{second_prefix}{index}"
             renaming[f"{second_prefix}{index}"] = f"{first_prefix}{index}"
     return sp.bdd.let(renaming, packets)
+
+
+def unchanged(packets: Any) -> Any:
+    """The map back of packets no translation touched."""
+    return packets
 
 
 def _back(sp: PacketSpace, matched: Any, fields: tuple[str, ...]) -> Callable[[Any], Any]:

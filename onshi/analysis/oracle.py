@@ -21,6 +21,21 @@ from onshi.policy import DEVICE
 _ND = (135, 136)
 
 
+@dataclass(frozen=True)
+class PacketExit:
+    """One way the packet leaves: through ``egress`` (None: to the device itself) into ``zone``
+    towards ``next_hop`` (None: on the link), as ``packet`` (after inbound NAT), with the lines that
+    let it out that way (besides the verdict's common ones)."""
+
+    egress: str | None
+    zone: str
+    next_hop: ipaddress.IPv4Address | ipaddress.IPv6Address | None
+    packet: Packet
+    lines: tuple[int, ...]
+    masquerade: ipaddress.IPv4Address | ipaddress.IPv6Address | None = None
+    connected: bool = False
+
+
 @dataclass
 class Verdict:
     """Where the packet ends up (zones; several with equal-cost routes) and the deciding lines."""
@@ -28,6 +43,12 @@ class Verdict:
     zones: set[str] = field(default_factory=set)
     lines: list[int] = field(default_factory=list)
     dropped_by: list[int] = field(default_factory=list)
+    exits: list[PacketExit] = field(default_factory=list)
+
+    def leave(self, exit_: PacketExit) -> None:
+        self.zones.add(exit_.zone)
+        self.lines.extend(exit_.lines)
+        self.exits.append(exit_)
 
 
 # --- filters -----------------------------------------------------------------------------------------
@@ -100,7 +121,7 @@ def forward(network: DeviceNetwork, interface: Interface, packet: Packet) -> Ver
         packet = _nat_inbound(network, interface, packet, verdict)
     if packet.dst in _device_addresses(network, interface):
         if _firewall(network, interface.zone, SELF, packet, verdict):
-            verdict.zones.add(DEVICE)
+            verdict.leave(PacketExit(None, DEVICE, None, packet, ()))
         return verdict
     if any(packet.dst.version == net.version and packet.dst in net for net in network.unrouted_networks):
         return verdict  # never forwarded off its link
@@ -108,7 +129,7 @@ def forward(network: DeviceNetwork, interface: Interface, packet: Packet) -> Ver
         if route.line is not None:
             verdict.lines.append(route.line)
         if route.egress is not None:
-            _leave(network, interface, network.interfaces[route.egress], packet, verdict)
+            _leave(network, interface, route, packet, verdict)
     return verdict
 
 
@@ -171,7 +192,9 @@ def _lookup(network: DeviceNetwork, vrf: str | None, packet: Packet) -> list[Rou
     return []
 
 
-def _leave(network: DeviceNetwork, ingress: Interface, egress: Interface, packet: Packet, verdict: Verdict) -> None:
+def _leave(network: DeviceNetwork, ingress: Interface, route: Route, packet: Packet, verdict: Verdict) -> None:
+    assert route.egress is not None
+    egress = network.interfaces[route.egress]
     if not _firewall(network, ingress.zone, egress.zone, packet, verdict):
         return
     acl_name = egress.acl_out if packet.version == 4 else egress.ipv6_acl_out
@@ -186,13 +209,23 @@ def _leave(network: DeviceNetwork, ingress: Interface, egress: Interface, packet
             acl = network.device.acl(policy.match_acl)
             if acl_matches(acl, packet):  # the first entry whose ACL permits it encrypts it
                 line = acl_decision(acl, packet)[1]
-                verdict.lines.extend(line_ for line_ in (policy.line, line) if line_ is not None)
-                verdict.zones.add(vpn)
+                lines = tuple(line_ for line_ in (policy.line, line) if line_ is not None)
+                verdict.leave(PacketExit(egress.name.lower(), vpn, None, packet, lines))
                 return
     zone = network.zone_of.get(egress.name.lower())
     if zone is not None:
-        verdict.lines.extend(egress.lines[:1])
-        verdict.zones.add(zone)
+        pat = _masquerade(network, ingress, egress)
+        lines = tuple(egress.lines[:1])
+        verdict.leave(PacketExit(egress.name.lower(), zone, route.next_hop, packet, lines, pat, route.connected))
+
+
+def _masquerade(
+    network: DeviceNetwork, ingress: Interface, egress: Interface
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """Inside to outside, IPv4 sources leave as the egress interface's address (see DeviceNetwork)."""
+    if egress.nat is not NatRole.OUTSIDE or ingress.nat is not NatRole.INSIDE:
+        return None
+    return next((a for a in network.interface_addresses(egress) if a.version == 4), None)
 
 
 def _firewall(
