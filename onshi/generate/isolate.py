@@ -26,7 +26,7 @@ from onshi.policy import DEVICE, INTERNET, Role
 from onshi.sources import ConfigText
 from onshi.tasks.audit import Fetched, job
 from onshi.validators.base import RuleInput
-from onshi.validators.reachability import network_of
+from onshi.validators.reachability import device_network
 
 _CUT_ROLES = (Role.EDGE_ROUTER, Role.FIREWALL)
 
@@ -75,7 +75,7 @@ def _runbook(entry: HostEntry, config: ConfigText) -> Runbook | Refused:
     isolated = prepare(job(entry, replace(config, text=isolated_text), None, Reading.AUTHORED))[1]
     if isolated is None:
         return Refused(entry.name, "the isolated config could not be read back")
-    open_pairs = _still_open(network_of(isolated), kept)
+    open_pairs = _still_open(device_network(isolated), kept)
     if open_pairs:
         return Refused(entry.name, f"shutting {', '.join(cut)} would not cut {', '.join(open_pairs)}: not written")
     try:
@@ -83,6 +83,8 @@ def _runbook(entry: HostEntry, config: ConfigText) -> Runbook | Refused:
         restore = driver.drift(config.text, isolated_text).remediation
     except NotRemediable as error:  # said for this host; the other hosts' runbooks are still written
         return Refused(entry.name, f"no commands can be derived from the running config: {error}")
+    if isolate and not restore:  # a cut with no way back is not a runbook
+        return Refused(entry.name, f"no restore commands could be derived for {', '.join(cut)}: not written")
     return Runbook(
         host=entry.name,
         facility=entry.policy.name,
@@ -96,7 +98,7 @@ def _runbook(entry: HostEntry, config: ConfigText) -> Runbook | Refused:
 
 def _to_cut(inp: RuleInput, kept: set[str]) -> list[str] | Refused:
     """The interfaces that carry the internet or a VPN not kept, as the running config names them."""
-    network = network_of(inp)
+    network = device_network(inp)
     internet = {name.lower() for name in inp.internet_names}
     cut = [interface.name for name, interface in network.interfaces.items() if name in internet]
     for name, interface in network.interfaces.items():

@@ -87,6 +87,7 @@ def drift(intended: str, running: str) -> Drift:
     work = copy.deepcopy(have)
     changes = _Changes()
     _free_addresses(want, work, changes)
+    _reset_tunnel_interfaces(want, work, changes)
     _delete(work, changes, _POLICIES, _leftover(want.block(_POLICIES), _accepts))
     for path, block in want.root.blocks.items():
         changes.block(path, _diff_block(path, block, _ensure(work.root, path), changes))
@@ -134,6 +135,24 @@ def _free_addresses(want: Tree, work: Tree, changes: _Changes) -> None:
                 del entry.settings[key]
         if lines:
             body += [f"edit {_word(name)}", *(f"    {line}" for line in lines), "next"]
+    changes.block("system interface", body)
+
+
+def _reset_tunnel_interfaces(want: Tree, work: Tree, changes: _Changes) -> None:
+    """An IPsec tunnel's own interface entry that the intended text leaves out (FortiOS creates it
+    with the phase1-interface) stands at FortiOS's defaults there: what the running entry sets is
+    unset (an isolation runbook's ``set status down`` is restored this way)."""
+    stated = want.block("system interface").entries
+    body = []
+    for name, entry in work.block("system interface").entries.items():
+        if name in stated or name not in want.block("vpn ipsec phase1-interface").entries:
+            continue
+        keys = [key for key in entry.settings if key not in _DOCUMENTATION]
+        for key in keys:
+            changes.extra.append(f"system interface › {name}: set {key} {_words(entry.settings[key].values)}")
+            del entry.settings[key]
+        if keys:
+            body += [f"edit {_word(name)}", *(f"    unset {key}" for key in keys), "next"]
     changes.block("system interface", body)
 
 

@@ -1,5 +1,7 @@
 """A running config with some interfaces down (the incident runbook's target state): ``set status
-down`` in the interface's entry of ``config system interface``."""
+down`` in the interface's entry of ``config system interface``. An IPsec tunnel's interface that the
+text does not list there (FortiOS creates it with the phase1-interface, and a saved config may leave
+it out) gets an entry of its own at the end of the block: ``edit`` selects the existing interface."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from onshi.platforms.fortinet.tree import words
 
 
 def shut(text: str, interfaces: Iterable[str]) -> str:
-    names = set(interfaces)
+    unseen = list(dict.fromkeys(interfaces))  # the ones to shut that no entry has named yet
+    names = set(unseen)
     result: list[str] = []
     block = False  # inside `config system interface`
     entry: str | None = None  # the indentation of the open entry to shut
@@ -20,6 +23,10 @@ def shut(text: str, interfaces: Iterable[str]) -> str:
             block = True
         elif block and entry is None and stripped == "end" and not indent:
             block = False
+            for name in unseen:
+                result += [f'    edit "{name}"', "        set status down", "    next"]
+        if block and stripped.startswith("edit ") and _name(stripped) in unseen:
+            unseen.remove(_name(stripped))
         if block and stripped.startswith("edit ") and _name(stripped) in names:
             entry = indent
             result += [line, f"{indent}    set status down"]
