@@ -664,3 +664,4 @@ class Finding:
     example_packet: ExamplePacket | None = None
     path: tuple[str, str] | None = None  # (source zone, destination zone) of a reachability finding
     actions: tuple[Action, ...] = ()  # neutral remediation steps; ``remediation`` holds their commands
+    route: tuple[str, ...] = ()  # a facility finding's example, device by device ("host: in → out")

@@ -13,7 +13,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from onshi.analysis.exposure import UnknownInterfaceError, closed_network_interfaces, internet_interfaces
+from onshi.analysis.exposure import (
+    UnknownInterfaceError,
+    closed_network_interfaces,
+    internet_interfaces,
+    topology_interfaces,
+)
 from onshi.model import Device, DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.platforms.identify import foreign_syntax
@@ -22,6 +27,7 @@ from onshi.sources import ConfigText
 from onshi.validators.base import RuleInput
 from onshi.validators.documentation import ledger_entry
 from onshi.validators.engine import evaluate
+from onshi.validators.facility import facility_roles
 from onshi.validators.matrix import ZoneMatrix, zone_matrices
 
 log = logging.getLogger(__name__)
@@ -96,7 +102,8 @@ def prepare(job: DeviceJob) -> tuple[DeviceReport, RuleInput | None]:
     declared = job.host_data.internet_interfaces if job.host_data else None
     try:
         closed = closed_network_interfaces(device, job.host_data.vpn_interfaces if job.host_data else {})
-        internet = internet_interfaces(device, declared, closed)
+        attached = topology_interfaces(device, job.policy.topology.interfaces(job.host) if job.policy else ())
+        internet = internet_interfaces(device, declared, closed, attached)
     except UnknownInterfaceError as error:
         return _error_row(job, f"host {job.host}: {error}"), None
     rule_input = RuleInput(
@@ -160,9 +167,10 @@ def audit(jobs: Iterable[DeviceJob], *, matrices: bool = True) -> AuditReport:
         reports.append(report)
         if rule_input is not None:
             inputs.append(rule_input)
-    findings = with_remediation(evaluate(inputs), inputs)
+    roles = facility_roles(inputs)  # the facilities judged as one network: built once, for rules and matrices
+    findings = with_remediation(evaluate(inputs, roles=roles), inputs)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
-    shown = zone_matrices(inputs, findings) if matrices else ()
+    shown = zone_matrices(inputs, findings, roles) if matrices else ()
     return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), shown)
 
 

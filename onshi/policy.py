@@ -145,6 +145,11 @@ class Topology(Strict):
     links: list[Link] = Field(default_factory=list)
     access_points: list[AccessPointLink] = Field(default_factory=list)
 
+    def interfaces(self, device: str) -> list[str]:
+        """The interfaces of ``device`` that links attach (to a segment, or cabled to another device)."""
+        found = [link.interface for link in self.links if link.device == device]
+        return found + [link.peer.interface for link in self.links if link.peer and link.peer.device == device]
+
     def devices(self) -> list[tuple[str, str]]:
         """(field, host name) of every device the topology names."""
         found = [(f"topology.links[{i}].device", link.device) for i, link in enumerate(self.links)]

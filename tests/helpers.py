@@ -17,6 +17,13 @@ TESTS = Path(__file__).parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 SAMPLE_INVENTORY = REPO / "inventory"
+# The sample's devices and their facilities (inventory groups), in inventory order.
+SAMPLE_DEVICES = {
+    "sakura-rtr1": "clinic_sakura", "sakura-ap1": "clinic_sakura", "aoba-rtr1": "pharmacy_aoba",
+    "kaede-rtr1": "clinic_kaede", "kaede-ap1": "clinic_kaede", "himawari-rtr1": "clinic_himawari",
+    "momiji-fw1": "clinic_momiji", "tsubaki-rtr1": "clinic_tsubaki", "tsubaki-vpn-claims": "clinic_tsubaki",
+    "tsubaki-vpn-vendor": "clinic_tsubaki", "kiri-rtr1": "clinic_kiri", "kiri-fw1": "clinic_kiri",
+}  # fmt: skip
 CORPUS = REPO.parent / "shared" / "corpus"
 
 # A facility policy for the fixture configs (the sample inventory's policies belong to the sample).

@@ -12,7 +12,7 @@ from onshi.cli import app
 from onshi.pipeline import AuditReport
 from onshi.report.checklist import checklist, checklist_csv, checklist_items, ledger_csv
 from onshi.validators.registry import all_rules
-from tests.helpers import SAMPLE_INVENTORY
+from tests.helpers import SAMPLE_DEVICES, SAMPLE_INVENTORY
 
 runner = CliRunner()
 
@@ -53,15 +53,7 @@ def test_checklist_csv_has_both_languages(sample_report: AuditReport) -> None:
 
 def test_ledger_has_a_row_per_device(sample_report: AuditReport) -> None:
     rows = {row["host"]: row for row in _rows(ledger_csv(sample_report))}
-    assert set(rows) == {
-        "sakura-rtr1",
-        "sakura-ap1",
-        "aoba-rtr1",
-        "kaede-rtr1",
-        "kaede-ap1",
-        "himawari-rtr1",
-        "momiji-fw1",
-    }
+    assert set(rows) == set(SAMPLE_DEVICES)
     assert rows["aoba-rtr1"]["model"] == "C1111-4P"
     assert rows["himawari-rtr1"]["os_version"] == "15.04.05"  # from the Yamaha header
     assert rows["aoba-rtr1"]["os_version"] == "17.9"

@@ -13,6 +13,7 @@ from onshi.pipeline import AuditReport
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
 from onshi.validators.registry import all_rules
+from tests.helpers import SAMPLE_DEVICES
 from tests.schemas import junit_xsd, sarif_schema
 
 
@@ -23,9 +24,7 @@ def test_junit_validates_against_the_jenkins_schema(sample_report: AuditReport) 
 def test_junit_has_one_testcase_per_device_and_rule(sample_report: AuditReport) -> None:
     root = ET.fromstring(to_junit(sample_report))
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == ["clinic_sakura/sakura-rtr1", "clinic_sakura/sakura-ap1",
-                                              "pharmacy_aoba/aoba-rtr1", "clinic_kaede/kaede-rtr1",
-                                              "clinic_kaede/kaede-ap1", "clinic_himawari/himawari-rtr1", "clinic_momiji/momiji-fw1"]  # fmt: skip
+    assert [s.get("name") for s in suites] == [f"{facility}/{host}" for host, facility in SAMPLE_DEVICES.items()]
     for suite in suites:
         cases = suite.findall("testcase")
         assert len(cases) == len(all_rules())

@@ -11,6 +11,7 @@ the oracle forwards.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -67,9 +68,11 @@ V6_NETS = ["2001:db8::/32", "2001:db8:1::/64", "2001:db8:2::/64", "::/0", "2001:
 PORTS = [22, 80, 443, 500, 3389, 51000]
 
 
-def _match(family: int) -> st.SearchStrategy[AddressMatch]:
-    nets = V4_NETS if family == 4 else V6_NETS
-    hosts = V4_POOL if family == 4 else V6_POOL
+def address_matches(
+    family: int, v4: tuple[list[str], list[str]] | None = None, v6: tuple[list[str], list[str]] | None = None
+) -> st.SearchStrategy[AddressMatch]:
+    """Any, or one or two of the (networks, hosts) pools of the family."""
+    nets, hosts = (v4 or (V4_NETS, V4_POOL)) if family == 4 else (v6 or (V6_NETS, V6_POOL))
     network = st.sampled_from(nets).map(ipaddress.ip_network)
     host = st.sampled_from(hosts).map(ipaddress.ip_network)
     return st.one_of(
@@ -85,16 +88,19 @@ PORT_MATCH = st.one_of(
 )
 
 
+AddressStrategy = Callable[[int], st.SearchStrategy[AddressMatch]]
+
+
 @st.composite
-def entries(draw: st.DrawFn, family: int, line: int) -> AclEntry:
+def entries(draw: st.DrawFn, family: int, line: int, addresses: AddressStrategy = address_matches) -> AclEntry:
     protocol = draw(st.sampled_from(["ip", "ip", "tcp", "udp", "icmp", "esp"]))
     ports = protocol in ("tcp", "udp")
     return AclEntry(
         action=draw(st.sampled_from(["permit", "deny"])),
         protocol=protocol,
-        source=draw(_match(family)),
+        source=draw(addresses(family)),
         source_ports=draw(PORT_MATCH) if ports else ANY_PORT,
-        destination=draw(_match(family)),
+        destination=draw(addresses(family)),
         destination_ports=draw(PORT_MATCH) if ports else ANY_PORT,
         established=protocol == "tcp" and draw(st.booleans()),
         icmp_type=draw(st.sampled_from([None, 0, 8, 3])) if protocol == "icmp" else None,
@@ -104,9 +110,9 @@ def entries(draw: st.DrawFn, family: int, line: int) -> AclEntry:
 
 
 @st.composite
-def acls(draw: st.DrawFn, name: str, family: int, first_line: int) -> Acl:
+def acls(draw: st.DrawFn, name: str, family: int, first_line: int, addresses: AddressStrategy = address_matches) -> Acl:
     count = draw(st.integers(0, 6))
-    listed = [draw(entries(family, first_line + 1 + index)) for index in range(count)]
+    listed = [draw(entries(family, first_line + 1 + index, addresses)) for index in range(count)]
     return Acl(name, 4 if family == 4 else 6, "extended", tuple(listed), first_line)
 
 

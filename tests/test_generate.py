@@ -30,7 +30,7 @@ from onshi.policy import DEVICE, INTERNET, FacilityPolicy, HostData
 from onshi.sources import ConfigText
 from onshi.tasks.generate import render_with_nornir
 from onshi.validators.base import RuleInput
-from onshi.validators.reachability import flow_set, network_of, new_connections
+from onshi.validators.reachability import device_network, flow_set, new_connections
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
 
 GOLDEN = FIXTURES / "cisco_ios" / "golden"
@@ -426,7 +426,7 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
     """Between segments, VPNs, the internet and the device: every declared flow is forwarded (within
     the zones' addresses) and nothing else is, as new connections."""
     assert inp.policy is not None
-    network = network_of(inp)
+    network = device_network(inp)
     sp = network.space
     zones = [s.name for s in inp.policy.segments] + [v.name for v in inp.policy.vpns] + [INTERNET]
     scope = {s.name: sp.networks("dst", s.prefixes) for s in inp.policy.segments}

@@ -211,7 +211,8 @@ def test_a_failing_matrix_is_said_and_the_report_still_renders(
     matrices = zone_matrices(sample_report.inputs, sample_report.findings)  # as the pipeline computes them
     assert all(matrix.error == "RuntimeError" for matrix in matrices)
     text = to_html(dataclasses.replace(sample_report, matrices=matrices), "en")
-    assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 5  # every router
+    # Every router and firewall, and one per facility judged as one network instead of its devices'.
+    assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 7
     assert 'id="rules"' in text
 
 

@@ -118,7 +118,18 @@ def test_cli_writes_the_runbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert (tmp_path / "aoba-rtr1.isolate.cfg").read_text(encoding="utf-8").endswith("  shutdown\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == [  # not the access point: it has no external network
         f"{host}.{kind}.cfg"
-        for host in ("aoba-rtr1", "himawari-rtr1", "kaede-rtr1", "momiji-fw1", "sakura-rtr1")
+        for host in (
+            "aoba-rtr1",
+            "himawari-rtr1",
+            "kaede-rtr1",
+            "kiri-fw1",
+            "kiri-rtr1",
+            "momiji-fw1",
+            "sakura-rtr1",
+            "tsubaki-rtr1",
+            "tsubaki-vpn-claims",
+            "tsubaki-vpn-vendor",
+        )
         for kind in ("isolate", "restore")
     ]
 

@@ -9,7 +9,7 @@ import pytest
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
-from onshi.validators.reachability import network_of
+from onshi.validators.reachability import device_network
 from tests.helpers import audit_fixture, evidence_lines, findings
 
 POLICY: dict[str, Any] = {
@@ -138,7 +138,7 @@ def test_outbound_acl_after_nat_is_exact_when_it_ignores_the_source(name: str, e
     """PAT rewrites the source address and port before an outbound ACL on the outside interface sees
     the packet: an ACL matching on neither decides exactly; one matching the inside source does not."""
     report = audit(name, {**POLICY, "segments": [POLICY["segments"][2]], "vpns": [], "flows": []})
-    network = network_of(report.inputs[0])
+    network = device_network(report.inputs[0])
     reach = network.reach("guest", "internet")
     assert reach.exact is exact
     smtp = network.space.protocol(6) & network.space.value("dport", 25)
@@ -165,7 +165,7 @@ def audit_ngn(name: str) -> AuditReport:
 
 def test_an_unfiltered_ngn_port_lets_any_subscriber_reach_the_onshi_terminals() -> None:
     report = audit_ngn("ngn_ipoe_no_filter.cfg")
-    network = network_of(report.inputs[0])
+    network = device_network(report.inputs[0])
     assert network.zone_of["gigabitethernet9"] == "claims"  # declared: a closed network, not the internet
     inbound = [f for f in failing(report, "EXT-01") if f.path == ("claims", "onshi")]
     assert len(inbound) == 1

@@ -7,7 +7,7 @@ import pytest
 
 from onshi.model import Status
 from onshi.pipeline import AuditReport
-from tests.helpers import evidence_lines, findings, only
+from tests.helpers import SAMPLE_DEVICES, evidence_lines, findings, only
 
 
 @pytest.mark.parametrize(
@@ -61,15 +61,7 @@ def test_pharmacy_has_no_fail_and_passes_what_it_configures(sample_report: Audit
 
 
 def test_both_facilities_and_every_device_are_reported(sample_report: AuditReport) -> None:
-    assert {(d.host, d.facility) for d in sample_report.devices} == {
-        ("sakura-rtr1", "clinic_sakura"),
-        ("sakura-ap1", "clinic_sakura"),
-        ("aoba-rtr1", "pharmacy_aoba"),
-        ("kaede-rtr1", "clinic_kaede"),
-        ("kaede-ap1", "clinic_kaede"),
-        ("himawari-rtr1", "clinic_himawari"),
-        ("momiji-fw1", "clinic_momiji"),
-    }
+    assert {(d.host, d.facility) for d in sample_report.devices} == set(SAMPLE_DEVICES.items())
     assert all(d.error is None and d.unrecognized == () for d in sample_report.devices)
     assert {d.host: d.encoding for d in sample_report.devices} == {
         "sakura-rtr1": "shift_jis",
@@ -79,6 +71,11 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
         "kaede-ap1": "utf-8",
         "himawari-rtr1": "shift_jis",
         "momiji-fw1": "utf-8",
+        "tsubaki-rtr1": "utf-8",  # no Japanese in it
+        "tsubaki-vpn-claims": "utf-8",
+        "tsubaki-vpn-vendor": "shift_jis",
+        "kiri-rtr1": "utf-8",
+        "kiri-fw1": "utf-8",
     }
 
 

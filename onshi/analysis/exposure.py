@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from onshi.model import Device, Interface, InterfaceKind, IPNetwork, Lines, NatRole
@@ -36,10 +36,16 @@ class UnknownInterfaceError(ValueError):
 
 
 def internet_interfaces(
-    device: Device, declared: list[str] | None = None, closed: Mapping[str, str] | None = None
+    device: Device,
+    declared: list[str] | None = None,
+    closed: Mapping[str, str] | None = None,
+    attached: Iterable[str] = (),
 ) -> tuple[InternetInterface, ...]:
     """The internet-facing interfaces: as declared, else inferred, never one of the ``closed``
-    networks' interfaces (see :func:`closed_network_interfaces`)."""
+    networks' interfaces (see :func:`closed_network_interfaces`) nor one the facility's topology
+    ``attached`` to a segment or another device (a VPN router on the clinic LAN routes its default
+    there, yet that is the LAN)."""
+    inside = {name.lower() for name in attached}
     if declared is not None:
         return tuple(_declared(device, name) for name in declared)
     default_egress = _default_route_interfaces(device)
@@ -50,6 +56,7 @@ def internet_interfaces(
             (interface.kind in _NOT_EDGE and not access)
             or interface.shutdown
             or interface.name.lower() in (closed or {})
+            or interface.name.lower() in inside
         ):
             continue
         reasons = _reasons(interface, default_egress)
@@ -62,6 +69,12 @@ def closed_network_interfaces(device: Device, declared: Mapping[str, str]) -> di
     """The host's ``vpn_interfaces`` (interface → VPN), checked against the config, keyed by the
     lower-cased interface name."""
     return {_known(device, name, "vpn_interfaces").name.lower(): vpn for name, vpn in declared.items()}
+
+
+def topology_interfaces(device: Device, names: Iterable[str]) -> set[str]:
+    """The interfaces the facility's topology links name for this device, checked against the
+    config, in lower case."""
+    return {_known(device, name, "topology.links").name.lower() for name in names}
 
 
 def _declared(device: Device, name: str) -> InternetInterface:

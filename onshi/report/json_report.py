@@ -57,6 +57,7 @@ def _finding(finding: Finding, comparison: Comparison | None = None) -> dict[str
         "remediation": list(finding.remediation),
         "example_packet": asdict(finding.example_packet) if finding.example_packet else None,
         "path": list(finding.path) if finding.path else None,
+        "route": list(finding.route),  # a facility finding's example, device by device
     }
     if comparison is not None:
         document["change"] = comparison.change(finding)

@@ -14,8 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from onshi.analysis.exposure import InternetInterface
+from onshi.analysis.facility import FacilityNetwork
 from onshi.model import Action, Aspect, Device, DeviceFacts, ExamplePacket, Severity, Status
 from onshi.policy import FacilityPolicy, HostData
+
+
+@dataclass(frozen=True, slots=True)
+class FacilityView:
+    """A facility judged as one network: its composed forwarding, the devices in it (by host), and
+    the hosts its topology names that could not be read (then nothing passes for the facility)."""
+
+    network: FacilityNetwork
+    members: Mapping[str, Device]
+    missing: tuple[str, ...] = ()
+    partial: Mapping[str, str] = field(default_factory=dict)  # host → why its text is not whole
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +43,9 @@ class RuleInput:
     # Why the text is not a whole configuration, when it was audited all the same (--allow-partial):
     # then no rule may pass on it.
     partial: str | None = None
+    # Set on the facility's lead device when the facility is judged as one network: its rules
+    # marked ``facility`` then judge the whole facility from here.
+    composed: FacilityView | None = None
 
     @property
     def internet_names(self) -> frozenset[str]:
@@ -47,6 +62,8 @@ class Outcome:
     actions: tuple[Action, ...] = ()
     example_packet: ExamplePacket | None = None
     path: tuple[str, str] | None = None  # (source zone, destination zone) of a reachability outcome
+    elsewhere: tuple[tuple[str, int], ...] = ()  # (host, line): evidence in other devices of the facility
+    route: tuple[str, ...] = ()  # the devices a facility example crossed, one "device: in → out" each
 
 
 DeviceCheck = Callable[[RuleInput], Iterable[Outcome]]
@@ -61,6 +78,7 @@ class Rule:
     check: DeviceCheck | None = None
     fleet_check: FleetCheck | None = None
     reads: frozenset[Aspect] = frozenset()  # the parts of a device the rule looks at
+    facility: bool = False  # judged for the facility as one network where its topology joins devices
 
 
 def outcome(
@@ -72,6 +90,8 @@ def outcome(
     actions: Iterable[Action] = (),
     example_packet: ExamplePacket | None = None,
     path: tuple[str, str] | None = None,
+    elsewhere: Iterable[tuple[str, int]] = (),
+    route: Iterable[str] = (),
     **params: Any,
 ) -> Outcome:
     return Outcome(
@@ -83,6 +103,8 @@ def outcome(
         actions=tuple(actions),
         example_packet=example_packet,
         path=path,
+        elsewhere=tuple(sorted(set(elsewhere))),
+        route=tuple(route),
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
-from onshi.model import Evidence, Finding, Status
-from onshi.validators.base import Outcome, Rule, RuleInput, manual
+from onshi.model import Device, Evidence, Finding, Status
+from onshi.validators.base import Outcome, Rule, RuleInput, manual, not_applicable
 from onshi.validators.catalogue import Catalogue, default_catalogue
+from onshi.validators.facility import Judged, facility_roles
 from onshi.validators.registry import all_rules
 
 log = logging.getLogger(__name__)
@@ -24,19 +26,43 @@ def evaluate(
     inputs: list[RuleInput],
     rules: Iterable[Rule] | None = None,
     catalogue: Catalogue | None = None,
+    roles: Mapping[str, Judged] | None = None,
 ) -> list[Finding]:
-    """Every rule over every device (fleet rules over all of them at once)."""
+    """Every rule over every device (fleet rules over all of them at once; facility rules once per
+    facility judged as one network, ``roles`` from :func:`facility_roles` when the caller has them)."""
     catalogue = catalogue or default_catalogue()
     chosen = list(rules) if rules is not None else all_rules()
     fleet = {rule.id: _run_fleet(rule, inputs) for rule in chosen if rule.fleet_check is not None}
+    if roles is None:
+        roles = facility_roles(inputs) if any(rule.facility for rule in chosen) else {}
     findings: list[Finding] = []
     # Device by device, so that per-device analysis (the network model) is built once per device.
     for inp in inputs:
+        role = roles.get(inp.host)
         for rule in chosen:
-            outcomes = fleet[rule.id].get(inp.host, []) if rule.id in fleet else _run(rule, inp)
-            closed = fail_closed(rule, inp, outcomes)
-            findings.extend(_finding(rule, inp, result, catalogue) for result in closed)
+            judged = inp
+            if rule.id in fleet:
+                outcomes = fleet[rule.id].get(inp.host, [])
+            elif rule.facility and role is not None:
+                judged, outcomes = _for_facility(rule, inp, role)
+            else:
+                outcomes = _run(rule, inp)
+            closed = fail_closed(rule, judged, outcomes)
+            findings.extend(_finding(rule, judged, result, catalogue) for result in closed)
     return findings
+
+
+def _for_facility(rule: Rule, inp: RuleInput, role: Judged) -> tuple[RuleInput, list[Outcome]]:
+    """A facility rule on a device of a composed facility: judged on the lead for the whole facility,
+    not applicable elsewhere; with a device of the facility unread, nothing passes."""
+    if role.view is None:
+        return inp, [not_applicable("_facility", lead=role.lead)]
+    judged = replace(inp, composed=role.view)
+    outcomes = _run(rule, judged)
+    if role.view.missing:
+        reason = {"missing": ", ".join(role.view.missing)}
+        outcomes = [_manual(result, "_facility_incomplete", (), reason) for result in outcomes]
+    return judged, outcomes
 
 
 _UNDECIDED = (Status.PASS, Status.NOT_APPLICABLE)
@@ -47,23 +73,42 @@ def fail_closed(rule: Rule, inp: RuleInput, outcomes: list[Outcome]) -> list[Out
     """No pass (or not-applicable) from a text onshi did not wholly read: a partial configuration,
     or a line it did not understand in a part of the device the rule reads, turns those verdicts
     into ``manual`` naming why. A fail stands: what was read already breaks the rule."""
-    if inp.partial is not None:
-        reason = {"reason": inp.partial}
+    partial = {inp.host: inp.partial} if inp.partial is not None else {}
+    if rule.facility and inp.composed is not None:
+        partial.update(inp.composed.partial)
+    if partial:
+        reason = {"reason": "; ".join(f"{host}: {why}" if len(partial) > 1 or host != inp.host else why
+                                      for host, why in sorted(partial.items()))}  # fmt: skip
         return [_manual(result, "_partial", (), reason) for result in outcomes]
     unread = [item for item in inp.device.unrecognized if item.aspects & rule.reads]
-    if not unread:
+    # Judged for a facility: a line not understood on any of its devices keeps it from passing.
+    others = [(host, item) for host, device in _other_members(rule, inp) for item in device.unrecognized
+              if item.aspects & rule.reads]  # fmt: skip
+    if not unread and not others:
         return outcomes
     lines = tuple(item.line for item in unread)
-    quoted = "; ".join(f"line {item.line}: {item.text.strip()}" for item in unread[:_QUOTED_UNREAD])
-    more = len(unread) - _QUOTED_UNREAD
-    params = {"count": len(unread), "lines": quoted + (f" (+{more})" if more > 0 else "")}
-    return [_manual(result, "_unread", lines, params) for result in outcomes]
+    quoted = [f"line {item.line}: {item.text.strip()}" for item in unread]
+    quoted += [f"{host} line {item.line}: {item.text.strip()}" for host, item in others]
+    more = len(quoted) - _QUOTED_UNREAD
+    params = {"count": len(quoted), "lines": "; ".join(quoted[:_QUOTED_UNREAD]) + (f" (+{more})" if more > 0 else "")}
+    elsewhere = tuple((host, item.line) for host, item in others)
+    return [_manual(result, "_unread", lines, params, elsewhere) for result in outcomes]
 
 
-def _manual(result: Outcome, key: str, lines: tuple[int, ...], params: Mapping[str, Any]) -> Outcome:
+def _other_members(rule: Rule, inp: RuleInput) -> list[tuple[str, Device]]:
+    if not rule.facility or inp.composed is None:
+        return []
+    return [(host, device) for host, device in inp.composed.members.items() if host != inp.host]
+
+
+def _manual(
+    result: Outcome, key: str, lines: tuple[int, ...], params: Mapping[str, Any],
+    elsewhere: tuple[tuple[str, int], ...] = (),
+) -> Outcome:  # fmt: skip
     if result.status not in _UNDECIDED:
         return result
-    return Outcome(Status.MANUAL, key, params, tuple(sorted({*result.lines, *lines})))
+    cited = tuple(sorted({*result.elsewhere, *elsewhere}))
+    return Outcome(Status.MANUAL, key, params, tuple(sorted({*result.lines, *lines})), elsewhere=cited)
 
 
 def _run(rule: Rule, inp: RuleInput) -> list[Outcome]:
@@ -87,6 +132,11 @@ def _run_fleet(rule: Rule, inputs: list[RuleInput]) -> dict[str, list[Outcome]]:
 def _finding(rule: Rule, inp: RuleInput, result: Outcome, catalogue: Catalogue) -> Finding:
     source = inp.device.source
     evidence = tuple(Evidence(source.file, line, source.text(line)) for line in result.lines)
+    members = inp.composed.members if inp.composed is not None else {}
+    for host, line in result.elsewhere:
+        if host in members:  # lines of the facility's other devices, masked as their own
+            other = members[host].source
+            evidence += (Evidence(other.file, line, other.text(line)),)
     actions = result.actions if result.status in (Status.FAIL, Status.MANUAL) else ()
     return Finding(
         rule=rule.id,
@@ -100,4 +150,5 @@ def _finding(rule: Rule, inp: RuleInput, result: Outcome, catalogue: Catalogue) 
         actions=actions,
         example_packet=result.example_packet,
         path=result.path,
+        route=result.route,
     )

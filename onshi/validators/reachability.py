@@ -16,10 +16,13 @@ from __future__ import annotations
 import ipaddress
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from onshi.analysis.addresses import BOGONS
+from onshi.analysis.facility import FacilityNetwork
+from onshi.analysis.facility_oracle import reaches
 from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
@@ -42,9 +45,16 @@ _DHCP = ((67, 68), (547, 546))
 _ESP = 50
 
 _NETWORKS: dict[int, tuple[RuleInput, DeviceNetwork]] = {}
+Network = DeviceNetwork | FacilityNetwork
 
 
-def network_of(inp: RuleInput) -> DeviceNetwork:
+def network_of(inp: RuleInput) -> Network:
+    """What the zone rules judge: the facility's composed network on the lead device of a facility
+    judged as one, else the device's own."""
+    return inp.composed.network if inp.composed is not None else device_network(inp)
+
+
+def device_network(inp: RuleInput) -> DeviceNetwork:
     """The device's network model, built once per device (rules run device by device)."""
     cached = _NETWORKS.get(id(inp.device))
     if cached is None or cached[0] is not inp:
@@ -145,7 +155,7 @@ def vpn_needs(sp: PacketSpace) -> Any:
 # --- findings with example packets ----------------------------------------------------------------------
 
 
-def example_of(network: DeviceNetwork, packet: Packet) -> ExamplePacket:
+def example_of(network: Network, packet: Packet) -> ExamplePacket:
     ports = packet.has_ports
     icmp = packet.protocol in (1, 58)
     return ExamplePacket(
@@ -164,14 +174,49 @@ def _ingress(network: DeviceNetwork, zone: str) -> list[str]:
     return names_
 
 
-def _replay(network: DeviceNetwork, source: str, destination: str, packet: Packet) -> list[int] | None:
-    """The oracle's evidence lines for the example, or None when no ingress forwards it there."""
+@dataclass(frozen=True)
+class _Replayed:
+    """The oracle's account of an example: the lines that let it through (on the judged device, and
+    on the facility's others), and for a facility the devices it crossed."""
+
+    lines: list[int]
+    elsewhere: list[tuple[str, int]]
+    route: list[str]
+
+
+def _replay(inp: RuleInput, source: str, destination: str, packet: Packet) -> _Replayed | None:
+    """The oracle's evidence for the example, or None when no ingress forwards it there."""
+    network = network_of(inp)
+    if isinstance(network, FacilityNetwork):
+        return _replay_facility(inp, network, source, destination, packet)
     for name in _ingress(network, source):
         interface = network.interfaces[name]
         verdict = forward(network, interface, packet)
         if destination in verdict.zones:
-            return [*interface.lines[:1], *verdict.lines]
+            return _Replayed([*interface.lines[:1], *verdict.lines], [], [])
     return None
+
+
+def _replay_facility(
+    inp: RuleInput, network: FacilityNetwork, source: str, destination: str, packet: Packet
+) -> _Replayed | None:
+    trace = reaches(network, source, packet, destination)
+    if trace is None:
+        return None
+    own: list[int] = []
+    elsewhere: list[tuple[str, int]] = []
+    for hop in trace.hops:
+        interface = network.devices[hop.device].interfaces[hop.ingress]
+        cited = [*interface.lines[:1], *hop.lines]
+        own.extend(cited) if hop.device == inp.host else elsewhere.extend((hop.device, line) for line in cited)
+    route = [f"{hop.device}: {_name(network, hop.device, hop.ingress)} → "
+             f"{_name(network, hop.device, hop.egress) if hop.egress else DEVICE}" for hop in trace.hops]  # fmt: skip
+    return _Replayed(own, elsewhere, route)
+
+
+def _name(network: FacilityNetwork, device: str, interface: str) -> str:
+    """An interface as its device's configuration spells it."""
+    return network.devices[device].interfaces[interface].name
 
 
 def reach_outcome(
@@ -203,18 +248,20 @@ def reach_outcome(
     if not reach.exact:
         return outcome(Status.MANUAL, "_approximate", lines, example_packet=example, path=path, source=source,
                        destination=destination, example=text, reasons="; ".join(reach.reasons))  # fmt: skip
-    evidence = _replay(network, source, destination, packet)
+    evidence = _replay(inp, source, destination, packet)
     if evidence is None:
         log.error("engine and oracle disagree on %s: %s → %s", inp.host, source, destination)
         return outcome(Status.MANUAL, "_disagreement", lines, example_packet=example, path=path, source=source,
                        destination=destination, example=text)  # fmt: skip
-    return outcome(Status.FAIL, key, [*lines, *evidence], severity=severity, example_packet=example, path=path,
-                   source=source, destination=destination, example=text,
-                   family="IPv6" if packet.version == 6 else "IPv4", **(message or {}))  # fmt: skip
+    if evidence.route:  # a facility's example names the devices it crosses
+        text = f"{text} [{' ▸ '.join(evidence.route)}]"
+    return outcome(Status.FAIL, key, [*lines, *evidence.lines], severity=severity, example_packet=example, path=path,
+                   elsewhere=evidence.elsewhere, route=evidence.route, source=source, destination=destination,
+                   example=text, family="IPv6" if packet.version == 6 else "IPv4", **(message or {}))  # fmt: skip
 
 
 def example_from(
-    network: DeviceNetwork, source: str, packets: Any, preferences: tuple[Any, ...] = (), destination: str | None = None
+    network: Network, source: str, packets: Any, preferences: tuple[Any, ...] = (), destination: str | None = None
 ) -> Packet | None:
     """An example of ``packets`` sent from zone ``source`` (to ``destination``) that a person can use:
     host addresses of the zones' declared prefixes, never a network, broadcast or multicast address;
@@ -236,8 +283,9 @@ _DOCUMENTATION_RECEIVERS = tuple(ipaddress.ip_network(n) for n in ("203.0.113.0/
 
 
 def _blocking_lines(inp: RuleInput, zones: list[str]) -> list[int]:
-    """For a pass: the filters on the ingress interfaces of the zones, which did the blocking."""
-    network = network_of(inp)
+    """For a pass: the filters on the ingress interfaces of the zones, which did the blocking (on a
+    facility's lead device: its own; the pass names the facility's devices in its path)."""
+    network = device_network(inp)
     lines: list[int] = []
     for zone in zones:
         for name in _ingress(network, zone):
@@ -249,14 +297,14 @@ def _blocking_lines(inp: RuleInput, zones: list[str]) -> list[int]:
     return lines
 
 
-def _segments(inp: RuleInput, network: DeviceNetwork, *kinds: SegmentKind) -> list[str]:
+def _segments(inp: RuleInput, network: Network, *kinds: SegmentKind) -> list[str]:
     assert inp.policy is not None
     present = set(network.zones())
     chosen = inp.policy.segments_of_kind(*kinds) if kinds else inp.policy.segments
     return [segment.name for segment in chosen if segment.name in present]
 
 
-def _vpns(network: DeviceNetwork) -> list[str]:
+def _vpns(network: Network) -> list[str]:
     policy_vpns = {vpn.name for vpn in network.policy.vpns} if network.policy else set()
     return [zone for zone in network.zones() if zone in policy_vpns or zone.startswith("vpn:")]
 
@@ -284,7 +332,7 @@ def _judged(
 # --- SEG ------------------------------------------------------------------------------------------------
 
 
-@rule("SEG-01", Severity.CRITICAL, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN))
+@rule("SEG-01", Severity.CRITICAL, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN), facility=True)
 def segments_apart(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -301,7 +349,7 @@ def segments_apart(inp: RuleInput) -> Iterator[Outcome]:
     yield from _judged(inp, pairs, "forwarded", "apart", segments, count=len(segments))
 
 
-@rule("SEG-02", Severity.CRITICAL, *REFS_SEG, "REG-EX 別表 7", reads=(Aspect.FORWARDING, Aspect.VPN))
+@rule("SEG-02", Severity.CRITICAL, *REFS_SEG, "REG-EX 別表 7", reads=(Aspect.FORWARDING, Aspect.VPN), facility=True)
 def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -320,7 +368,7 @@ def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
     yield from _judged(inp, pairs, "reaches", "isolated", guests, guests=names(guests))
 
 
-@rule("SEG-03", Severity.HIGH, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN))
+@rule("SEG-03", Severity.HIGH, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN), facility=True)
 def flows_not_wider(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -342,7 +390,7 @@ def interfaces_classified(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
         return
-    network = network_of(inp)
+    network = device_network(inp)
     unassigned = [(name, zone) for name, zone in network.zone_of.items() if zone and zone.startswith("unassigned:")]
     for name, _ in unassigned:
         interface = network.interfaces[name]
@@ -354,7 +402,7 @@ def interfaces_classified(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("classified", lines)
 
 
-@rule("SEG-05", Severity.HIGH, *REFS_SEG, "MIGRATE 2-1", reads=(Aspect.FORWARDING, Aspect.VPN))
+@rule("SEG-05", Severity.HIGH, *REFS_SEG, "MIGRATE 2-1", reads=(Aspect.FORWARDING, Aspect.VPN), facility=True)
 def onshi_reaches_claims_only(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
@@ -378,7 +426,7 @@ def onshi_reaches_claims_only(inp: RuleInput) -> Iterator[Outcome]:
 # --- VPN --------------------------------------------------------------------------------------------------
 
 
-@rule("VPN-01", Severity.CRITICAL, *REFS_VPN, reads=(Aspect.FORWARDING, Aspect.VPN))
+@rule("VPN-01", Severity.CRITICAL, *REFS_VPN, reads=(Aspect.FORWARDING, Aspect.VPN), facility=True)
 def no_transit_between_vpns(inp: RuleInput) -> Iterator[Outcome]:
     network = network_of(inp)
     vpns = _vpns(network)
@@ -394,7 +442,7 @@ def vpn_covers_own_segments(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
         return
-    network = network_of(inp)
+    network = device_network(inp)
     vpns = [vpn for vpn in inp.policy.vpns if vpn.name in network.zones()]
     if not vpns:
         yield not_applicable("no_vpn")
@@ -420,7 +468,7 @@ def _protected_scope(inp: RuleInput, vpn: Vpn) -> Iterator[Outcome]:
     """Crypto ACLs: protected traffic must run between the VPN's local segments and its remote
     prefixes, and must not include another VPN's remote networks."""
     assert inp.policy is not None
-    network = network_of(inp)
+    network = device_network(inp)
     sp = network.space
     local = sp.false
     for name in vpn.local_segments:
@@ -446,7 +494,7 @@ def _protected_scope(inp: RuleInput, vpn: Vpn) -> Iterator[Outcome]:
 # --- EXT ---------------------------------------------------------------------------------------------------
 
 
-@rule("EXT-01", Severity.CRITICAL, *REFS_EXT, reads=(Aspect.FORWARDING, Aspect.VPN))
+@rule("EXT-01", Severity.CRITICAL, *REFS_EXT, reads=(Aspect.FORWARDING, Aspect.VPN), facility=True)
 def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
     """From the internet, and from a closed network the device attaches to directly (IP-VPN, NGN
     IPoE): a carrier's closed network is shared with its other subscribers, so what arrives
@@ -474,7 +522,7 @@ def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
 
 @rule("EXT-05", Severity.MEDIUM, *REFS_EXT, reads=(Aspect.FORWARDING, Aspect.VPN))
 def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
-    network = network_of(inp)
+    network = device_network(inp)
     sp = network.space
     wan = [network.interfaces[name] for name, zone in network.zone_of.items() if zone == INTERNET]
     if not wan:

@@ -11,13 +11,14 @@ _RULES: dict[str, Rule] = {}
 
 
 def rule(
-    rule_id: str, severity: Severity, *references: str, reads: Iterable[Aspect]
+    rule_id: str, severity: Severity, *references: str, reads: Iterable[Aspect], facility: bool = False
 ) -> Callable[[DeviceCheck], DeviceCheck]:
     """Register a device rule; ``reads`` names the parts of a device it looks at, so that a line
-    onshi did not understand there keeps it from passing."""
+    onshi did not understand there keeps it from passing; a ``facility`` rule judges a facility
+    whose topology joins several devices as one network (on its lead device)."""
 
     def register(check: DeviceCheck) -> DeviceCheck:
-        _add(Rule(rule_id, severity, references, check=check, reads=frozenset(reads)))
+        _add(Rule(rule_id, severity, references, check=check, reads=frozenset(reads), facility=facility))
         return check
 
     return register
