@@ -229,3 +229,30 @@ def test_engine_and_oracle_agree(device: Device, data: st.DataObject) -> None:
                 assert in_set == (destination in verdict.zones), (zone, destination, packet, verdict)
             else:  # a flagged approximation only ever widens: what the oracle forwards is in it
                 assert in_set or destination not in verdict.zones, (zone, destination, packet, verdict, reach.reasons)
+
+
+def test_an_approximate_filter_makes_every_flow_through_it_approximate() -> None:
+    """An outbound ACL with an entry onshi cannot model exactly, met by two source zones: both
+    answers say so (the note used to go only into the first flow that computed the filter)."""
+    qualified = AclEntry("permit", "ip", ANY_ADDRESS, ANY_PORT, ANY_ADDRESS, ANY_PORT, False, None, None, 11,
+                         qualified=True)  # fmt: skip
+    acl = Acl("WAN-OUT", 4, "extended", (qualified,), 10)
+    interfaces = []
+    for name, address in (("Gi0", "10.0.1.1/24"), ("Gi1", "10.0.2.1/24"), ("Gi3", "203.0.113.2/30")):
+        interfaces.append(Interface(
+            name=name, kind=InterfaceKind.PHYSICAL, description="", shutdown=False, vrf=None,
+            ipv4=(ipaddress.IPv4Interface(address),), ipv4_dhcp=False, ipv4_negotiated=False, ipv6=(),
+            ipv6_enabled=False, ipv6_autoconfig=False, acl_in=None, acl_out="WAN-OUT" if name == "Gi3" else None,
+            ipv6_acl_in=None, ipv6_acl_out=None, nat=None, zone=None, crypto_map=None, dialer_pool=None,
+            pppoe_client=False, cdp_enabled=None, vlan_id=None, tunnel=None, urpf=False, lines=(1,),
+        ))  # fmt: skip
+    device = Device(
+        hostname="r", platform="cisco_ios", os_version=None, os_version_line=None,
+        source=SourceText("r.cfg", (), "utf-8"), interfaces=tuple(interfaces), acls=(acl,),
+        static_routes=(StaticRoute(None, ipaddress.ip_network("0.0.0.0/0"), None, "Gi3", 1, 20),), nat=(),
+    )  # fmt: skip
+    network = DeviceNetwork(device, POLICY, ["Gi3"])
+    for zone in ("a", "b"):
+        reach = network.reach(zone, "internet")
+        assert not reach.exact, zone
+        assert "ACL WAN-OUT has entries onshi cannot model exactly" in reach.reasons
