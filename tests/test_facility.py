@@ -141,3 +141,13 @@ def test_the_facility_matrix_replaces_its_devices_and_shows_each_violation_path(
     html = to_html(sample_report, "en")
     assert "the facility as one network: tsubaki-rtr1, tsubaki-vpn-claims, tsubaki-vpn-vendor" in html
     assert "tsubaki-vpn-vendor ▸ tsubaki-rtr1 ▸ tsubaki-vpn-claims" in html
+
+
+def test_a_device_audited_without_its_cabled_peer_is_unconfirmed_not_an_error(tmp_path: Path) -> None:
+    folder = _sample_copy(tmp_path)
+    (folder / "configs" / "kiri-rtr1.cfg").unlink()
+    report = _audit(folder)
+    for rule in FACILITY_RULES:
+        [finding] = findings(report, rule, "kiri-fw1")  # the lead now: the only device of the facility read
+        assert finding.status is Status.MANUAL, rule
+        assert "kiri-rtr1" in finding.message.en, finding.message.en  # why: the unread device, not a crash

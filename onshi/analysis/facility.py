@@ -196,7 +196,7 @@ class FacilityNetwork:
             return []
         if exit_.zone.startswith(LINK):
             peer = self.peers.get((device, exit_.egress))
-            neighbours = [peer] if peer is not None else []
+            neighbours = [peer] if peer is not None and peer[0] in self.devices else []  # one unread: no further
         else:
             neighbours = [(other, name) for other, name in self.attached(exit_.zone) if other != device]
         sp = self.space

@@ -76,6 +76,7 @@ def _next_device(network: FacilityNetwork, device: str, exit_: PacketExit) -> tu
     link = exit_.zone.startswith(LINK)
     if link:
         peer = network.peers.get((device, exit_.egress))
+        peer = peer if peer is not None and peer[0] in network.devices else None
         neighbours = [peer] if peer is not None else []
         if peer is not None and exit_.next_hop is None and not exit_.connected:
             return peer  # a route out of the interface itself: the peer answers by proxy ARP
