@@ -125,8 +125,28 @@ def not_applicable(key: str, lines: Iterable[int | None] = (), **params: Any) ->
 
 
 def remove_line(inp: RuleInput, line: int) -> Action:
-    """Undo one configuration line (its masked text; secrets become a placeholder naming the line)."""
-    return Action("remove_line", {"text": inp.device.source.text(line), "line": line})
+    """Undo one configuration line (its masked text; secrets become a placeholder naming the line),
+    with the headers of the blocks it stands in, outermost first (a sub-mode line is undone there)."""
+    source = inp.device.source
+    return Action("remove_line", {"text": source.text(line), "line": line, "context": enclosing(source.lines, line)})
+
+
+def enclosing(lines: tuple[str, ...] | list[str], line: int) -> list[str]:
+    """The headers of the indented blocks line ``line`` (1-based) stands in: each nearest earlier
+    line of less indentation, outermost first."""
+    found: list[str] = []
+    depth = _indent(lines[line - 1]) if 0 < line <= len(lines) else 0
+    for text in reversed(lines[: max(line - 1, 0)]):
+        if depth == 0:
+            break
+        if text.strip() and not text.lstrip().startswith(("!", "#")) and _indent(text) < depth:
+            found.append(text.strip())
+            depth = _indent(text)
+    return found[::-1]
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
 
 
 def names(items: Iterable[str]) -> str:

@@ -22,7 +22,9 @@ from onshi.platforms.fortinet.parser import _HEADER, parse
 from onshi.platforms.fortinet.secrets import mask_line_blind
 from onshi.platforms.fortinet.shut import shut as shut_interfaces
 from onshi.platforms.fortinet.tree import parse_tree
+from onshi.platforms.remediation import RemediationTemplates
 
+_REMEDIATION = RemediationTemplates("fortinet")
 _STATUS_VERSION = re.compile(r"^Version:\s*(\S+)\s+v(\d+\.\d+\.\d+)", re.MULTILINE)
 _STATUS_SERIAL = re.compile(r"^Serial-Number:\s*(\S+)", re.MULTILINE)
 _STATUS_HOSTNAME = re.compile(r"^Hostname:\s*(\S+)", re.MULTILINE)
@@ -43,7 +45,7 @@ class FortinetDriver:
         return mask_line_blind(line)
 
     def remediation(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
-        return ()
+        return _REMEDIATION.render(action, params)
 
     def clean_config(self, output: str) -> str:
         lines = output.splitlines()

@@ -11,6 +11,7 @@ from onshi.generate.drift import Drift
 from onshi.generate.roles import Plan
 from onshi.model import Device
 from onshi.platforms.base import DeviceFacts
+from onshi.platforms.remediation import RemediationTemplates
 from onshi.platforms.yamaha_rtx import baseline
 from onshi.platforms.yamaha_rtx import drift as yamaha_drift
 from onshi.platforms.yamaha_rtx.parser import parse
@@ -18,6 +19,7 @@ from onshi.platforms.yamaha_rtx.secrets import mask_line
 from onshi.platforms.yamaha_rtx.shut import shut as shut_interfaces
 
 # `# RTX1210 Rev.14.01.42 (...)` heads show config; show environment says it without the `#`.
+_REMEDIATION = RemediationTemplates("yamaha_rtx")
 _HEADER = re.compile(r"^#?\s*((?:RTX|NVR|FWX|RT)\S*)\s+Rev\.(\S+)", re.MULTILINE)
 _CONFIG_HEADER = re.compile(r"^#\s*((?:RTX|NVR|FWX|RT)\S*)\s+Rev\.(\S+)")
 _SERIAL = re.compile(r"serial=(\S+)")
@@ -39,7 +41,7 @@ class YamahaRtxDriver:
         return mask_line(line)
 
     def remediation(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
-        return ()  # no Yamaha remediation commands yet: findings carry the guideline's advice only
+        return _REMEDIATION.render(action, params)
 
     def clean_config(self, output: str) -> str:
         """``show config`` output from its header on (the command echo and prompt dropped)."""

@@ -1,0 +1,78 @@
+"""Every remediation onshi prints is proven by applying it: a config with a finding's commands
+applied (as the device would take them) no longer fails that finding, rule by rule, on each
+platform that renders commands: the sample's devices and the platform fixtures full of violations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+import pytest
+
+from onshi.inventory import load_inventory
+from onshi.model import Finding, Status
+from onshi.pipeline import DeviceJob, Reading, audit
+from onshi.platforms import get_driver
+from onshi.policy import FacilityPolicy, HostData, Role
+from onshi.sources import SnapshotSource, read_config_file
+from onshi.tasks.audit import job
+from tests.helpers import SAMPLE_INVENTORY, fixture_path
+from tests.remediation import apply_fortios, apply_yamaha, with_secret
+from tests.test_rules_yamaha import POLICY as YAMAHA_POLICY
+
+APPLIERS = {"yamaha_rtx": apply_yamaha, "fortinet": apply_fortios}
+FIXTURES = {("yamaha_rtx", "edge_violations.cfg"): YAMAHA_POLICY}
+
+
+@cache
+def _jobs() -> dict[str, DeviceJob]:
+    """What is audited, by label: the sample's hosts, and each fixture as a host with its policy."""
+    inventory = load_inventory(SAMPLE_INVENTORY)
+    source = SnapshotSource(SAMPLE_INVENTORY / "configs")
+    found = {entry.name: job(entry, source.fetch(entry.name), None) for entry in inventory.hosts}
+    for (platform, name), policy in FIXTURES.items():
+        path = fixture_path(platform, name)
+        found[f"{platform}/{name}"] = DeviceJob(
+            path.stem, platform, read_config_file(path), facility="test",
+            policy=FacilityPolicy.model_validate(policy), host_data=HostData(role=Role.EDGE_ROUTER),
+        )  # fmt: skip
+    return found
+
+
+def _remediated(label: str) -> list[Finding]:
+    report = audit([_jobs()[label]], matrices=False)
+    return [f for f in report.findings if f.remediation and f.status is not Status.PASS]
+
+
+def _cases() -> list[tuple[str, str]]:
+    """(label, rule) of every finding with commands on a platform whose commands can be applied."""
+    chosen = [label for label, item in _jobs().items() if item.platform in _platforms()]
+    return sorted({(label, f.rule) for label in chosen for f in _remediated(label)})
+
+
+def _platforms() -> set[str]:
+    return {item.platform for item in _jobs().values() if get_driver(item.platform).name in APPLIERS}
+
+
+@pytest.mark.parametrize(("label", "rule"), _cases())
+def test_applying_the_remediation_clears_the_finding(label: str, rule: str) -> None:
+    item = _jobs()[label]
+    assert item.config is not None
+    before = [f for f in _remediated(label) if f.rule == rule]
+    raw = item.config.text.splitlines()
+    commands = tuple(with_secret(command, raw) for finding in before for command in finding.remediation)
+    fixed_text = APPLIERS[get_driver(item.platform).name](item.config.text, commands)
+    assert fixed_text != item.config.text, commands
+    after = audit([replace(item, config=replace(item.config, text=fixed_text), reading=Reading.AUTHORED)],
+                  matrices=False)  # fmt: skip
+    assert not after.devices[0].error, after.devices[0].error
+    undone = {finding.message.en for finding in before}
+    still = [f for f in after.findings if f.rule == rule and f.status in (Status.FAIL, Status.MANUAL)
+             and f.message.en in undone]  # fmt: skip
+    assert not still, (commands, [f.message.en for f in still])
+
+
+def test_the_yamaha_and_fortigate_findings_with_actions_get_commands() -> None:
+    rules = {(get_driver(_jobs()[label].platform).name, rule) for label, rule in _cases()}
+    yamaha = {"EXT-02", "EXT-04", "MGMT-01", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-04", "LOG-01", "LOG-02"}
+    assert {("yamaha_rtx", rule) for rule in yamaha} | {("fortinet", "AUTH-04"), ("fortinet", "MGMT-06")} <= rules
