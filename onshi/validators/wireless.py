@@ -152,7 +152,8 @@ def wifi_psk_strength(inp: RuleInput) -> Iterator[Outcome]:
         psk = ssid.psk
         assert psk is not None
         if psk.length is None:
-            yield not_applicable("not_visible", [psk.line], ssid=ssid.name)
+            # The key is there but not readable: a check not made, not one that does not apply.
+            yield manual("not_visible", [psk.line], ssid=ssid.name, minimum=MIN_WIFI_PSK_LENGTH)
         elif psk.weak or psk.length < MIN_WIFI_PSK_LENGTH:
             yield failed("weak", [psk.line], ssid=ssid.name, length=psk.length, minimum=MIN_WIFI_PSK_LENGTH)
         else:
