@@ -43,6 +43,7 @@ from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
 from onshi.report.table import render_table
 from onshi.report.text import printable
+from onshi.selection import Selection, SelectionError, select
 from onshi.sources import ConfigText, SnapshotSource, SourceError, decode, read_config_file
 from onshi.starter import sample_inventory, write_starter
 from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
@@ -193,10 +194,32 @@ def _refuse(problems: Iterable[object], *notes: str) -> NoReturn:
     raise typer.Exit(EXIT_INPUT)
 
 
-def _load(inventory: Path) -> Inventory:
+FacilitySelect = Annotated[
+    list[str] | None, typer.Option("--facility", help="Only this facility (inventory group); repeatable.")
+]
+HostsSelect = Annotated[str | None, typer.Option("--hosts", help="Only these hosts, comma-separated.")]
+WhereSelect = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        help="Only hosts whose KEY matches VALUE (key=value; keys: platform, facility, kind, connection, role, "
+        "model, serial, location; shell patterns such as location=1F*); repeatable, all must match.",
+    ),
+]
+
+
+def _selection(facility: list[str] | None, hosts: str | None, where: list[str] | None) -> Selection:
+    names = tuple(name.strip() for name in (hosts or "").split(",") if name.strip())
+    return Selection(tuple(facility or ()), names, tuple(where or ()))
+
+
+def _load(inventory: Path, selection: Selection | None = None) -> Inventory:
+    """The inventory, narrowed to the selection before anything connects or parses."""
     try:
-        return load_inventory(inventory)
+        return select(load_inventory(inventory), selection or Selection())
     except InventoryError as error:
+        _refuse(error.problems)
+    except SelectionError as error:
         _refuse(error.problems)
 
 
@@ -237,9 +260,12 @@ def collect_command(
     max_output_mb: Annotated[
         int, typer.Option(min=1, max=1024, help="Megabytes one command may print before the host is failed.")
     ] = 32,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    where: WhereSelect = None,
 ) -> None:
     """Collect running configurations and device facts over SSH into snapshots."""
-    loaded = _load(inventory)
+    loaded = _load(inventory, _selection(facility, hosts, where))
     target = out if out is not None else inventory / "configs"
     options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
                              accept_identity_change, target, max_output_mb * 1024 * 1024)  # fmt: skip
@@ -277,19 +303,23 @@ def audit_command(
     allow_partial: AllowPartialOption = False,
     accept_identity_change: AcceptIdentityOption = False,
     sample: Annotated[bool, typer.Option("--sample", help="Audit the bundled sample inventory.")] = False,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    where: WhereSelect = None,
 ) -> None:
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
     if sample:
         inventory = sample_inventory()
     if compare_with is not None:
         _comparison_file_readable(compare_with)
+    chosen = _selection(facility, hosts, where)
     if live:
-        loaded = _load(inventory)
+        loaded = _load(inventory, chosen)
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
                                  accept_identity_change, configs or inventory / "configs")  # fmt: skip
         report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial))
     else:
-        report = _snapshot_report(inventory, configs, workers, _reading(allow_partial))
+        report = _snapshot_report(inventory, configs, workers, _reading(allow_partial), chosen)
     _emit(report, output_format, output, lang, _comparison(report, compare_with))
     raise typer.Exit(exit_code(report, fail_on))
 
@@ -311,9 +341,13 @@ def _snapshot_folder(inventory: Path, configs: Path | None) -> Path:
 
 
 def _snapshot_report(
-    inventory: Path, configs: Path | None, workers: int, reading: Reading = Reading.WHOLE
+    inventory: Path,
+    configs: Path | None,
+    workers: int,
+    reading: Reading = Reading.WHOLE,
+    selection: Selection | None = None,
 ) -> AuditReport:
-    loaded = _load(inventory)
+    loaded = _load(inventory, selection)
     return audit_inventory(loaded, SnapshotSource(_snapshot_folder(inventory, configs)), workers, reading)
 
 
@@ -339,9 +373,12 @@ def ledger_command(
     configs: ConfigsOption = None,
     output: OutputOption = None,
     workers: WorkersOption = 10,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    where: WhereSelect = None,
 ) -> None:
     """The asset ledger (機器台帳) as CSV: device, facility, role, platform, model, OS, serial, location."""
-    _csv_export(ledger_csv, inventory, configs, output, workers)
+    _csv_export(ledger_csv, inventory, configs, output, workers, _selection(facility, hosts, where))
 
 
 @app.command("checklist")
@@ -350,15 +387,23 @@ def checklist_command(
     configs: ConfigsOption = None,
     output: OutputOption = None,
     workers: WorkersOption = 10,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    where: WhereSelect = None,
 ) -> None:
     """The checklist items (最低限のチェックリスト, 規程例 別表) with verdicts per facility, as CSV."""
-    _csv_export(checklist_csv, inventory, configs, output, workers)
+    _csv_export(checklist_csv, inventory, configs, output, workers, _selection(facility, hosts, where))
 
 
 def _csv_export(
-    render: Callable[[AuditReport], str], inventory: Path, configs: Path | None, output: Path | None, workers: int
+    render: Callable[[AuditReport], str],
+    inventory: Path,
+    configs: Path | None,
+    output: Path | None,
+    workers: int,
+    selection: Selection,
 ) -> NoReturn:
-    report = _snapshot_report(inventory, configs, workers)
+    report = _snapshot_report(inventory, configs, workers, selection=selection)
     _write_or_print(render(report), output)
     raise typer.Exit(EXIT_INPUT if any(d.error for d in report.devices) else EXIT_OK)
 
@@ -432,10 +477,13 @@ def generate_command(
         ),
     ] = False,
     configs: ConfigsOption = None,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    where: WhereSelect = None,
 ) -> None:
     """Generate each host's baseline config from the policy and data.baseline, audit it with every
     rule, and write the configs that have no fail (secrets come from environment variables)."""
-    loaded = _load(inventory)
+    loaded = _load(inventory, _selection(facility, hosts, where))
     if isolation_runbook:
         _write_isolation(loaded, out, _snapshot_folder(inventory, configs))
     try:
@@ -479,10 +527,13 @@ def verify_command(
     accept_identity_change: AcceptIdentityOption = False,
     output_format: Annotated[VerifyFormat, typer.Option("--format", "-f", help="Output format.")] = VerifyFormat.TABLE,
     output: OutputOption = None,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    where: WhereSelect = None,
 ) -> None:
     """Intended (generated) against running config: the audit of the running config, the drift both
     ways, and the remediation commands. Exit 1 on drift or a failing finding."""
-    loaded = _load(inventory)
+    loaded = _load(inventory, _selection(facility, hosts, where))
     if live:
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
                                  accept_identity_change, configs or inventory / "configs")  # fmt: skip
