@@ -37,10 +37,12 @@ from onshi.policy import file_schemas, json_schema
 from onshi.report.checklist import checklist_csv, ledger_csv
 from onshi.report.compare import CompareError, Comparison, compare, load_previous
 from onshi.report.drift import drift_text, remediation_file, verification_json
+from onshi.report.fleet import fleet_rows, to_index_html
 from onshi.report.html import to_html
 from onshi.report.json_report import to_json
 from onshi.report.junit import to_junit
 from onshi.report.sarif import to_sarif
+from onshi.report.split import UnsafeFacilityName, file_stem, split_by_facility
 from onshi.report.table import render_table
 from onshi.report.text import printable
 from onshi.selection import Selection, SelectionError, select
@@ -82,6 +84,21 @@ class OutputFormat(enum.StrEnum):
     JUNIT = "junit"
     SARIF = "sarif"
     HTML = "html"
+
+
+class SplitBy(enum.StrEnum):
+    FACILITY = "facility"
+
+
+SplitOption = Annotated[
+    SplitBy | None,
+    typer.Option(
+        "--split",
+        help="One report per facility, written into the --output folder (with index.html, a fleet overview, "
+        "for audit): each holds nothing of another facility.",
+    ),
+]
+_EXTENSIONS = {"table": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "html": "html"}
 
 
 class VerifyFormat(enum.StrEnum):
@@ -133,21 +150,53 @@ def _emit(
     language: Language,
     comparison: Comparison | None = None,
 ) -> None:
-    renderers: dict[OutputFormat, Callable[[AuditReport], str]] = {
-        OutputFormat.JSON: lambda r: to_json(r, comparison),
-        OutputFormat.JUNIT: lambda r: to_junit(r, language.value),
-        OutputFormat.SARIF: to_sarif,
-        OutputFormat.HTML: lambda r: to_html(r, language.value, comparison),
-    }
-    if output_format in renderers:
-        _write_or_print_text(renderers[output_format](report), output)
+    if output_format is not OutputFormat.TABLE:
+        _write_or_print_text(_render(report, output_format, language, comparison), output)
         return
     if output is None:
         render_table(report, language.value, comparison=comparison)
         return
+    write_atomic(output, _render(report, output_format, language, comparison))
+
+
+def _render(report: AuditReport, output_format: OutputFormat, language: Language, comparison: Comparison | None) -> str:
+    if output_format is OutputFormat.JSON:
+        return to_json(report, comparison)
+    if output_format is OutputFormat.JUNIT:
+        return to_junit(report, language.value)
+    if output_format is OutputFormat.SARIF:
+        return to_sarif(report)
+    if output_format is OutputFormat.HTML:
+        return to_html(report, language.value, comparison)
     console = Console(record=True, width=160, file=io.StringIO())
     render_table(report, language.value, console, comparison)
-    write_atomic(output, console.export_text())
+    return console.export_text()
+
+
+def _emit_split(
+    report: AuditReport, output_format: OutputFormat, folder: Path, language: Language, comparison: Comparison | None
+) -> None:
+    """One report per facility in ``folder``, and index.html: the fleet overview linking them."""
+    parts = split_by_facility(report)
+    try:
+        files = {facility: f"{file_stem(facility)}.{_EXTENSIONS[output_format.value]}" for facility in parts}
+    except UnsafeFacilityName as error:
+        _refuse([str(error)])
+    for facility, part in parts.items():
+        narrowed = comparison.narrowed({d.host for d in part.devices}) if comparison else None
+        write_atomic(folder / files[facility], _render(part, output_format, language, narrowed))
+    rows = fleet_rows(parts, files, comparison)
+    write_atomic(folder / "index.html", to_index_html(rows, language.value, report.generated_at, comparison))
+    typer.echo(f"{len(parts)} facility reports and index.html in {folder}", err=True)
+
+
+def _split_folder(output: Path | None) -> Path:
+    """The folder --split writes into: --output, created when missing, never a file."""
+    if output is None:
+        _refuse(["--split needs --output DIR: the folder the per-facility reports go into"])
+    if output.exists() and not output.is_dir():
+        _refuse([f"{output}: --split writes a folder of reports, and this is a file"])
+    return output
 
 
 def _comparison(report: AuditReport, previous: Path | None) -> Comparison | None:
@@ -303,6 +352,7 @@ def audit_command(
     allow_partial: AllowPartialOption = False,
     accept_identity_change: AcceptIdentityOption = False,
     sample: Annotated[bool, typer.Option("--sample", help="Audit the bundled sample inventory.")] = False,
+    split: SplitOption = None,
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     where: WhereSelect = None,
@@ -312,6 +362,7 @@ def audit_command(
         inventory = sample_inventory()
     if compare_with is not None:
         _comparison_file_readable(compare_with)
+    folder = _split_folder(output) if split is not None else None
     chosen = _selection(facility, hosts, where)
     if live:
         loaded = _load(inventory, chosen)
@@ -320,7 +371,10 @@ def audit_command(
         report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial))
     else:
         report = _snapshot_report(inventory, configs, workers, _reading(allow_partial), chosen)
-    _emit(report, output_format, output, lang, _comparison(report, compare_with))
+    if folder is not None:
+        _emit_split(report, output_format, folder, lang, _comparison(report, compare_with))
+    else:
+        _emit(report, output_format, output, lang, _comparison(report, compare_with))
     raise typer.Exit(exit_code(report, fail_on))
 
 
@@ -373,12 +427,13 @@ def ledger_command(
     configs: ConfigsOption = None,
     output: OutputOption = None,
     workers: WorkersOption = 10,
+    split: SplitOption = None,
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     where: WhereSelect = None,
 ) -> None:
     """The asset ledger (機器台帳) as CSV: device, facility, role, platform, model, OS, serial, location."""
-    _csv_export(ledger_csv, inventory, configs, output, workers, _selection(facility, hosts, where))
+    _csv_export(ledger_csv, inventory, configs, output, workers, _selection(facility, hosts, where), split)
 
 
 @app.command("checklist")
@@ -387,12 +442,13 @@ def checklist_command(
     configs: ConfigsOption = None,
     output: OutputOption = None,
     workers: WorkersOption = 10,
+    split: SplitOption = None,
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     where: WhereSelect = None,
 ) -> None:
     """The checklist items (最低限のチェックリスト, 規程例 別表) with verdicts per facility, as CSV."""
-    _csv_export(checklist_csv, inventory, configs, output, workers, _selection(facility, hosts, where))
+    _csv_export(checklist_csv, inventory, configs, output, workers, _selection(facility, hosts, where), split)
 
 
 def _csv_export(
@@ -402,9 +458,18 @@ def _csv_export(
     output: Path | None,
     workers: int,
     selection: Selection,
+    split: SplitBy | None,
 ) -> NoReturn:
+    folder = _split_folder(output) if split is not None else None
     report = _snapshot_report(inventory, configs, workers, selection=selection)
-    _write_or_print(render(report), output)
+    if folder is None:
+        _write_or_print(render(report), output)
+    else:
+        for facility, part in split_by_facility(report).items():
+            try:
+                _write_or_print(render(part), folder / f"{file_stem(facility)}.csv")
+            except UnsafeFacilityName as error:
+                _refuse([str(error)])
     raise typer.Exit(EXIT_INPUT if any(d.error for d in report.devices) else EXIT_OK)
 
 

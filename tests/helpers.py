@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from onshi.analysis.network import DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet
@@ -110,3 +112,19 @@ def assert_forwarded_only_to(
         assert reach.exact, reach.reasons
         in_set = network.space.contains(reach.packets, packet)
         assert in_set == (destination == expected), (config, packet, destination, expected)
+
+
+def _facility_text(group: str, body: dict[str, Any]) -> set[str]:
+    """A facility's name, code, hosts and VPN peers, as the inventory states them."""
+    facility = body["data"]["facility"]
+    found = {group, facility["name"], facility["code"]}
+    found |= {str(peer) for vpn in facility.get("vpns", []) for peer in vpn.get("peers", [])}
+    return found | {host for host, owner in SAMPLE_DEVICES.items() if owner == group}
+
+
+def other_facilities_text(keep: str) -> list[str]:
+    """What names every facility but ``keep`` and not ``keep`` itself (two clinics may share a peer)."""
+    groups = yaml.safe_load((SAMPLE_INVENTORY / "groups.yaml").read_text(encoding="utf-8"))
+    own = _facility_text(keep, groups[keep])
+    others = set().union(*(_facility_text(group, body) for group, body in groups.items() if group != keep))
+    return sorted(others - own)

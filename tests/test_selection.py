@@ -5,32 +5,14 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from onshi.cli import app
-from tests.helpers import SAMPLE_DEVICES, SAMPLE_INVENTORY
+from tests.helpers import SAMPLE_INVENTORY, other_facilities_text
 
 runner = CliRunner()
-
-
-def _facility_text(group: str, body: dict[str, Any]) -> set[str]:
-    """A facility's name, code, hosts and VPN peers, as the inventory states them."""
-    facility = body["data"]["facility"]
-    found = {group, facility["name"], facility["code"]}
-    found |= {str(peer) for vpn in facility.get("vpns", []) for peer in vpn.get("peers", [])}
-    return found | {host for host, owner in SAMPLE_DEVICES.items() if owner == group}
-
-
-def _other_facilities_text(keep: str) -> list[str]:
-    """What names every facility but ``keep`` and not ``keep`` itself (two clinics may share a peer)."""
-    groups = yaml.safe_load((SAMPLE_INVENTORY / "groups.yaml").read_text(encoding="utf-8"))
-    own = _facility_text(keep, groups[keep])
-    others = set().union(*(_facility_text(group, body) for group, body in groups.items() if group != keep))
-    return sorted(others - own)
 
 
 def test_one_facility_report_holds_nothing_of_another(tmp_path: Path) -> None:
@@ -40,7 +22,7 @@ def test_one_facility_report_holds_nothing_of_another(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output  # sakura has failing findings
     html = target.read_text(encoding="utf-8")
     assert "sakura-rtr1" in html
-    leaked = [text for text in _other_facilities_text("clinic_sakura") if re.search(re.escape(text), html)]
+    leaked = [text for text in other_facilities_text("clinic_sakura") if re.search(re.escape(text), html)]
     assert leaked == []
 
 

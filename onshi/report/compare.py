@@ -30,6 +30,15 @@ class Comparison:
     unchanged: tuple[Key, ...]
     fixed: tuple[dict[str, Any], ...]  # the previous findings, as they were written
 
+    def narrowed(self, hosts: set[str]) -> Comparison:
+        """Only these hosts' findings (one facility's report must not count another's)."""
+        return Comparison(
+            self.previous,
+            tuple(key for key in self.new if key[0] in hosts),
+            tuple(key for key in self.unchanged if key[0] in hosts),
+            tuple(finding for finding in self.fixed if finding.get("host") in hosts),
+        )
+
     def change(self, finding: Finding) -> str | None:
         key = _key(finding.host, finding.rule, finding.message.en)
         if finding.status is not Status.FAIL:

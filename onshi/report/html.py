@@ -35,7 +35,8 @@ class FacilityView:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The report templates' environment (autoescaped: configuration text is untrusted)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("onshi", "templates/report"),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
@@ -115,7 +116,7 @@ def _charts(report: AuditReport) -> dict[str, list[dict[str, Any]]]:
 
 
 def to_html(report: AuditReport, language: str = "ja", comparison: Comparison | None = None) -> str:
-    template = _environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     manual = [f for f in report.findings if f.status is Status.MANUAL]
     return template.render(
         lang=language,

@@ -1,0 +1,48 @@
+"""One report per facility: the audit cut along inventory groups, nothing of one in another's.
+
+A clinic is handed its own report; the evidence lines, messages, example packets and zone matrices
+of the other facilities stay out of it. A device without a facility (``audit-file``) is its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from onshi.pipeline import AuditReport
+
+# A facility names a file (<facility>.html): the characters a host name may have (see inventory).
+_SAFE = re.compile(r"^[A-Za-z0-9_@+-][A-Za-z0-9._@+-]{0,99}$")
+
+
+class UnsafeFacilityName(ValueError):
+    """A facility (inventory group) whose name cannot be a file name."""
+
+
+def facility_of(host: str, facility: str | None) -> str:
+    return facility or host
+
+
+def split_by_facility(report: AuditReport) -> dict[str, AuditReport]:
+    """Per facility, in inventory order, the part of the report that is that facility's."""
+    order = list(dict.fromkeys(facility_of(d.host, d.facility) for d in report.devices))
+    return {facility: for_facility(report, facility) for facility in order}
+
+
+def for_facility(report: AuditReport, facility: str) -> AuditReport:
+    devices = tuple(d for d in report.devices if facility_of(d.host, d.facility) == facility)
+    hosts = {device.host for device in devices}
+    return replace(
+        report,
+        devices=devices,
+        findings=tuple(f for f in report.findings if f.host in hosts),
+        inputs=tuple(inp for inp in report.inputs if inp.host in hosts),
+        matrices=tuple(m for m in report.matrices if m.host in hosts),
+    )
+
+
+def file_stem(facility: str) -> str:
+    """The facility as a file name, or an error naming it."""
+    if not _SAFE.match(facility):
+        raise UnsafeFacilityName(f"facility {facility!r} cannot name a file: letters, digits and ._-@+ only")
+    return facility
