@@ -371,6 +371,8 @@ def audit_command(
         report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial))
     else:
         report = _snapshot_report(inventory, configs, workers, _reading(allow_partial), chosen)
+    for note in report.notes:
+        typer.echo(f"warning: {printable(note)}", err=True)
     if folder is not None:
         _emit_split(report, output_format, folder, lang, _comparison(report, compare_with))
     else:

@@ -19,6 +19,8 @@ from pydantic import ValidationError
 from onshi.files import UnsafePath, read_bounded, safe_name
 from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import KNOWN_KEYS, FacilityPolicy, HostData
+from onshi.waivers import FILE as WAIVERS_FILE
+from onshi.waivers import WaiverEntry, WaiverFileError, load_waivers
 
 HOSTS_FILE = "hosts.yaml"
 GROUPS_FILE = "groups.yaml"
@@ -57,6 +59,7 @@ class Inventory:
     directory: Path
     hosts: tuple[HostEntry, ...]
     facilities: dict[str, FacilityPolicy]
+    waivers: tuple[WaiverEntry, ...] = ()  # waivers.yaml beside hosts.yaml: accepted risks
 
     def host(self, name: str) -> HostEntry:
         return next(host for host in self.hosts if host.name == name)
@@ -153,9 +156,14 @@ def load_inventory(directory: Path) -> Inventory:
     if not hosts and not problems:
         problems.append(InventoryProblem(str(hosts_path), "", "", "no hosts"))
     problems += _topology_hosts(facilities, entries, str(groups_path))
+    try:
+        waivers = load_waivers(directory)
+    except WaiverFileError as error:
+        problems += [InventoryProblem(str(directory / WAIVERS_FILE), "", "", problem) for problem in error.problems]
+        waivers = []
     if problems:
         raise InventoryError(problems)
-    return Inventory(directory, tuple(entries), facilities)
+    return Inventory(directory, tuple(entries), facilities, tuple(waivers))
 
 
 def _topology_hosts(

@@ -29,6 +29,7 @@ class Status(enum.StrEnum):
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
     MANUAL = "manual"
+    WAIVED = "waived"  # a fail whose risk is accepted by a waiver in force (see onshi.waivers)
 
 
 class Severity(enum.StrEnum):
@@ -665,3 +666,14 @@ class Finding:
     path: tuple[str, str] | None = None  # (source zone, destination zone) of a reachability finding
     actions: tuple[Action, ...] = ()  # neutral remediation steps; ``remediation`` holds their commands
     route: tuple[str, ...] = ()  # a facility finding's example, device by device ("host: in → out")
+    waiver: Waiver | None = None  # set on a waived finding: who accepted the risk, why, until when
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """An accepted risk, as waivers.yaml states it (``index``: its place in the file)."""
+
+    index: int
+    reason: str
+    approver: str
+    expires: str  # ISO date

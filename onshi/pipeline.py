@@ -63,6 +63,7 @@ class AuditReport:
     # What the rules saw (the parsed devices); not serialised.
     inputs: tuple[RuleInput, ...] = ()
     matrices: tuple[ZoneMatrix, ...] = ()  # per device with a policy: its zone matrix
+    notes: tuple[str, ...] = ()  # what the run has to say besides findings (waivers expired, unmatched …)
 
 
 @dataclass(frozen=True, slots=True)

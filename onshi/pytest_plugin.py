@@ -16,6 +16,7 @@ import pytest
 
 from onshi.inventory import InventoryError, load_inventory
 from onshi.model import Finding, Status
+from onshi.report.labels import waiver_text
 from onshi.sources import SnapshotSource
 from onshi.tasks.audit import audit_inventory
 from onshi.validators.registry import all_rules
@@ -46,6 +47,9 @@ class OnshiItem(pytest.Item):
         manual = [f for f in self.findings if f.status is Status.MANUAL]
         if manual:
             pytest.skip(f"manual: {manual[0].message.en}")
+        waived = [f for f in self.findings if f.waiver is not None]
+        if waived and waived[0].waiver is not None:
+            pytest.skip(f"{waiver_text(waived[0].waiver, 'en')}: {waived[0].message.en}")
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, OnshiFailure):

@@ -60,7 +60,8 @@ def checklist_items() -> tuple[ChecklistItem, ...]:
 def _verdict(item: ChecklistItem, findings: list[Finding]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     relevant = [f for f in findings if f.rule in item.rules]
     failing = tuple(sorted({f"{f.rule}@{f.host}" for f in relevant if f.status is Status.FAIL}))
-    manual = tuple(sorted({f"{f.rule}@{f.host}" for f in relevant if f.status is Status.MANUAL}))
+    # An accepted risk (waived) is for the inspector to confirm, not a done item.
+    manual = tuple(sorted({f"{f.rule}@{f.host}" for f in relevant if f.status in (Status.MANUAL, Status.WAIVED)}))
     if failing:
         return "not_done", failing, manual
     if manual or not relevant:

@@ -24,7 +24,7 @@ from onshi.report.labels import labels
 from onshi.validators.catalogue import default_catalogue
 from onshi.validators.registry import all_rules
 
-_STATUS_ORDER = (Status.FAIL, Status.MANUAL, Status.PASS, Status.NOT_APPLICABLE)
+_STATUS_ORDER = (Status.FAIL, Status.MANUAL, Status.WAIVED, Status.PASS, Status.NOT_APPLICABLE)
 _SEVERITY_ORDER = tuple(Severity)
 
 

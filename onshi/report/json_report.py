@@ -58,6 +58,7 @@ def _finding(finding: Finding, comparison: Comparison | None = None) -> dict[str
         "example_packet": asdict(finding.example_packet) if finding.example_packet else None,
         "path": list(finding.path) if finding.path else None,
         "route": list(finding.route),  # a facility finding's example, device by device
+        "waiver": asdict(finding.waiver) if finding.waiver else None,
     }
     if comparison is not None:
         document["change"] = comparison.change(finding)
@@ -73,6 +74,8 @@ def to_json(report: AuditReport, comparison: Comparison | None = None) -> str:
         # "violating" (rules named), "undeclared", "declared", "denied", "approximate" or "self".
         "zone_matrices": [asdict(matrix) for matrix in report.matrices],
     }
+    if report.notes:
+        document["notes"] = list(report.notes)  # waivers expired, expiring, matching nothing
     if comparison is not None:
         document["comparison"] = {
             "previous": comparison.previous,

@@ -13,10 +13,10 @@ from collections import defaultdict
 
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
-from onshi.report.labels import severity_label, status_label
+from onshi.report.labels import severity_label, status_label, waiver_text
 from onshi.validators.catalogue import default_catalogue
 
-_RANK = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
+_RANK = {Status.FAIL: 0, Status.MANUAL: 1, Status.WAIVED: 2, Status.PASS: 3, Status.NOT_APPLICABLE: 4}
 
 
 def _message(finding: Finding, language: str) -> str:
@@ -62,6 +62,10 @@ def to_junit(report: AuditReport, language: str = "en") -> str:
                                         type=worst.severity.value)  # fmt: skip
                 element.text = _evidence(failing, language)
                 counts["failures"] += 1
+            elif worst.status is Status.WAIVED and worst.waiver is not None:
+                text = f"{waiver_text(worst.waiver, language)}: {_message(worst, language)}"
+                ET.SubElement(case, "skipped", message=text)
+                counts["skipped"] += 1
             elif worst.status in (Status.MANUAL, Status.NOT_APPLICABLE):
                 label = status_label(worst.status, language)
                 ET.SubElement(case, "skipped", message=f"{label}: {_message(worst, language)}")

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from onshi.model import Severity, Status
+from onshi.model import Severity, Status, Waiver
 
 
 @cache
@@ -26,3 +26,12 @@ def status_label(status: Status, language: str) -> str:
 
 def severity_label(severity: Severity, language: str) -> str:
     return str(labels()[language]["severities"][severity.value])
+
+
+def waiver_text(waiver: Waiver, language: str) -> str:
+    """Why a finding is waived, as every report prints it."""
+    words = labels()[language]
+    return (
+        f"{words['statuses']['waived']}: {waiver.reason} ({words['waived_by']} {waiver.approver}, "
+        f"{words['waived_until']} {waiver.expires})"
+    )

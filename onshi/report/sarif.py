@@ -24,6 +24,7 @@ _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "
 _KIND = {
     Status.FAIL: "fail",
     Status.MANUAL: "review",
+    Status.WAIVED: "fail",  # still a failure, suppressed by an accepted risk (see "suppressions")
     Status.PASS: "pass",
     Status.NOT_APPLICABLE: "notApplicable",
 }
@@ -58,7 +59,7 @@ def _result(finding: Finding, rule_index: dict[str, int], artifacts: dict[str, i
         "ruleId": finding.rule,
         "ruleIndex": rule_index[finding.rule],
         "kind": _KIND[finding.status],
-        "level": _LEVEL[finding.severity] if finding.status is Status.FAIL else "none",
+        "level": _LEVEL[finding.severity] if finding.status in (Status.FAIL, Status.WAIVED) else "none",
         "message": {"text": finding.message.en},
         "properties": {
             "host": finding.host,
@@ -70,6 +71,13 @@ def _result(finding: Finding, rule_index: dict[str, int], artifacts: dict[str, i
             "remediation": list(finding.remediation),
         },
     }
+    if finding.waiver is not None:
+        waiver = finding.waiver
+        result["suppressions"] = [{
+            "kind": "external", "status": "accepted", "location": {"physicalLocation": {
+                "artifactLocation": {"uri": "waivers.yaml"}}},
+            "justification": f"{waiver.reason} (approved by {waiver.approver}, until {waiver.expires})",
+        }]  # fmt: skip
     if finding.example_packet is not None:
         packet = finding.example_packet
         result["properties"]["example_packet"] = {

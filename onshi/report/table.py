@@ -11,13 +11,14 @@ from rich.text import Text
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceReport
 from onshi.report.compare import Comparison
-from onshi.report.labels import severity_label, status_label
+from onshi.report.labels import severity_label, status_label, waiver_text
 from onshi.report.text import printable
 
-_STATUS_ORDER = {Status.FAIL: 0, Status.MANUAL: 1, Status.PASS: 2, Status.NOT_APPLICABLE: 3}
+_STATUS_ORDER = {Status.FAIL: 0, Status.MANUAL: 1, Status.WAIVED: 2, Status.PASS: 3, Status.NOT_APPLICABLE: 4}
 _STATUS_STYLE = {
     Status.FAIL: "bold red",
     Status.MANUAL: "yellow",
+    Status.WAIVED: "cyan",
     Status.PASS: "green",
     Status.NOT_APPLICABLE: "dim",
 }
@@ -67,6 +68,8 @@ def _device_table(device: DeviceReport, findings: list[Finding], language: str, 
         example = finding.example_packet.describe() if finding.example_packet is not None else None
         if example is not None and example not in message:  # printed once: most messages quote it already
             message += f"\n  e.g. {example}"
+        if finding.waiver is not None:
+            message += "\n  " + waiver_text(finding.waiver, language)
         change = comparison.change(finding) if comparison is not None else None
         status = status_label(finding.status, language) + (f" ({_LABELS[language][change]})" if change else "")
         table.add_row(

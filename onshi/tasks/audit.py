@@ -11,6 +11,7 @@ from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.sources import ConfigSource, ConfigText, SourceError
 from onshi.tasks.collect import fetch_config
 from onshi.tasks.runner import init_nornir
+from onshi.waivers import with_waivers
 
 
 def audit_inventory(
@@ -30,7 +31,7 @@ def audit_inventory(
             jobs.append(job(entry, None, reason))
         else:
             jobs.append(job(entry, multi[0].result, None, reading))
-    return audit(jobs)
+    return with_waivers(audit(jobs), inventory.waivers)
 
 
 # A host's configuration text, or why there is none.
@@ -68,7 +69,7 @@ def audit_fetched(
     for entry in inventory.hosts:
         text = fetched.get(entry.name, f"host {entry.name}: not fetched")
         jobs.append(job(entry, text, None, reading) if isinstance(text, ConfigText) else job(entry, None, text))
-    return audit(jobs)
+    return with_waivers(audit(jobs), inventory.waivers)
 
 
 def audit_collected(
