@@ -223,12 +223,13 @@ class FacilityNetwork:
         """Packets as the next device receives them, and the map back to the source's."""
         if masquerade is None:
             return packets, back
+        # PAT keeps the source port where it is free, as IOS, FortiOS and RTX do: the address alone changes.
         sp = self.space
         v4 = packets & sp.ipv4
-        translated = sp.rewrite(v4, {"src": sp.address("src", masquerade), "sport": sp.true})
+        translated = sp.rewrite(v4, {"src": sp.address("src", masquerade)})
 
         def untranslate(wire: Any) -> Any:
-            return back((v4 & sp.forget(wire & sp.ipv4, "src", "sport")) | (wire & ~sp.ipv4 & packets))
+            return back((v4 & sp.forget(wire & sp.ipv4, "src")) | (wire & ~sp.ipv4 & packets))
 
         return translated | (packets & ~sp.ipv4), untranslate
 
