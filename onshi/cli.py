@@ -14,6 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from onshi import __version__
 from onshi.collect import (
@@ -48,6 +49,7 @@ from onshi.report.text import printable
 from onshi.selection import Selection, SelectionError, select
 from onshi.sources import ConfigText, SnapshotSource, SourceError, decode, read_config_file
 from onshi.starter import sample_inventory, write_starter
+from onshi.store.history import Store, StoreError, default_location, inventory_hash, shown, url_of
 from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
 from onshi.tasks.collect import collect_inventory
 from onshi.tasks.generate import render_with_nornir
@@ -199,14 +201,58 @@ def _split_folder(output: Path | None) -> Path:
     return output
 
 
-def _comparison(report: AuditReport, previous: Path | None) -> Comparison | None:
+def _comparison(report: AuditReport, previous: str | None, store: Store | None = None) -> Comparison | None:
+    """Against a previous JSON report (a path), or the store: ``last`` (each host's latest run) or a run id."""
     if previous is None:
         return None
+    if _from_store(previous):
+        if store is None:
+            _refuse([f"--compare {previous} reads the history store, and --store is none"])
+        run = None if previous == "last" else int(previous)
+        name, rows = store.previous_failures([d.host for d in report.devices], run)
+        return compare(report, rows, name)
     try:
-        return compare(report, load_previous(previous), str(previous))
+        return compare(report, load_previous(Path(previous)), previous)
     except CompareError as error:
         _error(str(error))
         raise typer.Exit(EXIT_INPUT) from None
+
+
+def _from_store(previous: str) -> bool:
+    return previous == "last" or previous.isdigit()
+
+
+StoreOption = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        envvar="ONSHI_STORE",
+        help="The history store every run is recorded in: a SQLite file, or a postgresql://user@host/db URL "
+        "(password from PGPASSWORD or ~/.pgpass); default: history.sqlite in the user's data directory; "
+        "none: do not record.",
+    ),
+]
+
+
+def _open_store(location: str) -> Store | None:
+    if location.lower() == "none":
+        return None
+    try:
+        return Store(url_of(location or str(default_location())))
+    except StoreError as error:
+        _refuse([str(error)])
+
+
+def _record(store: Store | None, report: AuditReport, inventory: Path) -> None:
+    """Record the run; a store that cannot be written loses no report (a warning, not an error)."""
+    if store is None:
+        return
+    try:
+        run = store.record(report, inventory_hash(inventory), "audit")
+    except StoreError as error:
+        typer.echo(f"warning: {printable(str(error))}", err=True)
+        return
+    typer.echo(f"recorded as run {run} in {shown(store.url)}", err=True)
 
 
 def exit_code(report: AuditReport, fail_on: FailOn) -> int:
@@ -346,9 +392,14 @@ def audit_command(
     connect_timeout: ConnectTimeoutOption = 10.0,
     command_timeout: CommandTimeoutOption = 60.0,
     compare_with: Annotated[
-        Path | None,
-        typer.Option("--compare", help="A previous JSON report: mark findings new, fixed, unchanged."),
+        str | None,
+        typer.Option(
+            "--compare",
+            help="Mark findings new, fixed, unchanged against: a previous JSON report, 'last' (each host's latest "
+            "run in the store) or a run id of the store.",
+        ),
     ] = None,
+    store_location: StoreOption = "",
     allow_partial: AllowPartialOption = False,
     accept_identity_change: AcceptIdentityOption = False,
     sample: Annotated[bool, typer.Option("--sample", help="Audit the bundled sample inventory.")] = False,
@@ -360,9 +411,10 @@ def audit_command(
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
     if sample:
         inventory = sample_inventory()
-    if compare_with is not None:
-        _comparison_file_readable(compare_with)
+    if compare_with is not None and not _from_store(compare_with):
+        _comparison_file_readable(Path(compare_with))
     folder = _split_folder(output) if split is not None else None
+    store = _open_store(store_location)
     chosen = _selection(facility, hosts, where)
     if live:
         loaded = _load(inventory, chosen)
@@ -373,10 +425,12 @@ def audit_command(
         report = _snapshot_report(inventory, configs, workers, _reading(allow_partial), chosen)
     for note in report.notes:
         typer.echo(f"warning: {printable(note)}", err=True)
+    comparison = _comparison(report, compare_with, store)  # before this run is recorded: it is not "previous"
     if folder is not None:
-        _emit_split(report, output_format, folder, lang, _comparison(report, compare_with))
+        _emit_split(report, output_format, folder, lang, comparison)
     else:
-        _emit(report, output_format, output, lang, _comparison(report, compare_with))
+        _emit(report, output_format, output, lang, comparison)
+    _record(store, report, inventory)
     raise typer.Exit(exit_code(report, fail_on))
 
 
@@ -656,6 +710,26 @@ def init_command(
     for path in write_starter(folder):
         typer.echo(f"wrote {path}")
     typer.echo(f"next: onshi audit --inventory {folder}")
+
+
+@app.command("history")
+def history_command(
+    store_location: StoreOption = "",
+    facility: Annotated[str | None, typer.Option("--facility", help="A facility's trend: its devices only.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="How many runs, newest first.")] = 20,
+) -> None:
+    """The audit runs recorded in the history store, newest first, with their counts (a facility's
+    trend with --facility)."""
+    store = _open_store(store_location or str(default_location()))
+    if store is None:
+        _refuse(["history needs a store (--store is none)"])
+    table = Table(title=f"{shown(store.url)}" + (f" — {facility}" if facility else ""), title_justify="left")
+    for column in ("run", "started at", "onshi", "devices", "fail", "manual", "waived"):
+        table.add_column(column, justify="right" if column not in ("started at", "onshi") else "left")
+    for run in store.runs(facility, limit):
+        table.add_row(str(run.id), run.started_at, run.onshi_version, str(run.devices), str(run.fails),
+                      str(run.manual), str(run.waived))  # fmt: skip
+    Console().print(table)
 
 
 @app.command("schema")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,13 @@ from onshi.pipeline import AuditReport
 from onshi.sources import SnapshotSource
 from onshi.tasks.audit import audit_inventory
 from tests.helpers import CORPUS, SAMPLE_INVENTORY
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Audits run by the tests record into a throw-away history store, never the user's own (the
+    variable reaches the CLI in process and in the subprocesses tests start)."""
+    folder = Path(tempfile.mkdtemp(prefix="onshi-store-"))
+    os.environ.setdefault("ONSHI_STORE", str(folder / "history.sqlite"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -20,7 +20,7 @@ runner = CliRunner()
 def test_sample_audit_json_shape() -> None:
     result = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json"])
     assert result.exit_code == 1
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert set(document) == {"summary", "devices", "findings", "zone_matrices"}
     assert document["summary"]["devices"] == len(SAMPLE_DEVICES)
     matrix = document["zone_matrices"][0]  # the sample clinic's router: guest Wi-Fi reaches the EMR
@@ -81,7 +81,7 @@ def test_unreadable_file_in_audit_file_is_an_error_row(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit-file", str(good), str(tmp_path / "absent.cfg"), "--platform", "cisco_ios",
                                  "-f", "json"])  # fmt: skip
     assert result.exit_code == 2
-    devices = {d["host"]: d["error"] for d in json.loads(result.output)["devices"]}
+    devices = {d["host"]: d["error"] for d in json.loads(result.stdout)["devices"]}
     assert devices["edge_compliant"] is None
     assert "absent.cfg: no such snapshot file" in devices["absent"]
 

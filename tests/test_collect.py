@@ -98,7 +98,7 @@ def test_audit_live_uses_the_collected_config_and_facts(tmp_path: Path, devices:
                                  str(tmp_path / "known_hosts"), "--accept-new-host-keys", "-f", "json", *FAST],
                            env=ENV)  # fmt: skip
     assert result.exit_code == 0, result.output
-    document = json.loads(result.output[result.output.index("{") :])
+    document = json.loads(result.stdout[result.stdout.index("{") :])
     assert document["devices"][0]["error"] is None
     ledger = next(f for f in document["findings"] if f["rule"] == "DOC-01")
     assert ledger["status"] == "pass"

@@ -23,7 +23,7 @@ def test_fixing_telnet_shows_as_fixed_and_the_rest_unchanged(tmp_path: Path) -> 
     text = config.read_bytes().decode("shift_jis").replace(" transport input telnet ssh", " transport input ssh")
     config.write_bytes(text.encode("shift_jis"))
     result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", "json", "--compare", str(previous)])
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     comparison = document["comparison"]
     fixed = {(f["host"], f["rule"]) for f in comparison["fixed_findings"]}
     assert ("sakura-rtr1", "MGMT-01") in fixed  # telnet on the vty lines
@@ -39,7 +39,7 @@ def test_same_audit_twice_changes_nothing(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json", "--compare", str(previous)]
     )
-    comparison = json.loads(result.output)["comparison"]
+    comparison = json.loads(result.stdout)["comparison"]
     assert (comparison["new"], comparison["fixed"]) == (0, 0)
 
 

@@ -29,7 +29,7 @@ def test_one_facility_report_holds_nothing_of_another(tmp_path: Path) -> None:
 def test_where_and_hosts_narrow_the_hosts() -> None:
     result = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "--where", "role=firewall",
                                  "-f", "json"])  # fmt: skip
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     assert {d["host"] for d in document["devices"]} == {"momiji-fw1", "kiri-fw1"}
     result = runner.invoke(app, ["ledger", "--inventory", str(SAMPLE_INVENTORY), "--hosts", "aoba-rtr1, kaede-ap1",
                                  "--where", "location=*天井"])  # fmt: skip
@@ -59,7 +59,7 @@ def test_a_selection_of_nothing_known_is_an_input_error(arguments: list[str], ex
 def test_one_device_of_a_facility_judged_as_one_network_leaves_the_facility_unconfirmed() -> None:
     result = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "--hosts", "tsubaki-rtr1",
                                  "-f", "json"])  # fmt: skip
-    document = json.loads(result.output)
+    document = json.loads(result.stdout)
     [vpn] = [f for f in document["findings"] if f["rule"] == "VPN-01"]
     assert vpn["status"] == "manual"
     assert "tsubaki-vpn-claims, tsubaki-vpn-vendor is not in this audit" in vpn["message"]["en"]

@@ -110,3 +110,6 @@ def render_table(
                 f"{labels['fixed']} {len(comparison.fixed)}, {labels['unchanged']} {len(comparison.unchanged)}"
             ))
         )  # fmt: skip
+        for fixed in comparison.fixed:  # named, not only counted: what the previous run failed and this one does not
+            message = fixed["message"]["ja" if language == "ja" else "en"]
+            console.print(Text(printable(f"  {labels['fixed']}: {fixed['host']} {fixed['rule']} {message}")))
