@@ -88,6 +88,11 @@ class OutputFormat(enum.StrEnum):
     HTML = "html"
 
 
+class Show(enum.StrEnum):
+    PROBLEMS = "problems"
+    ALL = "all"
+
+
 class SplitBy(enum.StrEnum):
     FACILITY = "facility"
 
@@ -151,17 +156,25 @@ def _emit(
     output: Path | None,
     language: Language,
     comparison: Comparison | None = None,
+    show: Show = Show.PROBLEMS,
 ) -> None:
+    show_all = show is Show.ALL
     if output_format is not OutputFormat.TABLE:
-        _write_or_print_text(_render(report, output_format, language, comparison), output)
+        _write_or_print_text(_render(report, output_format, language, comparison, show_all), output)
         return
     if output is None:
-        render_table(report, language.value, comparison=comparison)
+        render_table(report, language.value, comparison=comparison, show_all=show_all)
         return
-    write_atomic(output, _render(report, output_format, language, comparison))
+    write_atomic(output, _render(report, output_format, language, comparison, show_all))
 
 
-def _render(report: AuditReport, output_format: OutputFormat, language: Language, comparison: Comparison | None) -> str:
+def _render(
+    report: AuditReport,
+    output_format: OutputFormat,
+    language: Language,
+    comparison: Comparison | None,
+    show_all: bool = False,
+) -> str:
     if output_format is OutputFormat.JSON:
         return to_json(report, comparison)
     if output_format is OutputFormat.JUNIT:
@@ -171,7 +184,7 @@ def _render(report: AuditReport, output_format: OutputFormat, language: Language
     if output_format is OutputFormat.HTML:
         return to_html(report, language.value, comparison)
     console = Console(record=True, width=160, file=io.StringIO())
-    render_table(report, language.value, console, comparison)
+    render_table(report, language.value, console, comparison, show_all)
     return console.export_text()
 
 
@@ -404,6 +417,9 @@ def audit_command(
     accept_identity_change: AcceptIdentityOption = False,
     sample: Annotated[bool, typer.Option("--sample", help="Audit the bundled sample inventory.")] = False,
     split: SplitOption = None,
+    show: Annotated[
+        Show, typer.Option("--show", help="The table: problems only (fail, manual, waived), or all findings.")
+    ] = Show.PROBLEMS,
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     where: WhereSelect = None,
@@ -429,7 +445,7 @@ def audit_command(
     if folder is not None:
         _emit_split(report, output_format, folder, lang, comparison)
     else:
-        _emit(report, output_format, output, lang, comparison)
+        _emit(report, output_format, output, lang, comparison, show)
     _record(store, report, inventory)
     raise typer.Exit(exit_code(report, fail_on))
 
