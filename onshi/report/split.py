@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from onshi.pipeline import AuditReport
 
@@ -24,9 +25,23 @@ def facility_of(host: str, facility: str | None) -> str:
 
 
 def split_by_facility(report: AuditReport) -> dict[str, AuditReport]:
-    """Per facility, in inventory order, the part of the report that is that facility's."""
-    order = list(dict.fromkeys(facility_of(d.host, d.facility) for d in report.devices))
-    return {facility: for_facility(report, facility) for facility in order}
+    """Per facility, in inventory order, the part of the report that is that facility's (one pass
+    over the findings, however many facilities)."""
+    owner = {d.host: facility_of(d.host, d.facility) for d in report.devices}
+    parts: dict[str, dict[str, list[Any]]] = {}
+    for device in report.devices:
+        parts.setdefault(owner[device.host], {"devices": [], "findings": [], "inputs": [], "matrices": []})
+    for name, items in (("devices", report.devices), ("findings", report.findings), ("inputs", report.inputs),
+                        ("matrices", report.matrices)):  # fmt: skip
+        for item in items:
+            facility = owner.get(item.host)
+            if facility is not None:
+                parts[facility][name].append(item)
+    return {
+        facility: replace(report, devices=tuple(part["devices"]), findings=tuple(part["findings"]),
+                          inputs=tuple(part["inputs"]), matrices=tuple(part["matrices"]))
+        for facility, part in parts.items()
+    }  # fmt: skip
 
 
 def for_facility(report: AuditReport, facility: str) -> AuditReport:

@@ -144,14 +144,15 @@ class Store:
     def previous_failures(self, hosts: Sequence[str], run: int | None = None) -> tuple[str, list[dict[str, Any]]]:
         """The failing findings each host had when last audited (in run ``run``, if given) as the JSON
         report writes them, and a name for that baseline."""
+        latest = _latest_runs_query(hosts, run).subquery()
+        query = (
+            select(findings)
+            .join(latest, (findings.c.host == latest.c.host) & (findings.c.run_id == latest.c.run_id))
+            .where(findings.c.status == Status.FAIL.value)
+        )  # one query, however many hosts
         with self.engine.connect() as connection:
-            latest = _latest_runs(connection, hosts, run)
-            rows: list[dict[str, Any]] = []
-            for host, run_id in latest.items():
-                query = select(findings).where(findings.c.run_id == run_id, findings.c.host == host,
-                                               findings.c.status == Status.FAIL.value)  # fmt: skip
-                rows += [_as_report_finding(row) for row in connection.execute(query)]
-        runs_used = sorted(set(latest.values()))
+            rows = [_as_report_finding(row) for row in connection.execute(query)]
+            runs_used = sorted({row.run_id for row in connection.execute(select(latest.c.run_id))})
         return f"{shown(self.url)} run {', '.join(map(str, runs_used)) or '-'}", rows
 
 
@@ -161,16 +162,14 @@ def _as_report_finding(row: Any) -> dict[str, Any]:
             "message": {"en": row.message_en, "ja": row.message_ja}}  # fmt: skip
 
 
-def _latest_runs(connection: Connection, hosts: Sequence[str], run: int | None) -> dict[str, int]:
+def _latest_runs_query(hosts: Sequence[str], run: int | None) -> Any:
     """Per host, the latest run that audited it (read without error), or ``run`` itself."""
     query = (
         select(devices.c.host, func.max(devices.c.run_id).label("run_id"))
         .where(devices.c.host.in_(list(hosts)), devices.c.error.is_(None))
         .group_by(devices.c.host)
     )
-    if run is not None:
-        query = query.where(devices.c.run_id == run)
-    return {row.host: row.run_id for row in connection.execute(query)}
+    return query.where(devices.c.run_id == run) if run is not None else query
 
 
 def _record(connection: Connection, report: AuditReport, inventory_hash: str, command_line: str) -> int:

@@ -44,4 +44,5 @@ findings = Table(
     Column("message_ja", Text, nullable=False),
     Column("waiver_reason", Text),  # set on a waived finding (0002)
     Index("ix_findings_run", "run_id"),
+    Index("ix_findings_run_host", "run_id", "host"),  # (0003)
 )  # fmt: skip
