@@ -460,6 +460,9 @@ class Management:
     upnp_supported: bool = True  # whether the platform implements UPnP at all
     upnp_lines: Lines = ()  # lines that enable UPnP
     login_throttle_supported: bool = True  # whether onshi knows the platform's lockout setting
+    password_min_length: int | None = None  # the enforced minimum password length, where configured
+    password_min_length_lines: Lines = ()
+    password_policy_supported: bool = True  # whether the platform can enforce a minimum length
     # Management services an interface answers itself (FortiGate `allowaccess`): (interface, services, line).
     interface_services: tuple[tuple[str, tuple[str, ...], int], ...] = ()
 

@@ -10,6 +10,9 @@ from onshi.validators.catalogue import LANGUAGES, default_catalogue
 from onshi.validators.registry import all_rules
 
 GUIDELINE_IDS = re.compile(r"\|\s*((?:SEG|VPN|EXT|WLAN|MGMT|AUTH|LOG|DOC)-\d\d)\s*\|")
+# Rules the catalogue marks "(new)": registered as they are built (AUTH-07 is; VPN-08 and HYG not yet).
+NEW_IDS = re.compile(r"\|\s*((?:SEG|VPN|EXT|WLAN|MGMT|AUTH|LOG|DOC|HYG)-\d\d) \(new\)\s*\|")
+REGISTERED_NEW = {"AUTH-07"}
 
 
 def test_languages_have_the_same_keys() -> None:
@@ -31,8 +34,10 @@ def test_every_rule_of_the_guideline_is_registered() -> None:
     guideline = Path(__file__).parents[2] / "shared" / "GUIDELINE.md"
     registered = {rule.id for rule in all_rules()}
     if guideline.exists():
-        assert set(GUIDELINE_IDS.findall(guideline.read_text(encoding="utf-8"))) == registered
-    assert len(registered) == 39
+        text = guideline.read_text(encoding="utf-8")
+        assert set(GUIDELINE_IDS.findall(text)) | REGISTERED_NEW == registered
+        assert set(NEW_IDS.findall(text)) >= REGISTERED_NEW
+    assert len(registered) == 40
 
 
 def _keys_used_by_rules() -> set[tuple[str, str]]:

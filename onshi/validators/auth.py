@@ -127,6 +127,26 @@ def login_throttling(inp: RuleInput) -> Iterator[Outcome]:
         yield failed("off", [], actions=[Action("login_block", {})])
 
 
+MIN_PASSWORD_LENGTH = 8  # "not extremely short" (REG-EX): the length below which a policy allows it
+PASSWORD_LENGTH_ADVISED = 12
+
+
+@rule("AUTH-07", Severity.MEDIUM, *REFS_AUTH, "MHLW6 システム運用編 8 ⑤", reads=(Aspect.ACCOUNTS,))
+def password_min_length(inp: RuleInput) -> Iterator[Outcome]:
+    management = inp.device.management
+    if not management.password_policy_supported:
+        yield manual("unsupported", [], platform=inp.device.platform)
+    elif management.password_min_length is None:
+        action = Action("password_min_length", {"length": PASSWORD_LENGTH_ADVISED})
+        yield failed("none", [], minimum=MIN_PASSWORD_LENGTH, actions=[action])
+    elif management.password_min_length < MIN_PASSWORD_LENGTH:
+        action = Action("password_min_length", {"length": PASSWORD_LENGTH_ADVISED})
+        yield failed("short", management.password_min_length_lines, length=management.password_min_length,
+                     minimum=MIN_PASSWORD_LENGTH, actions=[action])  # fmt: skip
+    else:
+        yield passed("ok", management.password_min_length_lines, length=management.password_min_length)
+
+
 @fleet_rule(
     "AUTH-05", Severity.HIGH, *REFS_AUTH, "MHLW6 システム運用編 8 ⑤", reads=(Aspect.ACCOUNTS, Aspect.MANAGEMENT)
 )

@@ -124,6 +124,7 @@ class Context:
     communities: list[SnmpCommunity] = field(default_factory=list)
     v3_groups: list[SnmpV3Group] = field(default_factory=list)
     throttle: list[int] = field(default_factory=list)
+    password_min_length: tuple[int, int] | None = None  # (length, line) of `security passwords min-length`
     services: dict[str, Service] = field(default_factory=dict)
     usb_disabled: list[int] = field(default_factory=list)
     users: list[Account] = field(default_factory=list)

@@ -234,6 +234,8 @@ def handle_security(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
     words = [word.lower() for word in tokens]
     if words[1:4] == ["authentication", "failure", "rate"]:
         ctx.throttle.append(line_of(item))
+    elif words[1:3] == ["passwords", "min-length"] and len(words) > 3 and words[3].isdigit():
+        ctx.password_min_length = (int(words[3]), line_of(item))
     ctx.mark_tree(item)
 
 

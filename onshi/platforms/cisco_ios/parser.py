@@ -460,6 +460,8 @@ def _management(ctx: Context) -> Management:
         snmp_communities=tuple(ctx.communities),
         snmp_v3_groups=tuple(ctx.v3_groups),
         login_throttle_lines=tuple(ctx.throttle),
+        password_min_length=ctx.password_min_length[0] if ctx.password_min_length else None,
+        password_min_length_lines=ctx.password_min_length[1:] if ctx.password_min_length else (),
         services=tuple(services),
         usb_disabled_lines=tuple(ctx.usb_disabled),
         usb_control_supported=None if not ctx.usb_disabled else True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 from onshi.model import (
     ANY_PORT,
@@ -372,6 +372,16 @@ def _vpns(tree: Tree) -> list[VpnEndpoint]:
 # --- management, accounts, logging --------------------------------------------------------------------------
 
 
+def _password_policy(tree: Tree) -> dict[str, Any]:
+    """``config system password-policy``: with ``status enable``, ``minimum-length`` (FortiOS default 8)."""
+    policy = tree.block("system password-policy")
+    if policy.value("status") != "enable":
+        return {}
+    length = policy.value("minimum-length", "8") or "8"
+    lines = tuple(n for n in (policy.line_of("status"), policy.line_of("minimum-length")) if n)
+    return {"password_min_length": int(length) if length.isdigit() else None, "password_min_length_lines": lines}
+
+
 def _management(tree: Tree, allowaccess: Allowaccess, bad: list[int]) -> tuple[Management, list[Acl]]:
     system = tree.block("system global")
     opened: dict[str, list[int]] = {}  # allowaccess service → the lines that open it
@@ -390,6 +400,7 @@ def _management(tree: Tree, allowaccess: Allowaccess, bad: list[int]) -> tuple[M
         snmp_v3_groups=_snmp_users(tree),
         # FortiOS locks an administrator out after failed logins by default (admin-lockout-threshold 3).
         login_throttle_lines=(lockout,) if lockout else (),
+        **_password_policy(tree),
         services=(Service("http_server", "http" in opened, False, opened["http"][0] if "http" in opened else None),),
         usb_disabled_lines=_usb_off(tree),
         usb_control_supported=True,

@@ -132,4 +132,5 @@ def management(state: State) -> Management:
         upnp_supported=True,
         upnp_lines=tuple(state.upnp_lines),
         login_throttle_supported=False,
+        password_policy_supported=False,  # RTX has no minimum password length setting
     )
