@@ -248,12 +248,17 @@ StoreOption = Annotated[
 
 
 def _open_store(location: str) -> Store | None:
+    """The store asked for (one that cannot be opened is an input error), or the default one (one
+    that cannot be opened, a read-only home say, is a warning: the audit goes on unrecorded)."""
     if location.lower() == "none":
         return None
     try:
         return Store(url_of(location or str(default_location())))
     except StoreError as error:
-        _refuse([str(error)])
+        if location:
+            _refuse([str(error)])
+        typer.echo(f"warning: {printable(str(error))}; this run is not recorded (--store PATH to choose one)", err=True)
+        return None
 
 
 def _record(store: Store | None, report: AuditReport, inventory: Path) -> None:
@@ -736,7 +741,7 @@ def history_command(
 ) -> None:
     """The audit runs recorded in the history store, newest first, with their counts (a facility's
     trend with --facility)."""
-    store = _open_store(store_location or str(default_location()))
+    store = _open_store(store_location or str(default_location()))  # asked for: an error if it cannot open
     if store is None:
         _refuse(["history needs a store (--store is none)"])
     table = Table(title=f"{shown(store.url)}" + (f" — {facility}" if facility else ""), title_justify="left")

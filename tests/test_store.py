@@ -140,11 +140,22 @@ def test_two_processes_writing_one_store_lose_nothing(store_url: str) -> None:
         assert connection.execute(text("SELECT count(*) FROM findings")).scalar_one() == 2 * runs_each * per_run
 
 
-def test_a_store_that_cannot_be_written_loses_no_report(tmp_path: Path) -> None:
+def test_a_store_asked_for_that_cannot_be_opened_is_an_input_error(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", encoding="utf-8")
     code, output = _audit(SAMPLE_INVENTORY, str(blocked / "history.sqlite"), "-f", "json", "-o",
                           str(tmp_path / "r.json"))  # fmt: skip
     assert code == 2
     assert "history store" in output
-    assert "not a folder" not in output
+    assert not (tmp_path / "r.json").exists()  # refused before any work, rather than audited unrecorded
+
+
+def test_the_default_store_unwritable_loses_no_report(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")  # the user's data directory cannot be made here
+    report = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json", "-o", str(report)],
+                           env={"ONSHI_STORE": "", "XDG_DATA_HOME": str(blocked)})  # fmt: skip
+    assert result.exit_code == 1, result.output  # the sample's findings, not an error
+    assert "this run is not recorded" in result.output
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["devices"] > 0
