@@ -1,6 +1,8 @@
 """Apply a finding's remediation commands to a configuration text, as the device would, so that a
 test can audit the result (the commands are proven by parsing them back, not by reading them).
 
+Cisco IOS: configuration mode, block by block (see :func:`apply_ios`).
+
 FortiOS: the commands are configuration text themselves; entered after the config, each setting
 they make replaces the one before (which the parser reads as the device would).
 
@@ -75,3 +77,100 @@ def with_secret(command: str, raw_lines: list[str]) -> str:
     if found is None:
         return command
     return command[: command.index(command.lstrip())] + "no " + raw_lines[int(found[1]) - 1].strip()
+
+
+def apply_ios(text: str, commands: tuple[str, ...]) -> str:
+    """Cisco IOS, as configuration mode takes the commands: a command at the left margin acts at the
+    top level (and, when indented commands follow, opens that block: the existing one, or a new one
+    before ``end``); an indented one acts in the open block. ``no X`` removes the line X (and its
+    block); when there is none it stays as a line (IOS shows ``no ip http server`` and the like).
+    Any other command replaces the line that differs from it only in its last word (``exec-timeout
+    5 0`` → ``exec-timeout 15 0`` by its name, ``ip ssh version 1`` → ``2``), or is added."""
+    lines = text.splitlines()
+    block: int | None = None  # index of the open block's header
+    added = 0  # lines of a new block written so far (a new block takes its lines as they are)
+    for number, command in enumerate(commands):
+        if not command.startswith(" "):
+            opens = number + 1 < len(commands) and commands[number + 1].startswith(" ")
+            existed = opens and any(line.strip() == command for line in lines)
+            block, added = _top_level(lines, command, opens), 0 if existed or not opens else 1
+            continue
+        if added:
+            assert block is not None
+            lines.insert(block + added, command)
+            added += 1
+        else:
+            _in_block(lines, block, command.strip())
+    return "\n".join(lines) + "\n"
+
+
+def _top_level(lines: list[str], command: str, opens: bool) -> int | None:
+    headers = [i for i, line in enumerate(lines) if line and not line.startswith((" ", "!"))]
+    if opens:
+        found = next((i for i in headers if lines[i].strip() == command), None)
+        if found is None:
+            found = _end(lines)
+            lines.insert(found, command)
+        return found
+    if command.startswith("no "):
+        target = command[3:]
+        doomed = [i for i in headers if _is(lines[i], target)]
+        for index in reversed(doomed):
+            del lines[index : _block_end(lines, index)]
+        if not doomed:
+            lines.insert(_end(lines), command)
+        return None
+    same = next((i for i in headers if _same_but_last(lines[i], command)), None)
+    if same is not None:
+        lines[same] = command
+    elif command not in (line.strip() for line in lines):
+        lines.insert(_end(lines), command)
+    return None
+
+
+def _in_block(lines: list[str], header: int | None, command: str) -> None:
+    assert header is not None, f"{command!r} outside a block"
+    members = range(header + 1, _block_end(lines, header))
+    if command.startswith("no "):
+        doomed = [i for i in members if _is(lines[i], command[3:])]
+        for index in reversed(doomed):
+            del lines[index]
+        if not doomed:  # IOS shows the default it turned off (`no cdp enable`)
+            lines.insert(members.stop, " " + command)
+        return
+    name = _ios_name(command)
+    same = [i for i in members if _ios_name(lines[i].strip()) == name]
+    if same:
+        lines[same[0]] = " " + command
+        for index in reversed(same[1:]):
+            del lines[index]
+    else:
+        lines.insert(members.stop, " " + command)
+
+
+def _ios_name(command: str) -> tuple[str, ...]:
+    """A sub-mode command's name: its words up to the first value (a number or after `input`)."""
+    words = command.split()
+    name: list[str] = []
+    for word in words:
+        if word[0].isdigit() or (name and name[-1] == "input"):
+            break
+        name.append(word)
+    return tuple(name)
+
+
+def _same_but_last(line: str, command: str) -> bool:
+    have, want = line.split(), command.split()
+    return len(have) == len(want) > 2 and have[:-1] == want[:-1]
+
+
+def _block_end(lines: list[str], header: int) -> int:
+    end = header + 1
+    while end < len(lines) and lines[end].startswith(" "):
+        end += 1
+    return end
+
+
+def _end(lines: list[str]) -> int:
+    """Where a new top-level line goes: before the final ``end``."""
+    return max((i for i, line in enumerate(lines) if line.strip() == "end"), default=len(lines))
