@@ -81,4 +81,5 @@ def test_every_platform_has_its_commands_proven() -> None:
     cisco = {"EXT-02", "MGMT-01", "MGMT-02", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-02", "AUTH-04", "AUTH-06",
              "AUTH-07", "LOG-01", "LOG-02"}  # fmt: skip
     expected = {("yamaha_rtx", r) for r in yamaha} | {("cisco_ios", r) for r in cisco}
-    assert expected | {("fortinet", "AUTH-04"), ("fortinet", "AUTH-07"), ("fortinet", "MGMT-06")} <= rules
+    fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "MGMT-01", "MGMT-05", "MGMT-06")}
+    assert expected | fortinet <= rules
