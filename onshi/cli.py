@@ -53,6 +53,7 @@ from onshi.store.history import Store, StoreError, default_location, inventory_h
 from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
 from onshi.tasks.collect import collect_inventory
 from onshi.tasks.generate import render_with_nornir
+from onshi.waivers import json_schema as waivers_schema
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -758,13 +759,16 @@ def schema_command(
     output: OutputOption = None,
     files: Annotated[
         Path | None,
-        typer.Option("--files", help="Write hosts.schema.json, groups.schema.json and defaults.schema.json here."),
+        typer.Option(
+            "--files",
+            help="Write hosts.schema.json, groups.schema.json, defaults.schema.json and waivers.schema.json here.",
+        ),
     ] = None,
 ) -> None:
     """Print the JSON Schema of the inventory data (facility policy and host data); --files writes one
     schema per inventory file for yaml-language-server (`# yaml-language-server: $schema=hosts.schema.json`)."""
     if files is not None:
-        for name, schema in file_schemas().items():
+        for name, schema in {**file_schemas(), "waivers.schema.json": waivers_schema()}.items():
             write_atomic(files / name, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
             typer.echo(f"wrote {files / name}")
         return

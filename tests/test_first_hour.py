@@ -139,3 +139,9 @@ def test_a_schema_per_inventory_file_accepts_the_sample_and_catches_a_misspelt_k
     schema = json.loads((tmp_path / "hosts.schema.json").read_text(encoding="utf-8"))
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(json.loads(json.dumps(hosts, default=str)), schema)
+    waiver = {"rule": "EXT-02", "host": "himawari-rtr1", "match": {"text": "192.168.20.50:3389"}, "reason": "保守",
+              "approver": "院長", "expires": "2027-03-31", "allow_critical": True}  # fmt: skip
+    waivers = json.loads((tmp_path / "waivers.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate([waiver], waivers)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate([{**waiver, "approved_by": "院長"}], waivers)
