@@ -56,18 +56,18 @@ PLANTED = {"cisco_ios": ("edge_compliant.cfg", CISCO), "yamaha_rtx": ("edge_comp
            "fortinet": ("fw_compliant.cfg", FORTINET)}  # fmt: skip
 
 
-def _planted(platform: str) -> tuple[str, list[str]]:
-    """The compliant fixture with every template line added, and the markers planted."""
+def _planted(platform: str, base_text: str | None = None, prefix: str = "") -> tuple[str, list[str]]:
+    """The compliant fixture (or ``base_text``) with every template line added, and the markers planted."""
     fixture, templates = PLANTED[platform]
     markers: list[str] = []
     lines = []
     for template in templates:
         line = template
         while "{m}" in line:
-            markers.append(f"Mk{platform[:3]}{len(markers):03d}Zq")
+            markers.append(f"Mk{prefix}{platform[:3]}{len(markers):03d}Zq")
             line = line.replace("{m}", markers[-1], 1)
         lines.append(line)
-    base = fixture_path(platform, fixture).read_text(encoding="utf-8").splitlines()
+    base = (base_text or fixture_path(platform, fixture).read_text(encoding="utf-8")).splitlines()
     if platform == "cisco_ios":
         text = [*base[: base.index("end")], *lines, "end"]
     elif platform == "fortinet":
@@ -119,12 +119,32 @@ def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) 
         text, planted = _planted(platform)
         (inventory / "configs" / f"{host}.cfg").write_text(text, encoding="utf-8")
         markers += planted
+    # A facility judged as one network cites lines of every device: its devices get markers too.
+    for host, platform in (("tsubaki-vpn-claims", "cisco_ios"), ("tsubaki-vpn-vendor", "yamaha_rtx")):
+        path = inventory / "configs" / f"{host}.cfg"
+        encoding = "shift_jis" if platform == "yamaha_rtx" else "utf-8"
+        text, planted = _planted(platform, path.read_text(encoding=encoding), prefix=host[-3:])
+        path.write_text(text, encoding=encoding)
+        markers += planted
+    store = tmp_path / "history.sqlite"
     outputs = []
     for output_format in ("table", "json", "html", "junit", "sarif"):
         target = tmp_path / f"audit.{output_format}"
-        result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", output_format, "-o", str(target)])
+        result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", output_format, "-o", str(target),
+                                     "--store", str(store), "--compare", "last"])  # fmt: skip
         assert result.exit_code == 1, result.output
         outputs += [result.output, target.read_text(encoding="utf-8")]
+        split = tmp_path / f"split-{output_format}"  # one report per facility and the fleet index
+        result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", output_format, "-o", str(split),
+                                     "--split", "facility", "--store", "none"])  # fmt: skip
+        assert result.exit_code == 1, result.output
+        outputs += [result.output, *(path.read_text(encoding="utf-8") for path in sorted(split.iterdir()))]
+    result = runner.invoke(app, ["history", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    outputs.append(result.output)
+    # The history store itself: the database and its write-ahead log, as bytes.
+    assert store.stat().st_size > 0
+    outputs += [path.read_bytes().decode("utf-8", "replace") for path in tmp_path.glob("history.sqlite*")]
     for command in ("checklist", "ledger"):
         result = runner.invoke(app, [command, "--inventory", str(inventory)])
         assert result.exit_code == 0, result.output
@@ -148,4 +168,5 @@ def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) 
     outputs += [result.output, *(path.read_text(encoding="utf-8") for path in written)]
     everything = "\n".join(outputs)
     assert "sakura-rtr1" in everything
+    assert "tsubaki-vpn-claims.cfg" in everything  # the facility finding's evidence from another device's file
     assert [m for m in markers if m in everything] == []
