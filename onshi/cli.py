@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -49,11 +49,14 @@ from onshi.report.text import printable
 from onshi.selection import Selection, SelectionError, select
 from onshi.sources import ConfigText, SnapshotSource, SourceError, decode, read_config_file
 from onshi.starter import sample_inventory, write_starter
-from onshi.store.history import Store, StoreError, default_location, inventory_hash, shown, url_of
+from onshi.store import StoreError, default_location, inventory_hash, open_store, shown, url_of
 from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
 from onshi.tasks.collect import collect_inventory
 from onshi.tasks.generate import render_with_nornir
 from onshi.waivers import json_schema as waivers_schema
+
+if TYPE_CHECKING:
+    from onshi.store.history import Store
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -254,7 +257,7 @@ def _open_store(location: str) -> Store | None:
     if location.lower() == "none":
         return None
     try:
-        return Store(url_of(location or str(default_location())))
+        return open_store(url_of(location or str(default_location())))
     except StoreError as error:
         if location:
             _refuse([str(error)])

@@ -44,18 +44,6 @@ def split_by_facility(report: AuditReport) -> dict[str, AuditReport]:
     }  # fmt: skip
 
 
-def for_facility(report: AuditReport, facility: str) -> AuditReport:
-    devices = tuple(d for d in report.devices if facility_of(d.host, d.facility) == facility)
-    hosts = {device.host for device in devices}
-    return replace(
-        report,
-        devices=devices,
-        findings=tuple(f for f in report.findings if f.host in hosts),
-        inputs=tuple(inp for inp in report.inputs if inp.host in hosts),
-        matrices=tuple(m for m in report.matrices if m.host in hosts),
-    )
-
-
 def file_stem(facility: str) -> str:
     """The facility as a file name, or an error naming it."""
     if not _SAFE.match(facility):

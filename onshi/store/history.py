@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, case, create_engine, event, func, insert, select, text
@@ -25,36 +24,11 @@ from sqlalchemy import Connection, Engine, case, create_engine, event, func, ins
 from onshi import __version__
 from onshi.model import Status
 from onshi.pipeline import AuditReport
+from onshi.store import StoreError, shown
 from onshi.store.schema import devices, findings, runs
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_LOCK = 0x6F6E736869  # "onshi": the advisory lock that serialises migrations on PostgreSQL
-
-
-class StoreError(Exception):
-    """The store cannot be opened or written; the message names it (never its password)."""
-
-
-def default_location() -> Path:
-    return Path(platformdirs.user_data_dir("onshi")) / "history.sqlite"
-
-
-def url_of(location: str) -> str:
-    """A store argument as a SQLAlchemy URL: a PostgreSQL URL, or a path to a SQLite file."""
-    if location.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + location.split("://", 1)[1]
-    if location.startswith(("postgresql+", "sqlite:")):
-        return location
-    return f"sqlite:///{Path(location).expanduser()}"
-
-
-def shown(url: str) -> str:
-    """A store for messages: a PostgreSQL URL without its password."""
-    head, at, tail = url.rpartition("@")
-    if not at or "://" not in head:
-        return url
-    scheme, credentials = head.split("://", 1)
-    return f"{scheme}://{credentials.split(':', 1)[0]}@{tail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,12 +194,3 @@ def _engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
-
-
-def inventory_hash(directory: Path) -> str:
-    """sha256 over the inventory files as they are (which inventory a run audited)."""
-    digest = hashlib.sha256()
-    for name in ("hosts.yaml", "groups.yaml", "defaults.yaml", "waivers.yaml"):
-        path = directory / name
-        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
-    return digest.hexdigest()

@@ -208,7 +208,10 @@ def _replay_facility(
     for hop in trace.hops:
         interface = network.devices[hop.device].interfaces[hop.ingress]
         cited = [*interface.lines[:1], *hop.lines]
-        own.extend(cited) if hop.device == inp.host else elsewhere.extend((hop.device, line) for line in cited)
+        if hop.device == inp.host:
+            own.extend(cited)
+        else:
+            elsewhere.extend((hop.device, line) for line in cited)
     route = [f"{hop.device}: {_name(network, hop.device, hop.ingress)} → "
              f"{_name(network, hop.device, hop.egress) if hop.egress else DEVICE}" for hop in trace.hops]  # fmt: skip
     return _Replayed(own, elsewhere, route)
