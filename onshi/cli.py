@@ -235,6 +235,12 @@ def _comparison(report: AuditReport, previous: str | None, store: Store | None =
         raise typer.Exit(EXIT_INPUT) from None
 
 
+def _stored_run_exists(store: Store | None, previous: str | None) -> None:
+    """Before a long audit: a run id to compare with is one the store has."""
+    if previous is not None and previous.isdigit() and store is not None and not store.has_run(int(previous)):
+        _refuse([f"--compare {previous}: no run {previous} in {shown(store.url)} (onshi history lists them)"])
+
+
 def _from_store(previous: str) -> bool:
     return previous == "last" or previous.isdigit()
 
@@ -440,6 +446,7 @@ def audit_command(
         _comparison_file_readable(Path(compare_with))
     folder = _split_folder(output) if split is not None else None
     store = _open_store(store_location)
+    _stored_run_exists(store, compare_with)
     chosen = _selection(facility, hosts, where)
     if live:
         loaded = _load(inventory, chosen)

@@ -79,6 +79,13 @@ def test_a_fix_between_two_runs_is_named_fixed_in_every_format(tmp_path: Path, s
     assert (latest["new"], latest["fixed"]) == (0, 0)  # against the run just before: nothing changed since
 
 
+def test_comparing_with_a_run_the_store_does_not_have_is_an_input_error(tmp_path: Path, store_url: str) -> None:
+    code, output = _audit(SAMPLE_INVENTORY, store_url, "--compare", "41", "-f", "json", "-o", str(tmp_path / "r.json"))
+    assert code == 2
+    assert "--compare 41: no run 41 in" in output
+    assert not (tmp_path / "r.json").exists()
+
+
 def test_history_lists_runs_and_a_facility_trend(tmp_path: Path, store_url: str) -> None:
     for _ in range(2):
         _audit(SAMPLE_INVENTORY, store_url, "-f", "json", "-o", str(tmp_path / "r.json"))

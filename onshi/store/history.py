@@ -115,6 +115,10 @@ class Store:
             return [RunSummary(row.id, row.started_at, row.onshi_version, row.devices or 0, row.fail or 0,
                                row.manual or 0, row.waived or 0) for row in connection.execute(query)]  # fmt: skip
 
+    def has_run(self, run: int) -> bool:
+        with self.engine.connect() as connection:
+            return connection.execute(select(runs.c.id).where(runs.c.id == run)).first() is not None
+
     def previous_failures(self, hosts: Sequence[str], run: int | None = None) -> tuple[str, list[dict[str, Any]]]:
         """The failing findings each host had when last audited (in run ``run``, if given) as the JSON
         report writes them, and a name for that baseline."""
