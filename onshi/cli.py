@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -271,16 +272,17 @@ def _open_store(location: str) -> Store | None:
         return None
 
 
-def _record(store: Store | None, report: AuditReport, inventory: Path) -> None:
+def _record(store: Store | None, report: AuditReport, inventory: Path, command: str = "audit") -> int | None:
     """Record the run; a store that cannot be written loses no report (a warning, not an error)."""
     if store is None:
-        return
+        return None
     try:
-        run = store.record(report, inventory_hash(inventory), "audit")
+        run = store.record(report, inventory_hash(inventory), command)
     except StoreError as error:
         typer.echo(f"warning: {printable(str(error))}", err=True)
-        return
+        return None
     typer.echo(f"recorded as run {run} in {shown(store.url)}", err=True)
+    return run
 
 
 def exit_code(report: AuditReport, fail_on: FailOn) -> int:
@@ -534,22 +536,32 @@ def checklist_command(
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     where: WhereSelect = None,
+    store_location: StoreOption = "",
 ) -> None:
-    """The checklist items (最低限のチェックリスト, 規程例 別表) with verdicts per facility, as CSV."""
-    _csv_export(checklist_csv, inventory, configs, output, workers, _selection(facility, hosts, where), split)
+    """The checklist items (最低限のチェックリスト, 規程例 別表, サイバーセキュリティ対策チェックリスト)
+    with verdicts per facility, as CSV. The run is recorded in the history store: each row carries
+    its 確認日 (the audit's date, Japan time) and the run id that `onshi history` shows."""
+    store = _open_store(store_location)
+    selection = _selection(facility, hosts, where)
+    _csv_export(checklist_csv, inventory, configs, output, workers, selection, split, store=store)
 
 
 def _csv_export(
-    render: Callable[[AuditReport], str],
+    render: Callable[..., str],
     inventory: Path,
     configs: Path | None,
     output: Path | None,
     workers: int,
     selection: Selection,
     split: SplitBy | None,
+    store: Store | None = None,
 ) -> NoReturn:
+    """Render a CSV export of the audit (per facility with --split); with a store, the run is
+    recorded first and the renderer is told its id."""
     folder = _split_folder(output) if split is not None else None
     report = _snapshot_report(inventory, configs, workers, selection=selection)
+    if store is not None:
+        render = partial(render, run=_record(store, report, inventory, "checklist"))
     if folder is None:
         _write_or_print(render(report), output)
     else:

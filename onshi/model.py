@@ -364,6 +364,24 @@ class VpnKind(enum.StrEnum):
     SSL_VPN = "ssl_vpn"
 
 
+class LoginFactor(enum.StrEnum):
+    """What a person logging in through a remote-access listener must show besides a name (VPN-08)."""
+
+    CERTIFICATE = "certificate"  # a client (or machine) certificate is required
+    TOKEN = "token"  # a one-time password (FortiToken, e-mail or SMS code) is required
+    EXTERNAL = "external"  # an authentication server decides (RADIUS, LDAP, TACACS+): not in this config
+    PASSWORD = "password"  # a password or pre-shared key alone
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteLogin:
+    """Who logs in through a remote-access listener and how they authenticate."""
+
+    who: str  # "user tanaka", "group sslvpn-users", "pre-shared key"
+    factor: LoginFactor
+    lines: Lines
+
+
 @dataclass(frozen=True, slots=True)
 class VpnEndpoint:
     """A tunnel or remote-access listener found on the device (for VPN-02 and VPN-07)."""
@@ -378,6 +396,9 @@ class VpnEndpoint:
     # The dead-peer detection / IKE keepalive lines that apply to this tunnel (its IKE profile's, its
     # peer's, or the device-wide ones of its IKE version); empty when none does.
     dpd_lines: Lines = ()
+    # Persons log in through it (SSL-VPN, L2TP, PPTP, IPsec with XAUTH, EAP or mode-config): VPN-08.
+    remote_access: bool = False
+    logins: tuple[RemoteLogin, ...] = ()  # how they authenticate; empty: the config does not say
 
 
 # --- management, accounts, logging, wireless -----------------------------------------------------

@@ -26,13 +26,13 @@ POLICY: dict[str, Any] = (
 # (fixture, rule, status, evidence lines, message phrase)
 CASES: list[tuple[str, str, Status, list[int], str]] = [
     # a guest→internal policy with service ALL above the deny (policy 4, line 157)
-    ("fw_violations.cfg", "SEG-02", FAIL, [22, 37, 157], "guest_wifi reaches onshi"),
+    ("fw_violations.cfg", "SEG-02", FAIL, [22, 37, 163], "guest_wifi reaches onshi"),
     ("fw_compliant.cfg", "SEG-02", PASS, [], "reach only the internet"),
     ("fw_compliant.cfg", "SEG-01", PASS, [], "except the declared flows"),
     ("fw_compliant.cfg", "SEG-05", PASS, [], "only the claims network"),
     # a VIP forwarding tcp/3389 to the receipt computer, and the policy letting it in
     ("fw_violations.cfg", "EXT-02", FAIL, [99], "192.168.10.20:3389 is exposed to the internet as wan1:3389"),
-    ("fw_violations.cfg", "EXT-01", FAIL, [13, 22, 199], "reaches onshi"),
+    ("fw_violations.cfg", "EXT-01", FAIL, [13, 22, 205], "reaches onshi"),
     ("fw_compliant.cfg", "EXT-01", PASS, [], "dropped"),
     ("fw_compliant.cfg", "EXT-02", PASS, [], "No static NAT"),
     # allowaccess ping https ssh http telnet on wan1
@@ -47,6 +47,7 @@ CASES: list[tuple[str, str, Status, list[int], str]] = [
     ("fw_violations.cfg", "MGMT-04", FAIL, [16, 25, 47], "HTTPS management accepts 1.1"),
     ("fw_violations.cfg", "MGMT-04", FAIL, [129, 130, 131, 132, 133, 134, 135], "accepts TLS 1.0"),
     ("fw_violations.cfg", "VPN-07", FAIL, [129, 130, 131, 132, 133, 134, 135], "not declared in the inventory"),
+    ("fw_violations.cfg", "VPN-08", FAIL, [129, 230], "lets user vendor-kobayashi log in with a password"),
     ("fw_violations.cfg", "DOC-02", FAIL, [1], "6.4.5 is affected by CVE-2022-42475"),
     ("fw_compliant.cfg", "MGMT-04", PASS, [49], "TLS 1.2, 1.3 only"),
     ("fw_compliant.cfg", "DOC-02", PASS, [1], "7.2.8 meets the declared minimum"),
@@ -57,7 +58,7 @@ CASES: list[tuple[str, str, Status, list[int], str]] = [
     ("fw_compliant.cfg", "VPN-05", PASS, [108], "keepalive"),
     ("fw_compliant.cfg", "VPN-07", PASS, [101], "declared and pinned"),
     # a VAP with TKIP
-    ("fw_violations.cfg", "WLAN-01", FAIL, [138, 139, 140, 141, 142, 143], "MOMIJI-GUEST uses TKIP"),
+    ("fw_violations.cfg", "WLAN-01", FAIL, [144, 145, 146, 147, 148, 149], "MOMIJI-GUEST uses TKIP"),
     ("fw_compliant.cfg", "WLAN-01", PASS, [126, 127, 128, 129, 130, 131], "WPA2 with AES"),
     # accounts, logs, anti-spoofing
     ("fw_compliant.cfg", "AUTH-02", PASS, [59, 65], "strong irreversible hash"),

@@ -13,6 +13,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
 
@@ -22,6 +23,7 @@ from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
 from onshi.report.text import spreadsheet_cell
 
+JST = timezone(timedelta(hours=9), "JST")
 VERDICTS = {
     "done": ("実施済", "done"),
     "not_done": ("未実施", "not done"),
@@ -37,6 +39,7 @@ class ChecklistItem:
     ja: str
     en: str
     rules: tuple[str, ...]
+    quoted: bool = True  # `ja` is the source's own wording (False: the item is named by number and topic)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,9 @@ class ChecklistRow:
 def checklist_items() -> tuple[ChecklistItem, ...]:
     text = resources.files("onshi.data").joinpath("checklist.yaml").read_text(encoding="utf-8")
     return tuple(
-        ChecklistItem(entry["id"], entry["source"], entry["ja"], entry["en"], tuple(entry["rules"]))
+        ChecklistItem(
+            entry["id"], entry["source"], entry["ja"], entry["en"], tuple(entry["rules"]), entry.get("quoted", True)
+        )
         for entry in yaml.safe_load(text)
     )
 
@@ -92,15 +97,25 @@ def _csv(header: list[str], rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def checklist_csv(report: AuditReport) -> str:
+def checklist_csv(report: AuditReport, run: int | None = None) -> str:
+    """One row per facility and item. ``confirmed_on`` (確認日) is the audit's date in Japan time, the
+    day the checklist asks for; ``run`` is the history store's id of that audit (empty when the run
+    was not recorded), so an inspector can trace the verdict back with ``onshi history``."""
     header = ["facility", "item", "source", "item_ja", "item_en", "verdict_ja", "verdict_en", "rules",
-              "failing", "manual"]  # fmt: skip
+              "failing", "manual", "confirmed_on", "run"]  # fmt: skip
+    confirmed_on = confirmation_date(report.generated_at)
     rows = [
         [row.facility, row.item.id, row.item.source, row.item.ja, row.item.en, *VERDICTS[row.verdict],
-         " ".join(row.item.rules), " ".join(row.failing), " ".join(row.manual)]
+         " ".join(row.item.rules), " ".join(row.failing), " ".join(row.manual), confirmed_on,
+         "" if run is None else str(run)]
         for row in checklist(report)
     ]  # fmt: skip
     return _csv(header, rows)
+
+
+def confirmation_date(generated_at: str) -> str:
+    """``2026-12-04T16:30:00+00:00`` → ``2026-12-05``: the date in Japan, where the checklist is filed."""
+    return datetime.fromisoformat(generated_at).astimezone(JST).date().isoformat()
 
 
 LEDGER_COLUMNS = ("host", "facility", "role", "platform", "model", "os_version", "serial", "location",

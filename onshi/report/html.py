@@ -63,7 +63,7 @@ def rule_quotes() -> dict[str, list[tuple[str, str]]]:
     ``data/rule_quotes.yaml`` for the rules no item covers. (source key, Japanese text) pairs."""
     quotes: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item in checklist_items():
-        for rule in item.rules:
+        for rule in item.rules if item.quoted else ():
             quotes[rule].append((item.source, item.ja))
     text = resources.files("onshi.data").joinpath("rule_quotes.yaml").read_text(encoding="utf-8")
     for entry in yaml.safe_load(text):

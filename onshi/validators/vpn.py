@@ -1,4 +1,4 @@
-"""VPN rules that read the crypto configuration (VPN-02..05, VPN-07).
+"""VPN rules that read the crypto configuration (VPN-02..05, VPN-07, VPN-08).
 
 VPN-01 and VPN-06 (reachability between VPNs, protected traffic) live in :mod:`.reachability`.
 """
@@ -9,7 +9,17 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 
-from onshi.model import Aspect, IkeProposal, SecretStorage, Severity, Status, TransformSet, VpnEndpoint, VpnKind
+from onshi.model import (
+    Aspect,
+    IkeProposal,
+    LoginFactor,
+    SecretStorage,
+    Severity,
+    Status,
+    TransformSet,
+    VpnEndpoint,
+    VpnKind,
+)
 from onshi.policy import Role, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -263,3 +273,51 @@ def _normal(peer: str) -> str:
 def _declared_peers(inp: RuleInput) -> set[str]:
     assert inp.policy is not None
     return {_normal(str(peer)) for vpn in inp.policy.vpns for peer in vpn.peers}
+
+
+_STRONG_FACTORS = frozenset({LoginFactor.CERTIFICATE, LoginFactor.TOKEN})
+
+
+@rule("VPN-08", Severity.HIGH, "MHLW6 システム運用編 13 ④", "CHECKLIST 外部 8, 10", *REFS_VPN, reads=(Aspect.VPN,))
+def remote_access_second_factor(inp: RuleInput) -> Iterator[Outcome]:
+    """Per remote-access listener: every way in asks for a certificate or a one-time code besides the
+    password. An IPsec listener for any peer whose use the config does not show (a branch with a
+    dynamic address, or persons with a pre-shared key) is for a person to judge, unless certificates
+    are required anyway."""
+    listeners = [vpn for vpn in inp.device.vpns if vpn.remote_access or (vpn.any_peer and vpn.kind is VpnKind.IPSEC)]
+    if not listeners:
+        yield not_applicable("no_listener")
+        return
+    for vpn in listeners:
+        yield from _listener_logins(vpn)
+
+
+def _listener_logins(vpn: VpnEndpoint) -> Iterator[Outcome]:
+    logins = vpn.logins
+    if not vpn.remote_access:
+        if logins and all(login.factor in _STRONG_FACTORS for login in logins):
+            yield passed("second_factor", _login_lines(vpn), name=vpn.name, how=names(_how(vpn)))
+        else:
+            yield manual("dynamic_peer", vpn.lines[:1], name=vpn.name)
+        return
+    if not logins:
+        yield manual("unknown", vpn.lines, name=vpn.name)
+        return
+    weak = [login for login in logins if login.factor is LoginFactor.PASSWORD]
+    external = [login for login in logins if login.factor is LoginFactor.EXTERNAL]
+    if weak:
+        yield failed("password_only", [*vpn.lines[:1], *(line for login in weak for line in login.lines)],
+                     name=vpn.name, who=names(login.who for login in weak))  # fmt: skip
+    if external:
+        yield manual("external", [*vpn.lines[:1], *(line for login in external for line in login.lines)],
+                     name=vpn.name, who=names(login.who for login in external))  # fmt: skip
+    if not weak and not external:
+        yield passed("second_factor", _login_lines(vpn), name=vpn.name, how=names(_how(vpn)))
+
+
+def _how(vpn: VpnEndpoint) -> list[str]:
+    return sorted({f"{login.who}: {login.factor.value}" for login in vpn.logins})
+
+
+def _login_lines(vpn: VpnEndpoint) -> list[int]:
+    return [*vpn.lines[:1], *(line for login in vpn.logins for line in login.lines)]

@@ -114,6 +114,10 @@ class Context:
     aggressive: list[int] = field(default_factory=list)
     aggressive_refused: bool = False
     cert_auth: list[int] = field(default_factory=list)
+    remote_access_ike: list[int] = field(default_factory=list)  # XAUTH, mode-config or EAP: persons log in
+    # `aaa authentication ppp|login LIST … group …`, by type: an AAA server decides those logins
+    external_auth: dict[str, list[int]] = field(default_factory=dict)
+    webvpn_cert: list[int] = field(default_factory=list)  # a WebVPN context asks for a client certificate
     listeners: list[tuple[str, int, tuple[int, ...]]] = field(default_factory=list)
     l2tpv3: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
     terminal_lines: list[TerminalLine] = field(default_factory=list)

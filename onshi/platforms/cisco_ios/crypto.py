@@ -25,6 +25,9 @@ def handle_crypto(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         handler(ctx, item, tokens)
     elif words[1:2] == ["keyring"]:
         _keyring(ctx, item, tokens)
+    elif words[1:4] == ["isakmp", "client", "configuration"]:
+        ctx.remote_access_ike.append(line_of(item))  # an Easy VPN server group: persons log in
+        ctx.mark_tree(item)
     elif words[1:2] == ["map"]:
         _crypto_map(ctx, item, tokens, dynamic=False)
     elif words[1:2] == ["dynamic-map"]:
@@ -195,8 +198,10 @@ def _ikev2_profile(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
         if words[:1] == ["dpd"]:
             ctx.dpd.append(line_of(child))
             ctx.profile_dpd.setdefault(name, []).append(line_of(child))
-        elif words[:1] == ["authentication"] and ("rsa-sig" in words or "ecdsa-sig" in words):
-            ctx.cert_auth.append(line_of(child))
+        elif words[:2] == ["authentication", "remote"] and ("rsa-sig" in words or "ecdsa-sig" in words):
+            ctx.cert_auth.append(line_of(child))  # the peer shows a certificate (`local` is the router's own)
+        elif words[:3] == ["authentication", "remote", "eap"]:
+            ctx.remote_access_ike.append(line_of(child))  # EAP: a person's credentials
 
 
 def _isakmp_profile(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
@@ -209,6 +214,8 @@ def _isakmp_profile(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
             ctx.profile_dpd.setdefault(name, []).append(line_of(child))
         elif words[:3] == ["initiate", "mode", "aggressive"]:
             ctx.aggressive.append(line_of(child))
+        elif words[:2] in (["client", "authentication"], ["client", "configuration"]):
+            ctx.remote_access_ike.append(line_of(child))  # XAUTH / mode-config: persons log in
 
 
 def _isakmp_peer(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
@@ -257,6 +264,8 @@ def _crypto_map(ctx: Context, item: ConfigLine, tokens: list[str], *, dynamic: b
     words = [word.lower() for word in tokens]
     if len(tokens) < 4 or not tokens[3].isdigit():
         if len(tokens) > 3 and words[3] in ("local-address", "redundancy", "client", "isakmp", "gdoi"):
+            if words[3] == "client" or words[3:5] == ["isakmp", "authorization"]:
+                ctx.remote_access_ike.append(line_of(item))  # XAUTH / mode-config for remote users
             ctx.mark_tree(item)
         return
     name = f"{tokens[2]} {tokens[3]}"
@@ -460,8 +469,13 @@ def handle_pseudowire_class(ctx: Context, item: ConfigLine, tokens: list[str]) -
 
 
 def handle_webvpn(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
-    """``webvpn gateway NAME`` with ``inservice``: an SSL VPN listener."""
+    """``webvpn gateway NAME`` with ``inservice``: an SSL VPN listener; ``webvpn context`` with
+    ``authentication certificate``: its users show a client certificate."""
     ctx.mark_tree(item)
+    if len(tokens) > 1 and tokens[1].lower() == "context":
+        for child in item.children:
+            if [word.lower() for word in child.text.split()[:2]] == ["authentication", "certificate"]:
+                ctx.webvpn_cert.append(line_of(child))
     if len(tokens) > 1 and tokens[1].lower() == "gateway":
         for child in item.children:
             if child.text.split() == ["inservice"]:

@@ -214,6 +214,8 @@ def handle_enable(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
 
 def handle_aaa(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
     words = [word.lower() for word in tokens]
+    if words[1:2] == ["authentication"] and "group" in words and len(words) > 2:
+        ctx.external_auth.setdefault(words[2], []).append(line_of(item))
     if words[1:3] == ["authentication", "login"] and "group" in words:
         ctx.central_auth.append(line_of(item))
     elif words[1:4] == ["local", "authentication", "attempts"]:

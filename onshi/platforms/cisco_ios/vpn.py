@@ -1,10 +1,20 @@
-"""Which tunnels and remote-access listeners a Cisco config runs (VPN-02, VPN-07)."""
+"""Which tunnels and remote-access listeners a Cisco config runs (VPN-02, VPN-07, VPN-08)."""
 
 from __future__ import annotations
 
 import ipaddress
 
-from onshi.model import AclEntry, AddressMatch, Interface, InterfaceKind, IpsecPolicy, VpnEndpoint, VpnKind
+from onshi.model import (
+    AclEntry,
+    AddressMatch,
+    Interface,
+    InterfaceKind,
+    IpsecPolicy,
+    LoginFactor,
+    RemoteLogin,
+    VpnEndpoint,
+    VpnKind,
+)
 from onshi.platforms.cisco_ios.context import Context
 
 _GRE_PROTOCOLS = frozenset({"gre", "47", "ip"})
@@ -16,27 +26,57 @@ def vpn_endpoints(ctx: Context) -> tuple[VpnEndpoint, ...]:
     for policy in ctx.ipsec:
         if policy.kind == "profile":
             continue  # profiles protect tunnel interfaces, reported with the tunnel
+        dynamic = policy.kind == "dynamic_map"
         endpoints.append(
             VpnEndpoint(
                 kind=VpnKind.IPSEC_MANUAL if policy.manual_keys else VpnKind.IPSEC,
-                name=f"crypto {'dynamic-map' if policy.kind == 'dynamic_map' else 'map'} {policy.name}",
+                name=f"crypto {'dynamic-map' if dynamic else 'map'} {policy.name}",
                 peers=policy.peers,
-                any_peer=policy.kind == "dynamic_map",
+                any_peer=dynamic,
                 encrypted=True,
                 lines=policy.lines,
                 dpd_lines=_dpd(ctx, policy),
+                remote_access=dynamic and bool(ctx.remote_access_ike),
+                logins=_logins(ctx, VpnKind.IPSEC) if dynamic else (),
             )
         )
+    if ctx.remote_access_ike and not any(policy.kind == "dynamic_map" for policy in ctx.ipsec):
+        # XAUTH, mode-config or EAP with no dynamic map: remote users arrive through a virtual
+        # template (dynamic VTI) that is not modelled as a tunnel; the listener is still there.
+        line = ctx.remote_access_ike[0]
+        endpoints.append(VpnEndpoint(VpnKind.IPSEC, f"IKE remote access (line {line})", (), True, True,
+                                     tuple(ctx.remote_access_ike), dpd_lines=tuple(ctx.global_dpd.get(1, ())),
+                                     remote_access=True, logins=_logins(ctx, VpnKind.IPSEC)))  # fmt: skip
     endpoints.extend(_tunnel_endpoint(ctx, interface) for interface in ctx.interfaces if interface.tunnel)
     dynamic_crypto = any(policy.kind == "dynamic_map" for policy in ctx.ipsec)
     for protocol, line, lines in ctx.listeners:
         kind = {"pptp": VpnKind.PPTP, "l2tp": VpnKind.L2TP}.get(protocol, VpnKind.SSL_VPN)
         encrypted = kind is VpnKind.SSL_VPN or (kind is VpnKind.L2TP and dynamic_crypto)
-        endpoints.append(VpnEndpoint(kind, f"{protocol} listener (line {line})", (), True, encrypted, lines))
+        endpoints.append(VpnEndpoint(kind, f"{protocol} listener (line {line})", (), True, encrypted, lines,
+                                     remote_access=True, logins=_logins(ctx, kind)))  # fmt: skip
     for name, lines in ctx.l2tpv3:
         encrypted = _crypto_covers(ctx, None, None, _L2TPV3_PROTOCOLS)
         endpoints.append(VpnEndpoint(VpnKind.L2TPV3, f"pseudowire-class {name}", (), False, encrypted, lines))
     return tuple(endpoints)
+
+
+def _logins(ctx: Context, kind: VpnKind) -> tuple[RemoteLogin, ...]:
+    """How the persons behind a listener authenticate: a client certificate (WebVPN), or an IKE
+    certificate under L2TP or XAUTH when no pre-shared key is allowed beside it; else an AAA server
+    group of the login type the listener uses (PPP for PPTP and L2TP, login lists for WebVPN and
+    XAUTH), whose second factor is not in this config; else the local users, by password alone."""
+    if kind is VpnKind.SSL_VPN and ctx.webvpn_cert:
+        return (RemoteLogin("client certificate", LoginFactor.CERTIFICATE, tuple(ctx.webvpn_cert)),)
+    if kind in (VpnKind.L2TP, VpnKind.IPSEC) and ctx.cert_auth and not _pre_shared_keys_allowed(ctx):
+        return (RemoteLogin("IKE certificate", LoginFactor.CERTIFICATE, tuple(ctx.cert_auth)),)
+    servers = ctx.external_auth.get("ppp" if kind in (VpnKind.PPTP, VpnKind.L2TP) else "login")
+    if servers:
+        return (RemoteLogin("aaa server group", LoginFactor.EXTERNAL, tuple(servers)),)
+    return (RemoteLogin("local users", LoginFactor.PASSWORD, tuple(user.line for user in ctx.users)),)
+
+
+def _pre_shared_keys_allowed(ctx: Context) -> bool:
+    return bool(ctx.peer_keys) or any((proposal.authentication or "").startswith("pre") for proposal in ctx.ike)
 
 
 def _tunnel_endpoint(ctx: Context, interface: Interface) -> VpnEndpoint:

@@ -42,6 +42,7 @@ from onshi.model import (
     WebManagement,
 )
 from onshi.platforms.fortinet.aspects import block_aspects
+from onshi.platforms.fortinet.logins import dialup_is_remote_access, dialup_logins, ssl_vpn_logins
 from onshi.platforms.fortinet.objects import Addresses, address_tables, service_table
 from onshi.platforms.fortinet.policies import ACCESS, Objects, firewall, zone_names
 from onshi.platforms.fortinet.secrets import mask_community, mask_line, stored_secret
@@ -360,12 +361,15 @@ def _vpns(tree: Tree) -> list[VpnEndpoint]:
             dynamic = entry.value("type") == "dynamic" or not peer
             dpd = () if entry.value("dpd") == "disable" else (entry.line_of("dpd") or entry.line,)  # default on-demand
             found.append(VpnEndpoint(VpnKind.IPSEC, name, (peer,) if peer and not dynamic else (), dynamic, True,
-                                     entry.lines(), dpd_lines=dpd))  # fmt: skip
+                                     entry.lines(), dpd_lines=dpd,
+                                     remote_access=dynamic and dialup_is_remote_access(entry),
+                                     logins=dialup_logins(tree, entry) if dynamic else ()))  # fmt: skip
     ssl = tree.block("vpn ssl settings")
     if _ssl_enabled(ssl):
         # `ssl-min-proto-ver tls1-0`; not written: the release's default (TLS 1.2 since FortiOS 6.2).
         version = (ssl.value("ssl-min-proto-ver") or "").removeprefix("tls").replace("-", ".") or None
-        found.append(VpnEndpoint(VpnKind.SSL_VPN, "vpn ssl settings", (), True, True, ssl.lines(), version))
+        found.append(VpnEndpoint(VpnKind.SSL_VPN, "vpn ssl settings", (), True, True, ssl.lines(), version,
+                                 remote_access=True, logins=ssl_vpn_logins(tree, ssl)))  # fmt: skip
     return found
 
 

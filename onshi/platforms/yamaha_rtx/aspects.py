@@ -13,7 +13,7 @@ _BY_HEAD: Mapping[str, frozenset[Aspect]] = {
     **dict.fromkeys(
         ("ip", "ipv6", "nat", "pp", "pppoe", "ppp", "lan", "vlan", "bridge", "ngn", "provider"), FORWARDING
     ),
-    **dict.fromkeys(("ipsec", "tunnel", "l2tp", "pptp"), VPN),
+    **dict.fromkeys(("ipsec", "tunnel", "l2tp", "pptp", "radius"), VPN),
     **dict.fromkeys(("telnetd", "sshd", "httpd", "sftpd", "tftp", "snmp", "snmpv2c", "snmpv3", "upnp"), MANAGEMENT),
     **dict.fromkeys(("usbhost", "sd", "external-memory"), MANAGEMENT),
     **dict.fromkeys(("login", "administrator", "user", "security"), ACCOUNTS),

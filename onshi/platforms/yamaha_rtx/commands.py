@@ -73,6 +73,7 @@ def pp(state: State, line: int, words: list[str]) -> bool:
         _secret(state, "pppoe_password", words[4], line)
     elif words[1:3] == ["auth", "username"] and len(words) >= 5:
         _secret(state, "remote_user", words[4], line)
+        state.dial_in_users.append((words[3], line))
     return True  # keepalive, always-on, auth accept, bind ...: understood
 
 
@@ -165,6 +166,8 @@ def ip(state: State, line: int, words: list[str]) -> bool:
         static_numbers, dynamic_numbers = (tuple(map(int, words)) for words in numbers)
         interface.secure[(family, rest[2])] = Binding(static_numbers, dynamic_numbers, line)
         return True
+    if rest[:3] == ["remote", "address", "pool"]:
+        return True  # addresses handed to dial-in callers: they arrive on the pp, as its filters judge
     if rest[:2] == ["nat", "descriptor"]:
         interface.nat_descriptors += [int(word) for word in rest[2:] if word.isdigit()]
         return True
@@ -354,6 +357,16 @@ def service(state: State, line: int, words: list[str]) -> bool:
     return True
 
 
+def radius(state: State, line: int, words: list[str]) -> bool:
+    """``radius auth on`` (PPP logins are checked by a RADIUS server), ``radius secret S``, ``radius
+    server A`` ..."""
+    if words[1:3] == ["auth", "on"]:
+        state.radius_auth_lines.append(line)
+    elif words[1] == "secret" and len(words) > 2:
+        _secret(state, "radius_secret", words[2], line)
+    return words[1] in ("auth", "account", "secret", "server", "retry", "wait")
+
+
 def host(state: State, line: int, words: list[str]) -> bool:
     """``telnetd host any|lan|lan1,lan2|192.168.1.1-192.168.1.10|none`` (and sshd, httpd, tftp)."""
     if words[1] != "host":
@@ -476,6 +489,6 @@ HANDLERS: dict[str, Handler] = {
     "pp": pp, "pppoe": pppoe, "ppp": ppp, "tunnel": tunnel, "description": description, "vlan": vlan, "ngn": ngn,
     "ip": ip, "ipv6": ip, "nat": nat, "ipsec": ipsec, "pptp": service, "l2tp": service, "telnetd": host,
     "sshd": host, "httpd": host, "tftp": host, "sntpd": service, "login": login, "administrator": administrator,
-    "snmp": snmp, "snmpv3": snmp, "ntpdate": logging_, "syslog": logging_, "schedule": logging_, "upnp": feature,
-    "usbhost": feature, "sd": feature, "no": negated, "lan": lan, **dict.fromkeys(_UNREAD, understood),
+    "snmp": snmp, "snmpv3": snmp, "radius": radius, "ntpdate": logging_, "syslog": logging_, "schedule": logging_,
+    "upnp": feature, "usbhost": feature, "sd": feature, "no": negated, "lan": lan, **dict.fromkeys(_UNREAD, understood),
 }  # fmt: skip

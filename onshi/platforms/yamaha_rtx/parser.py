@@ -22,8 +22,10 @@ from onshi.model import (
     InterfaceKind,
     IpsecPolicy,
     Logging,
+    LoginFactor,
     NatRole,
     NatRule,
+    RemoteLogin,
     SourceText,
     TransformSet,
     TunnelConfig,
@@ -302,16 +304,28 @@ def _vpns(state: State) -> list[VpnEndpoint]:
             remote = gateway.remote if gateway is not None else None
             peers = (remote,) if remote else ()
             keepalive = tuple(gateway.keepalive_lines) if gateway is not None else ()
+            carries_l2tp = interface.encapsulation == "l2tp"  # L2TP/IPsec: persons log in through PPP
             found.append(VpnEndpoint(VpnKind.IPSEC, interface.name, peers, remote in (None, "any"), True,
-                                     tuple(interface.lines), dpd_lines=keepalive))  # fmt: skip
+                                     tuple(interface.lines), dpd_lines=keepalive, remote_access=carries_l2tp,
+                                     logins=_dial_in_logins(state) if carries_l2tp else ()))  # fmt: skip
         elif interface.encapsulation == "l2tpv3":
             kind = VpnKind.L2TPV3
             found.append(VpnEndpoint(kind, interface.name, (interface.endpoint,) if interface.endpoint else (), False,
                                      False, tuple(interface.lines)))  # fmt: skip
     for protocol, line in state.listeners:
         kind = VpnKind.PPTP if protocol == "pptp" else VpnKind.L2TP
-        found.append(VpnEndpoint(kind, f"{protocol} service (line {line})", (), True, protocol == "l2tp", (line,)))
+        found.append(VpnEndpoint(kind, f"{protocol} service (line {line})", (), True, protocol == "l2tp", (line,),
+                                 remote_access=True, logins=_dial_in_logins(state)))  # fmt: skip
     return found
+
+
+def _dial_in_logins(state: State) -> tuple[RemoteLogin, ...]:
+    """PPP logins of L2TP and PPTP callers: a RADIUS server when ``radius auth on`` (its second
+    factor is not in this config), else each ``pp auth username`` by password alone (RTX has no
+    one-time password or client certificate for PPP)."""
+    if state.radius_auth_lines:
+        return (RemoteLogin("RADIUS", LoginFactor.EXTERNAL, tuple(state.radius_auth_lines)),)
+    return tuple(RemoteLogin(f"user {name}", LoginFactor.PASSWORD, (line,)) for name, line in state.dial_in_users)
 
 
 # --- management ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ _RULES: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^sshd host key generate \d+$"), 0),
     (re.compile(r"^l2tp tunnel auth on$"), 1),
     (re.compile(r"^pptp tunnel auth on$"), 1),
+    (re.compile(r"^radius secret$"), 1),
 )
 _SNMPV3_PASS = re.compile(
     r"^(snmpv3 usm user .*?\b(?:md5|sha|sha256)) (\S+)(.*?\b(?:des-cbc|aes128-cfb|aes-cfb)) (\S+)"

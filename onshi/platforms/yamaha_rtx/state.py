@@ -85,6 +85,8 @@ class State:
     gateways: dict[int, IkeGateway] = field(default_factory=dict)
     sa_policies: dict[int, SaPolicy] = field(default_factory=dict)
     listeners: list[tuple[str, int]] = field(default_factory=list)  # ("pptp" | "l2tp", line)
+    dial_in_users: list[tuple[str, int]] = field(default_factory=list)  # `pp auth username NAME …`: (NAME, line)
+    radius_auth_lines: list[int] = field(default_factory=list)  # `radius auth on`: a RADIUS server decides
     services: dict[str, tuple[str, int]] = field(default_factory=dict)  # telnetd/sshd/httpd/tftp...
     hosts: dict[str, tuple[list[str], int]] = field(default_factory=dict)  # telnetd/sshd/httpd host lists
     login_timer: tuple[int, int] | None = None  # (seconds, line); 0: never
