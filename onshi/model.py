@@ -62,6 +62,9 @@ class SecretStorage(enum.StrEnum):
     WEAK_HASH = "weak_hash"  # an irreversible but crackable hash (Cisco type 5 MD5, type 4)
     STRONG_HASH = "strong_hash"  # PBKDF2 / scrypt (Cisco type 8 / 9), Yamaha `encrypted`
     EMPTY = "empty"  # no password at all (`nopassword`, empty string)
+    # A stored form onshi does not know: not readable, and not known to be irreversible (NEC IX
+    # `password hash`). AUTH-02 asks a person rather than guess either way.
+    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -419,6 +422,9 @@ class TerminalLine:
     has_login: bool
     line: int
     lines: Lines
+    # Whether onshi knows the platform's idle timeout (``default_timeout_seconds``); when it does not
+    # and nothing is written, AUTH-04 cannot judge the line.
+    default_timeout_known: bool = True
 
     @property
     def effective_transport(self) -> tuple[str, ...] | None:
@@ -470,6 +476,7 @@ class WebManagement:
 class Management:
     terminal_lines: tuple[TerminalLine, ...] = ()
     ssh_version: int | None = None  # 2, or None for "1.99" (v1 and v2 accepted)
+    ssh_version_known: bool = True  # False: onshi does not know which versions the SSH server accepts
     ssh_lines: Lines = ()
     web: WebManagement | None = None
     snmp_communities: tuple[SnmpCommunity, ...] = ()
@@ -513,6 +520,9 @@ class Logging:
     timestamp_lines: Lines = ()
     login_log_lines: Lines = ()
     config_change_log_lines: Lines = ()
+    # Whether onshi knows how the platform logs logins and configuration changes; when it does not,
+    # LOG-02 cannot say they go unlogged.
+    events_known: bool = True
 
 
 class WifiSecurity(enum.StrEnum):

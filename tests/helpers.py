@@ -25,6 +25,7 @@ SAMPLE_DEVICES = {
     "kaede-rtr1": "clinic_kaede", "kaede-ap1": "clinic_kaede", "himawari-rtr1": "clinic_himawari",
     "momiji-fw1": "clinic_momiji", "tsubaki-rtr1": "clinic_tsubaki", "tsubaki-vpn-claims": "clinic_tsubaki",
     "tsubaki-vpn-vendor": "clinic_tsubaki", "kiri-rtr1": "clinic_kiri", "kiri-fw1": "clinic_kiri",
+    "ayame-rtr1": "clinic_ayame",
 }  # fmt: skip
 CORPUS = REPO.parent / "shared" / "corpus"
 

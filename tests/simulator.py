@@ -10,7 +10,10 @@ lines infinity``, ``show config`` (refused before ``administrator``, as on the r
 environment``, paging with ``---つづく---``. The ``fortinet`` dialect (netmiko ``fortinet``): ``FGT # ``,
 ``get system status`` (VDOMs, version), ``get system console`` (the output mode: ``more`` pages
 with ``--More--``), ``config system console`` / ``set output standard`` refused to a read-only
-profile, ``show full-configuration``.
+profile, ``show full-configuration``. The ``nec_ix`` dialect (netmiko ``nec_ix``): ``ayame-rtr1#``,
+``svintr-config`` or ``configure`` entering ``ayame-rtr1(config)#`` (where ``terminal length 0`` is
+taken), ``exit`` back out, ``show running-config``, ``show version`` and ``show hardware``, paging with
+``--More--``.
 
 Fault modes reproduce what collection must survive: a refused connection, a TCP listener that
 never speaks SSH, a wrong password, a connection dropped in the middle of the configuration, a
@@ -37,7 +40,7 @@ from paramiko.common import (
     OPEN_SUCCEEDED,
 )
 
-Dialect = Literal["cisco_ios", "yamaha", "fortinet"]
+Dialect = Literal["cisco_ios", "yamaha", "fortinet", "nec_ix"]
 Fault = Literal["none", "refused", "silent_tcp", "drop_mid_output", "no_prompt", "ignores_paging", "truncated",
                 "endless"]  # fmt: skip
 LOOPBACK = "127.0.0.1"
@@ -190,11 +193,15 @@ class _Shell:
         self.channel = channel
         self.paging = True
         self.privileged = device.enable_secret is None
+        self.configuring = False  # nec_ix: in global configuration mode
+        self.pending = ""  # typed characters read past the end of the last line
 
     def prompt(self) -> str:
         name = self.device.hostname
         if self.device.dialect == "fortinet":
             return f"{name} # "
+        if self.device.dialect == "nec_ix":
+            return f"{name}(config)#" if self.configuring else f"{name}#"
         return f"{name}#" if self.privileged else f"{name}>"
 
     def send(self, text: str) -> None:
@@ -214,19 +221,25 @@ class _Shell:
                 return
 
     def _read_line(self, echo: bool = True) -> str | None:
+        """One typed line; what was typed after it in the same write waits for the next call (netmiko
+        writes ``\nterminal length 0\n`` at once)."""
         buffer = ""
         while True:
-            try:
-                data = self.channel.recv(1024)
-            except (OSError, EOFError):
-                return None
-            if not data:
-                return None
-            text = data.decode("utf-8", "replace")
-            for character in text:
+            if not self.pending:
+                try:
+                    data = self.channel.recv(1024)
+                except (OSError, EOFError):
+                    return None
+                if not data:
+                    return None
+                self.pending = data.decode("utf-8", "replace")
+            text, self.pending = self.pending, ""
+            for index, character in enumerate(text):
                 if character in "\r\n":
                     if echo:
                         self.send("\n")
+                    rest = text[index + 1 :]
+                    self.pending = rest[1:] if character == "\r" and rest.startswith("\n") else rest
                     return buffer
                 buffer += character
                 if echo:
@@ -235,6 +248,8 @@ class _Shell:
     def _command(self, command: str) -> bool:
         """Run one command; False ends the session."""
         lowered = command.lower()
+        if self.device.dialect == "nec_ix":
+            return self._nec_ix(lowered)
         if lowered in ("exit", "quit", "logout"):
             return False
         if self.device.dialect == "yamaha":
@@ -293,6 +308,24 @@ class _Shell:
             self._output(self.device.facts)
         elif command and command not in ("config system console", "end"):
             self.send("Unknown action 0\n")
+        self.send(self.prompt())
+        return True
+
+    def _nec_ix(self, command: str) -> bool:
+        if command in ("exit", "quit", "logout") and not self.configuring:
+            return False
+        if command in ("svintr-config", "configure", "enable-config"):
+            self.configuring = True
+        elif command == "exit":
+            self.configuring = False
+        elif command == "terminal length 0" and self.configuring:
+            self.paging = self.paging if self.device.fault == "ignores_paging" else False
+        elif command == "show running-config":
+            return self._configuration()
+        elif command in ("show version", "show hardware"):
+            self._output(self.device.facts)
+        elif command:
+            self.send("% Unknown command.\n")
         self.send(self.prompt())
         return True
 

@@ -275,6 +275,41 @@ def test_a_yamaha_router_that_cannot_be_read_is_a_clear_error(
     assert not (tmp_path / "out" / "rtx.cfg").exists()
 
 
+# --- NEC IX: netmiko's `nec_ix` driver, configuration mode for `terminal length 0` ---------------------------
+
+IX_CONFIG = (FIXTURES / "nec_ix" / "edge_compliant.cfg").read_text(encoding="utf-8")
+IX_FACTS = (FIXTURES / "nec_ix" / "collect" / "show_version_ix2215.txt").read_text(encoding="utf-8")
+
+
+def start_ix(devices: list[SimulatedDevice], **options: Any) -> SimulatedDevice:
+    device = SimulatedDevice(IX_CONFIG, IX_FACTS, hostname="ayame-rtr1", dialect="nec_ix", **options).start()
+    devices.append(device)
+    return device
+
+
+def test_an_ix_router_is_collected_with_its_facts(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    folder = inventory(tmp_path, {"ix": start_ix(devices)}, platform="nec_ix", group="clinic_ayame")
+    result = collect(folder, tmp_path, "--accept-new-host-keys", "--sanitize")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "ix.cfg").read_bytes() == IX_CONFIG.encode("utf-8")
+    metadata = json.loads((tmp_path / "out" / "ix.json").read_text(encoding="utf-8"))
+    assert metadata["commands"] == ["show running-config", "show version", "show hardware"]
+    facts = metadata["facts"]
+    assert (facts["model"], facts["os_version"], facts["serial"]) == ("IX2215", "10.2.16", "23A1234567")
+    sanitized = (tmp_path / "out" / "sanitized" / "ix.cfg").read_text(encoding="utf-8")
+    assert "Ayame-Claims-Psk-2026-7h3K" not in sanitized
+    assert "Pppoe-Ayame-2026" not in sanitized
+
+
+def test_an_ix_router_that_pages_is_a_clear_error(tmp_path: Path, devices: list[SimulatedDevice]) -> None:
+    folder = inventory(tmp_path, {"ix": start_ix(devices, fault="ignores_paging")}, platform="nec_ix",
+                       group="clinic_ayame")  # fmt: skip
+    result = collect(folder, tmp_path, "--accept-new-host-keys")
+    assert result.exit_code == 2
+    assert "pages its output ('--More--')" in result.output
+    assert not (tmp_path / "out" / "ix.cfg").exists()
+
+
 # --- FortiGate: netmiko's `fortinet` driver, with a read-only administrator profile ------------------------
 
 FORTI_CONFIG = (FIXTURES / "fortinet" / "fw_compliant.cfg").read_text(encoding="utf-8")

@@ -66,6 +66,7 @@ NOT_WHOLE = {
         "rtx1100-pppoe-routerboard-lv7777-gist.cfg",
     },
     "fortinet": {"fgt-hq-gns3-policy-ipsec-des-sha1-dh2.cfg"},
+    "nec_ix": set(),
 }
 
 
@@ -93,8 +94,17 @@ FORTINET_UNRECOGNIZED = {
 }
 
 
+# The NEC IX corpus: `dest 50` (a protocol number written where the destination goes, in a hand-edited
+# draft) and an `ip napt service` whose port is `any` are the lines onshi does not read.
+NEC_IX_UNRECOGNIZED = {
+    "ix2025-router1-draft-napt-telnet-portfwd.cfg": [33, 81],
+    "ix2025-router1-first-showrun-aggressive-md5-telnet.cfg": [],
+    "ix2025-router2-ipsec-telnet-http-server.cfg": [],
+}
+
+
 @pytest.mark.parametrize(("platform", "expected"), [
-    ("yamaha_rtx", YAMAHA_UNRECOGNIZED), ("fortinet", FORTINET_UNRECOGNIZED),
+    ("yamaha_rtx", YAMAHA_UNRECOGNIZED), ("fortinet", FORTINET_UNRECOGNIZED), ("nec_ix", NEC_IX_UNRECOGNIZED),
 ])  # fmt: skip
 def test_every_corpus_file_audits_with_its_unrecognized_lines(
     corpus_dir: Path, tmp_path: Path, platform: str, expected: dict[str, list[int]]

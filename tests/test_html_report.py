@@ -212,7 +212,7 @@ def test_a_failing_matrix_is_said_and_the_report_still_renders(
     assert all(matrix.error == "RuntimeError" for matrix in matrices)
     text = to_html(dataclasses.replace(sample_report, matrices=matrices), "en")
     # Every router and firewall, and one per facility judged as one network instead of its devices'.
-    assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 7
+    assert text.count(str(escape(labels()["en"]["matrix_error"]))) == 8
     assert 'id="rules"' in text
 
 

@@ -120,6 +120,7 @@ def test_cli_writes_the_runbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         f"{host}.{kind}.cfg"
         for host in (
             "aoba-rtr1",
+            "ayame-rtr1",
             "himawari-rtr1",
             "kaede-rtr1",
             "kiri-fw1",

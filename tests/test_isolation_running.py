@@ -18,7 +18,7 @@ from onshi.tasks.audit import job, snapshot_texts
 from onshi.validators.reachability import network_of
 from tests.helpers import SAMPLE_INVENTORY
 
-ROUTERS = ["sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "himawari-rtr1", "momiji-fw1"]
+ROUTERS = ["sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "himawari-rtr1", "momiji-fw1", "ayame-rtr1"]
 
 
 def _runbooks() -> dict[str, Runbook | Refused]:

@@ -38,7 +38,7 @@ def test_the_wheel_carries_the_sample_and_the_starter_and_both_audit(tmp_path: P
     ]
     sample = onshi("audit", "--sample", "-f", "json")
     assert sample.returncode == 1, sample.stderr  # the sample's violations
-    assert '"devices": 12' in sample.stdout
+    assert '"devices": 13' in sample.stdout
     assert onshi("init", str(tmp_path / "x")).returncode == 0
     starter = onshi("audit", "--inventory", str(tmp_path / "x"), "-f", "json")
     assert starter.returncode == 0, starter.stdout + starter.stderr  # the starter's router passes

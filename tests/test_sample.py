@@ -76,6 +76,7 @@ def test_both_facilities_and_every_device_are_reported(sample_report: AuditRepor
         "tsubaki-vpn-vendor": "shift_jis",
         "kiri-rtr1": "utf-8",
         "kiri-fw1": "utf-8",
+        "ayame-rtr1": "utf-8",
     }
 
 

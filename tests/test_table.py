@@ -39,7 +39,7 @@ def test_a_piped_audit_fits_80_columns_and_shows_every_failure_with_file_and_lin
             for name, line in cited:
                 assert f"{name}:{line}" in text, (finding.rule, finding.host, name, line)
     per_facility = [line for line in lines if line.startswith(("施設: ", "Facility: ")) and " — " in line]
-    assert len(per_facility) == 7  # one summary line per facility
+    assert len(per_facility) == 8  # one summary line per facility
 
 
 def test_passes_are_collapsed_unless_asked(sample_report: AuditReport) -> None:

@@ -71,7 +71,10 @@ def _runbook(entry: HostEntry, config: ConfigText) -> Runbook | Refused:
     if isinstance(cut, Refused):
         return cut
     driver = get_driver(entry.platform)
-    isolated_text = driver.shut(config.text, cut)
+    try:
+        isolated_text = driver.shut(config.text, cut)
+    except NotRemediable as error:
+        return Refused(entry.name, str(error))
     isolated = prepare(job(entry, replace(config, text=isolated_text), None, Reading.AUTHORED))[1]
     if isolated is None:
         return Refused(entry.name, "the isolated config could not be read back")

@@ -20,12 +20,14 @@ class Platform(enum.StrEnum):
     CISCO_IOS = "cisco_ios"
     YAMAHA_RTX = "yamaha_rtx"
     FORTINET = "fortinet"
+    NEC_IX = "nec_ix"
 
 
 _DRIVER_MODULES: dict[Platform, str] = {
     Platform.CISCO_IOS: "onshi.platforms.cisco_ios",
     Platform.YAMAHA_RTX: "onshi.platforms.yamaha_rtx",
     Platform.FORTINET: "onshi.platforms.fortinet",
+    Platform.NEC_IX: "onshi.platforms.nec_ix",
 }
 
 # Other names a vendor's inventory may use for the same platform (netmiko aliases).
@@ -34,6 +36,7 @@ _ALIASES: dict[str, Platform] = {
     "ios": Platform.CISCO_IOS,
     "yamaha": Platform.YAMAHA_RTX,
     "fortigate": Platform.FORTINET,
+    "ix": Platform.NEC_IX,
 }
 
 

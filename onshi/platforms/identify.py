@@ -52,7 +52,7 @@ SIGNATURES: tuple[Signature, ...] = (
     ),
     Signature(
         "NEC UNIVERGE IX",
-        None,
+        "nec_ix",
         _patterns(r"^! NEC Portable Internetwork Core", r"^! IX Series IX\d"),
         _patterns(r"^interface (GigaEthernet|FastEthernet)\d+(/\d+)?\.\d+$", r"^interface Tunnel\d+\.\d+$",
                   r"^ ip address \S+/\d+$", r"^ip ufs-cache ", r"^ ?ip napt ", r"^ike (proposal|policy) ",

@@ -60,6 +60,9 @@ def irreversible_storage(inp: RuleInput) -> Iterator[Outcome]:
         yield not_applicable("no_passwords")
         return
     weak = [a for a in logins if a.secret.storage in _STORAGE_KEY]
+    unknown = [a for a in logins if a.secret.storage is SecretStorage.UNKNOWN]
+    for account in unknown:
+        yield manual("unknown_storage", [account.line], account=account.name, platform=inp.device.platform)
     for account in weak:
         yield failed(
             _STORAGE_KEY[account.secret.storage],
@@ -67,7 +70,7 @@ def irreversible_storage(inp: RuleInput) -> Iterator[Outcome]:
             actions=[Action("rehash_secret", {"account": account.name})],
             account=account.name,
         )
-    if not weak:
+    if not weak and not unknown:
         yield passed("hashed", [a.line for a in logins])
 
 
@@ -102,7 +105,10 @@ def idle_timeout(inp: RuleInput) -> Iterator[Outcome]:
     problems = False
     for terminal in terminals:
         timeout = terminal.effective_timeout
-        if timeout == 0 or timeout > limit:
+        if terminal.exec_timeout_seconds is None and not terminal.default_timeout_known:
+            problems = True
+            yield manual("timeout_unknown", [terminal.line] if terminal.line else [], line=terminal.name)
+        elif timeout == 0 or timeout > limit:
             problems = True
             yield failed(
                 "too_long",

@@ -51,9 +51,9 @@ def syslog(inp: RuleInput) -> Iterator[Outcome]:
         missing.append("syslog")
     if not logging.timestamp_lines:
         missing.append("timestamps")
-    if not logging.login_log_lines:
+    if not logging.login_log_lines and logging.events_known:
         missing.append("login")
-    if not logging.config_change_log_lines:
+    if not logging.config_change_log_lines and logging.events_known:
         missing.append("config")
     lines = [
         *logging.syslog_lines,
@@ -66,7 +66,9 @@ def syslog(inp: RuleInput) -> Iterator[Outcome]:
         yield failed(f"missing_{item}", [], actions=[Action("logging", {"missing": [item], "servers": declared})])
     if missing:
         return
+    if not logging.events_known:
+        yield manual("events_unknown", logging.syslog_lines, platform=inp.device.platform)
     if declared and not _declared(logging.syslog_hosts, declared):
         yield failed("undeclared", logging.syslog_lines, hosts=names(logging.syslog_hosts), declared=names(declared))
-    else:
+    elif logging.events_known:
         yield passed("ok", lines, hosts=names(logging.syslog_hosts))

@@ -84,7 +84,10 @@ def ssh_v2_from_management_sources(inp: RuleInput) -> Iterator[Outcome]:
         return
     ssh = [t for t in remote if t.effective_transport is None or "ssh" in (t.effective_transport or ())]
     problems = False
-    if ssh and management.ssh_version != 2:
+    if ssh and not management.ssh_version_known:
+        problems = True
+        yield manual("ssh_version_unknown", [*management.ssh_lines, *(t.line for t in ssh)])
+    elif ssh and management.ssh_version != 2:
         problems = True
         yield failed(
             "ssh_v1",

@@ -1,0 +1,153 @@
+"""Every rule on NEC IX configs, passing and failing, through the neutral model.
+
+``edge_violations.cfg`` is the sample clinic's IX2215 (telnet open from the WAN, an RDP port forward,
+aggressive-mode IKE with MD5 and DH group 1, a guest filter with no deny of the internal networks,
+IPv6 on the WAN with no inbound filter); ``edge_compliant.cfg`` is the same clinic put right. Lines
+are 1-based lines of the fixture file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from onshi.inventory import load_inventory
+from onshi.model import SecretStorage, Status
+from onshi.pipeline import AuditReport
+from onshi.platforms import get_driver
+from onshi.platforms.identify import identify
+from onshi.platforms.nec_ix.parser import parse
+from tests.helpers import CORPUS, SAMPLE_INVENTORY, assert_case, audit_fixture, findings, fixture_path
+
+FAIL, PASS, MANUAL = Status.FAIL, Status.PASS, Status.MANUAL
+LEDGER = {"model": "IX2215", "serial": "23A1234567", "location": "事務室 ラック"}
+POLICY: dict[str, Any] = (
+    load_inventory(SAMPLE_INVENTORY).host("ayame-rtr1").policy.model_dump(mode="json", by_alias=True)
+)
+
+# (fixture, rule, status, evidence lines, message phrase)
+CASES: list[tuple[str, str, Status, list[int], str]] = [
+    # the guest filter permits every destination: no deny of the internal networks before it
+    ("edge_violations.cfg", "SEG-02", FAIL, [38, 79, 92], "guest_wifi reaches onshi"),
+    ("edge_compliant.cfg", "SEG-02", PASS, [44, 45, 46, 47, 105], "reach only the internet"),
+    ("edge_compliant.cfg", "SEG-01", PASS, [38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 91, 98, 105, 112],
+     "except the declared flows"),
+    ("edge_violations.cfg", "SEG-05", PASS, [28, 29, 82], "reaches only the claims network"),
+    # the WAN filter lets tcp/3389 and telnet in; IPv6 on the WAN port has no filter at all
+    ("edge_violations.cfg", "EXT-01", FAIL, [25, 66, 79], "IPv4 traffic from the internet reaches onshi"),
+    ("edge_violations.cfg", "EXT-01", FAIL, [59], "IPv6 traffic from the internet reaches device"),
+    ("edge_compliant.cfg", "EXT-01", PASS, [22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 85],
+     "Unsolicited traffic from the internet"),
+    ("edge_violations.cfg", "EXT-02", FAIL, [73], "192.168.20.5:3389 is exposed to the internet as GigaEthernet0.1"),
+    ("edge_violations.cfg", "EXT-03", FAIL, [49, 59], "telnet-server accepts any source"),
+    ("edge_compliant.cfg", "EXT-03", PASS, [], "restricted"),
+    ("edge_violations.cfg", "EXT-05", FAIL, [66, 76], "GigaEthernet0.1 accepts packets with private"),
+    ("edge_compliant.cfg", "EXT-05", PASS, [22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 75, 85],
+     "Spoofed sources are dropped on GigaEthernet0.1"),
+    # IKE and IPsec
+    ("edge_violations.cfg", "VPN-03", FAIL, [40], "3des, md5, DH group 1"),
+    ("edge_violations.cfg", "VPN-03", FAIL, [42], "aggressive mode"),
+    ("edge_violations.cfg", "VPN-03", FAIL, [45], "uses sha1"),
+    ("edge_violations.cfg", "VPN-03", FAIL, [47], "perfect forward secrecy"),
+    ("edge_compliant.cfg", "VPN-03", PASS, [53, 58, 60], "strong"),
+    ("edge_violations.cfg", "VPN-04", FAIL, [42], "has 9 characters"),
+    ("edge_compliant.cfg", "VPN-04", PASS, [55], "strong, distinct pre-shared keys"),
+    ("edge_violations.cfg", "VPN-05", PASS, [43], "Tunnel0.0"),
+    ("edge_compliant.cfg", "VPN-06", PASS, [50, 51, 127], "only its declared segments"),
+    ("edge_violations.cfg", "VPN-07", PASS, [112], "declared and pinned"),
+    # management, accounts, logs
+    ("edge_violations.cfg", "MGMT-01", FAIL, [49], "telnet-server accepts telnet"),
+    ("edge_compliant.cfg", "MGMT-01", PASS, [], "encrypted protocols only"),
+    ("edge_violations.cfg", "AUTH-02", FAIL, [10], "vendor-mori is stored in plain text"),
+    ("edge_compliant.cfg", "AUTH-02", MANUAL, [9], "ayame-ito is stored in a form onshi does not know"),
+    ("edge_compliant.cfg", "AUTH-04", MANUAL, [], "console sets no idle timeout"),
+    ("edge_compliant.cfg", "LOG-01", PASS, [17], "133.243.238.164"),
+    ("edge_violations.cfg", "LOG-02", FAIL, [], "No syslog server"),
+    ("edge_compliant.cfg", "LOG-02", MANUAL, [15], "log logins and configuration changes"),
+    ("edge_compliant.cfg", "DOC-02", PASS, [2], "10.2.16 meets the declared minimum 10.2"),
+]  # fmt: skip
+_REPORTS: dict[str, AuditReport] = {}
+
+
+def _report(fixture: str) -> AuditReport:
+    if fixture not in _REPORTS:
+        _REPORTS[fixture] = audit_fixture(fixture, "nec_ix", policy=POLICY, **LEDGER)
+    return _REPORTS[fixture]
+
+
+@pytest.mark.parametrize(("fixture", "rule", "status", "lines", "phrase"), CASES)
+def test_rule_on_ix_config(fixture: str, rule: str, status: Status, lines: list[int], phrase: str) -> None:
+    assert_case(_report(fixture), rule, status, lines, phrase)
+
+
+def test_the_compliant_ix_fails_no_rule() -> None:
+    report = _report("edge_compliant.cfg")
+    assert [(f.rule, f.message.en) for f in report.findings if f.status is FAIL] == []
+    assert report.devices[0].unrecognized == ()
+
+
+def test_the_violations_fixture_is_the_sample_clinics_router() -> None:
+    sample = (SAMPLE_INVENTORY / "configs" / "ayame-rtr1.cfg").read_text(encoding="utf-8")
+    assert fixture_path("nec_ix", "edge_violations.cfg").read_text(encoding="utf-8") == sample
+
+
+def test_the_examples_name_the_guest_leak_and_the_forwarded_rdp() -> None:
+    report = _report("edge_violations.cfg")
+    guest = next(f for f in findings(report, "SEG-02") if f.path == ("guest_wifi", "onshi"))
+    assert guest.example_packet is not None
+    assert (guest.example_packet.src, guest.example_packet.dst) == ("192.168.100.23", "192.168.10.5")
+    rdp = next(f for f in findings(report, "EXT-01") if f.path == ("internet", "onshi"))
+    assert rdp.example_packet is not None
+    assert (rdp.example_packet.protocol, rdp.example_packet.dst_port) == ("tcp", 3389)
+
+
+def test_filters_bound_by_sequence_make_one_list_with_the_implicit_deny() -> None:
+    text = ("ip access-list second permit tcp src any sport any dest any dport eq 22\n"
+            "ip access-list first deny tcp src any sport any dest any dport eq 22\n"
+            "interface GigaEthernet0.0\n  ip address 192.0.2.1/24\n  ip filter second 20 in\n  ip filter first 10 in\n")  # fmt: skip
+    device = parse(text, "seq.cfg")
+    acl = device.acl(device.interfaces[0].acl_in)
+    assert acl is not None
+    assert [entry.action for entry in acl.entries] == ["deny", "permit"]  # sequence 10 before 20
+    assert acl.unparsed_lines == ()
+
+
+def test_what_is_not_read_is_said_never_guessed() -> None:
+    text = ("ip access-list odd permit ip src any dest 50\n"  # a protocol where the destination goes
+            "interface GigaEthernet0.1\n  ip napt enable\n  ip napt service web 192.168.1.5 none tcp 8080 80\n"
+            "  ip filter missing 1 in\n")  # fmt: skip
+    device = parse(text, "odd.cfg")
+    assert [item.line for item in device.unrecognized] == [1, 4]  # the forward's two ports: either way round
+    acl = device.acl(device.interfaces[0].acl_in)
+    assert acl is not None
+    assert acl.unparsed_lines == (5,)
+
+
+def test_napt_static_without_an_address_keeps_the_port_for_the_router() -> None:
+    text = "interface GigaEthernet0.1\n  ip napt enable\n  ip napt static GigaEthernet0.1 udp 500\n"
+    device = parse(text, "own.cfg")
+    assert [rule.kind for rule in device.nat] == ["dynamic"]  # no forward to an inside host
+    assert not device.unrecognized
+
+
+def test_secrets_are_masked_and_described() -> None:
+    text = fixture_path("nec_ix", "edge_violations.cfg").read_text(encoding="utf-8")
+    device = parse(text, "edge_violations.cfg")
+    shown = "\n".join(device.source.lines)
+    for secret in ("Ayame2024", "Mori2020", "Pppoe-Ayame-2026", "1A2B3C4D5E6F7A8B9C0D"):
+        assert secret not in shown
+    assert {s.kind: s.storage for s in device.secrets} == {"user": SecretStorage.PLAINTEXT,
+                                                          "ike_psk": SecretStorage.PLAINTEXT}  # fmt: skip
+    assert get_driver("nec_ix").mask("  authentication password user@isp Secret-1") == (
+        "  authentication password user@isp <masked>"
+    )
+
+
+def test_the_corpus_header_is_recognised_as_ix() -> None:
+    text = (CORPUS / "nec_ix" / "ix2025-router1-first-showrun-aggressive-md5-telnet.cfg").read_text(encoding="utf-8")
+    guess = identify(text)
+    assert guess is not None
+    assert guess.signature.platform == "nec_ix"
+    facts = get_driver("nec_ix").parse_facts({"show version": text})
+    assert (facts.model, facts.os_version) == ("IX2025", "9.5.20")
