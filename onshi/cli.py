@@ -18,45 +18,17 @@ from rich.console import Console
 from rich.table import Table
 
 from onshi import __version__
-from onshi.collect import (
-    Collected,
-    CollectError,
-    CollectOptions,
-    resolve_credentials,
-    terminal_prompt,
-    write_snapshot,
-)
 from onshi.files import MAX_CONFIG_BYTES, UnsafePath, within, write_atomic
-from onshi.generate.build import GenerateErrors, generate
-from onshi.generate.isolate import Refused, runbook_files, runbooks
-from onshi.generate.verify import verify
-from onshi.inventory import Inventory, InventoryError, load_inventory
-from onshi.model import Severity, Status
-from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
-from onshi.platforms import UnknownPlatformError, resolve_platform
-from onshi.platforms.identify import Unrecognised, recognised_platform
-from onshi.policy import file_schemas, json_schema
-from onshi.report.checklist import checklist_csv, ledger_csv
-from onshi.report.compare import CompareError, Comparison, compare, load_previous
-from onshi.report.drift import drift_text, remediation_file, verification_json
-from onshi.report.fleet import fleet_rows, to_index_html
-from onshi.report.html import to_html
-from onshi.report.json_report import to_json
-from onshi.report.junit import to_junit
-from onshi.report.sarif import to_sarif
-from onshi.report.split import UnsafeFacilityName, file_stem, split_by_facility
-from onshi.report.table import render_table
 from onshi.report.text import printable
-from onshi.selection import Selection, SelectionError, select
-from onshi.sources import ConfigText, SnapshotSource, SourceError, decode, read_config_file
-from onshi.starter import sample_inventory, write_starter
 from onshi.store import StoreError, default_location, inventory_hash, open_store, shown, url_of
-from onshi.tasks.audit import audit_collected, audit_fetched, audit_inventory, collected_texts, snapshot_texts
-from onshi.tasks.collect import collect_inventory
-from onshi.tasks.generate import render_with_nornir
-from onshi.waivers import json_schema as waivers_schema
 
 if TYPE_CHECKING:
+    from onshi.collect import Collected, CollectError, CollectOptions
+    from onshi.inventory import Inventory
+    from onshi.pipeline import AuditReport, DeviceJob, Reading
+    from onshi.report.compare import Comparison
+    from onshi.selection import Selection
+    from onshi.sources import ConfigText
     from onshi.store.history import Store
 
 app = typer.Typer(
@@ -147,6 +119,8 @@ AllowPartialOption = Annotated[
 
 
 def _reading(allow_partial: bool) -> Reading:
+    from onshi.pipeline import Reading
+
     return Reading.PARTIAL if allow_partial else Reading.WHOLE
 
 
@@ -163,6 +137,8 @@ def _emit(
     comparison: Comparison | None = None,
     show: Show = Show.PROBLEMS,
 ) -> None:
+    from onshi.report.table import render_table
+
     show_all = show is Show.ALL
     if output_format is not OutputFormat.TABLE:
         _write_or_print_text(_render(report, output_format, language, comparison, show_all), output)
@@ -180,6 +156,12 @@ def _render(
     comparison: Comparison | None,
     show_all: bool = False,
 ) -> str:
+    from onshi.report.html import to_html
+    from onshi.report.json_report import to_json
+    from onshi.report.junit import to_junit
+    from onshi.report.sarif import to_sarif
+    from onshi.report.table import render_table
+
     if output_format is OutputFormat.JSON:
         return to_json(report, comparison)
     if output_format is OutputFormat.JUNIT:
@@ -197,6 +179,9 @@ def _emit_split(
     report: AuditReport, output_format: OutputFormat, folder: Path, language: Language, comparison: Comparison | None
 ) -> None:
     """One report per facility in ``folder``, and index.html: the fleet overview linking them."""
+    from onshi.report.fleet import fleet_rows, to_index_html
+    from onshi.report.split import UnsafeFacilityName, file_stem, split_by_facility
+
     parts = split_by_facility(report)
     try:
         files = {facility: f"{file_stem(facility)}.{_EXTENSIONS[output_format.value]}" for facility in parts}
@@ -221,6 +206,8 @@ def _split_folder(output: Path | None) -> Path:
 
 def _comparison(report: AuditReport, previous: str | None, store: Store | None = None) -> Comparison | None:
     """Against a previous JSON report (a path), or the store: ``last`` (each host's latest run) or a run id."""
+    from onshi.report.compare import CompareError, compare, load_previous
+
     if previous is None:
         return None
     if _from_store(previous):
@@ -286,6 +273,8 @@ def _record(store: Store | None, report: AuditReport, inventory: Path, command: 
 
 
 def exit_code(report: AuditReport, fail_on: FailOn) -> int:
+    from onshi.model import Severity, Status
+
     threshold = Severity(fail_on.value).rank
     if any(device.error for device in report.devices):
         return EXIT_INPUT
@@ -334,12 +323,17 @@ WhereSelect = Annotated[
 
 
 def _selection(facility: list[str] | None, hosts: str | None, where: list[str] | None) -> Selection:
+    from onshi.selection import Selection
+
     names = tuple(name.strip() for name in (hosts or "").split(",") if name.strip())
     return Selection(tuple(facility or ()), names, tuple(where or ()))
 
 
 def _load(inventory: Path, selection: Selection | None = None) -> Inventory:
     """The inventory, narrowed to the selection before anything connects or parses."""
+    from onshi.inventory import InventoryError, load_inventory
+    from onshi.selection import Selection, SelectionError, select
+
     try:
         return select(load_inventory(inventory), selection or Selection())
     except InventoryError as error:
@@ -349,6 +343,9 @@ def _load(inventory: Path, selection: Selection | None = None) -> Inventory:
 
 
 def _collect(inventory: Inventory, options: CollectOptions, workers: int) -> list[Collected | CollectError]:
+    from onshi.collect import CollectError, resolve_credentials
+    from onshi.tasks.collect import collect_inventory
+
     prompt = _memoised_prompt() if sys.stdin.isatty() else None
     outcomes = collect_inventory(
         inventory, lambda host: resolve_credentials(host, os.environ, prompt), options, workers
@@ -361,6 +358,8 @@ def _collect(inventory: Inventory, options: CollectOptions, workers: int) -> lis
 
 def _memoised_prompt() -> Callable[[str, bool], str]:
     """Ask once for the credentials every host without its own shares."""
+    from onshi.collect import terminal_prompt
+
     answers: dict[bool, str] = {}
 
     def ask(question: str, secret: bool) -> str:
@@ -390,6 +389,8 @@ def collect_command(
     where: WhereSelect = None,
 ) -> None:
     """Collect running configurations and device facts over SSH into snapshots."""
+    from onshi.collect import Collected, CollectError, CollectOptions, write_snapshot
+
     loaded = _load(inventory, _selection(facility, hosts, where))
     target = out if out is not None else inventory / "configs"
     options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
@@ -442,6 +443,10 @@ def audit_command(
     where: WhereSelect = None,
 ) -> None:
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
+    from onshi.collect import CollectOptions
+    from onshi.starter import sample_inventory
+    from onshi.tasks.audit import audit_collected
+
     if sample:
         inventory = sample_inventory()
     if compare_with is not None and not _from_store(compare_with):
@@ -470,6 +475,8 @@ def audit_command(
 
 def _comparison_file_readable(path: Path) -> None:
     """Fail before a long audit when the previous report cannot be used."""
+    from onshi.report.compare import CompareError, load_previous
+
     try:
         load_previous(path)
     except CompareError as error:
@@ -488,11 +495,17 @@ def _snapshot_report(
     inventory: Path,
     configs: Path | None,
     workers: int,
-    reading: Reading = Reading.WHOLE,
+    reading: Reading | None = None,
     selection: Selection | None = None,
 ) -> AuditReport:
+    """The audit of the inventory's snapshots (a whole config each, unless ``reading`` says otherwise)."""
+    from onshi.pipeline import Reading
+    from onshi.sources import SnapshotSource
+    from onshi.tasks.audit import audit_inventory
+
     loaded = _load(inventory, selection)
-    return audit_inventory(loaded, SnapshotSource(_snapshot_folder(inventory, configs)), workers, reading)
+    snapshots = SnapshotSource(_snapshot_folder(inventory, configs))
+    return audit_inventory(loaded, snapshots, workers, reading or Reading.WHOLE)
 
 
 def _write_or_print_text(text: str, output: Path | None) -> None:
@@ -523,6 +536,8 @@ def ledger_command(
     where: WhereSelect = None,
 ) -> None:
     """The asset ledger (機器台帳) as CSV: device, facility, role, platform, model, OS, serial, location."""
+    from onshi.report.checklist import ledger_csv
+
     _csv_export(ledger_csv, inventory, configs, output, workers, _selection(facility, hosts, where), split)
 
 
@@ -541,6 +556,8 @@ def checklist_command(
     """The checklist items (最低限のチェックリスト, 規程例 別表, サイバーセキュリティ対策チェックリスト)
     with verdicts per facility, as CSV. The run is recorded in the history store: each row carries
     its 確認日 (the audit's date, Japan time) and the run id that `onshi history` shows."""
+    from onshi.report.checklist import checklist_csv
+
     store = _open_store(store_location)
     selection = _selection(facility, hosts, where)
     _csv_export(checklist_csv, inventory, configs, output, workers, selection, split, store=store)
@@ -558,6 +575,8 @@ def _csv_export(
 ) -> NoReturn:
     """Render a CSV export of the audit (per facility with --split); with a store, the run is
     recorded first and the renderer is told its id."""
+    from onshi.report.split import UnsafeFacilityName, file_stem, split_by_facility
+
     folder = _split_folder(output) if split is not None else None
     report = _snapshot_report(inventory, configs, workers, selection=selection)
     if store is not None:
@@ -587,6 +606,9 @@ def audit_file_command(
     allow_partial: AllowPartialOption = False,
 ) -> None:
     """Audit bare configuration files without an inventory (policy-dependent rules report manual)."""
+    from onshi.pipeline import audit
+    from onshi.platforms import UnknownPlatformError, resolve_platform
+
     if platform is not None:
         try:
             resolve_platform(platform)
@@ -600,6 +622,8 @@ def audit_file_command(
 
 def _stdin_config() -> ConfigText:
     """``-``: the configuration on standard input (bounded as files are)."""
+    from onshi.sources import SourceError, decode
+
     data = sys.stdin.buffer.read(MAX_CONFIG_BYTES + 1)
     if len(data) > MAX_CONFIG_BYTES:
         raise SourceError(f"standard input: larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB, not read")
@@ -607,6 +631,10 @@ def _stdin_config() -> ConfigText:
 
 
 def _file_jobs(files: list[Path], platform: str | None, reading: Reading) -> list[DeviceJob]:
+    from onshi.pipeline import DeviceJob
+    from onshi.platforms.identify import Unrecognised, recognised_platform
+    from onshi.sources import SourceError, read_config_file
+
     jobs = []
     seen: dict[str, int] = {}
     for path in files:
@@ -648,6 +676,9 @@ def generate_command(
 ) -> None:
     """Generate each host's baseline config from the policy and data.baseline, audit it with every
     rule, and write the configs that have no fail (secrets come from environment variables)."""
+    from onshi.generate.build import GenerateErrors, generate
+    from onshi.tasks.generate import render_with_nornir
+
     loaded = _load(inventory, _selection(facility, hosts, where))
     if isolation_runbook:
         _write_isolation(loaded, out, _snapshot_folder(inventory, configs))
@@ -698,6 +729,14 @@ def verify_command(
 ) -> None:
     """Intended (generated) against running config: the audit of the running config, the drift both
     ways, and the remediation commands. Exit 1 on drift or a failing finding."""
+    from onshi.collect import CollectOptions
+    from onshi.generate.build import GenerateErrors
+    from onshi.generate.verify import verify
+    from onshi.report.drift import drift_text, remediation_file, verification_json
+    from onshi.report.table import render_table
+    from onshi.sources import SnapshotSource
+    from onshi.tasks.audit import audit_fetched, collected_texts, snapshot_texts
+
     loaded = _load(inventory, _selection(facility, hosts, where))
     if live:
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
@@ -732,6 +771,10 @@ def _write_isolation(inventory: Inventory, out: Path, snapshots: Path) -> None:
     """MHLW6 18 ①: per router and firewall, from its running config, the commands that cut the
     external network at once and restore it; a host without a running config, or whose cut the
     engine cannot prove, gets none (said why, exit 2)."""
+    from onshi.generate.isolate import Refused, runbook_files, runbooks
+    from onshi.sources import SnapshotSource
+    from onshi.tasks.audit import snapshot_texts
+
     platforms = {entry.name: entry.platform for entry in inventory.hosts}
     refused = False
     for outcome in runbooks(inventory, snapshot_texts(inventory, SnapshotSource(snapshots))):
@@ -751,6 +794,8 @@ def init_command(
     folder: Annotated[Path, typer.Argument(help="Folder for the new inventory.", show_default=False)],
 ) -> None:
     """Write a starter inventory (one clinic, its router and a snapshot), commented, to audit at once."""
+    from onshi.starter import write_starter
+
     for path in write_starter(folder):
         typer.echo(f"wrote {path}")
     typer.echo(f"next: onshi audit --inventory {folder}")
@@ -789,6 +834,9 @@ def schema_command(
 ) -> None:
     """Print the JSON Schema of the inventory data (facility policy and host data); --files writes one
     schema per inventory file for yaml-language-server (`# yaml-language-server: $schema=hosts.schema.json`)."""
+    from onshi.policy import file_schemas, json_schema
+    from onshi.waivers import json_schema as waivers_schema
+
     if files is not None:
         for name, schema in {**file_schemas(), "waivers.schema.json": waivers_schema()}.items():
             write_atomic(files / name, json.dumps(schema, ensure_ascii=False, indent=2) + "\n")

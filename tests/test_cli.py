@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -108,3 +110,16 @@ def test_report_file_is_replaced_atomically(tmp_path: Path) -> None:
     runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "-f", "json", "-o", str(target)])
     assert json.loads(target.read_text(encoding="utf-8"))["summary"]["devices"] == len(SAMPLE_DEVICES)
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary left behind
+
+
+def test_the_command_line_starts_without_loading_what_no_command_has_asked_for() -> None:
+    """`onshi --help` (and typer's completion) import only the command line: SSH, the packet engine,
+    the parsers and the policy models load when a command runs (issue 20: start-up)."""
+    heavy = ("netmiko", "paramiko", "nornir", "dd", "networkx", "ciscoconfparse", "pydantic", "sqlalchemy", "jinja2")
+    probe = ("import sys, onshi.cli; "
+             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r})))")  # fmt: skip
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+    shown = subprocess.run([sys.executable, "-m", "onshi", "--help"], capture_output=True, text=True, check=False)
+    assert shown.returncode == 0
+    assert "audit" in shown.stdout
