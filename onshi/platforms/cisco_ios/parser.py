@@ -11,11 +11,8 @@ incomplete.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
-
-from ciscoconfparse import CiscoConfParse
-from loguru import logger
 
 from onshi.model import (
     Accounts,
@@ -35,16 +32,11 @@ from onshi.model import (
     ZoneAction,
     ZonePair,
 )
-from onshi.platforms.cisco_ios import crypto, filters, interfaces, keywords, management
+from onshi.platforms.cisco_ios import crypto, filters, interfaces, keywords, management, tree
 from onshi.platforms.cisco_ios.aspects import block_aspects
 from onshi.platforms.cisco_ios.context import AclBuilder, ConfigLine, Context, Handler, line_of, walk
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.cisco_ios.vpn import vpn_endpoints
-
-# ciscoconfparse reports its own failures through loguru's default sink, on stderr, with the local
-# variables of every frame (raw configuration text, secrets included). onshi reports a device that
-# cannot be parsed itself, masked: no library writes to its output.
-logger.remove()
 
 PLATFORM = "cisco_ios"
 _VERSION = re.compile(r"^version\s+(\d+)\.(\d+)\S*", re.IGNORECASE)
@@ -94,11 +86,14 @@ _IP_IRRELEVANT = frozenset(
 )  # fmt: skip
 
 
-def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
+def parse(
+    text: str, file: str, encoding: str = "utf-8", build: Callable[[list[str]], Sequence[ConfigLine]] = tree.build
+) -> Device:
+    """The model of an IOS config. ``build`` makes the tree of lines: onshi's own, or (in the tests and
+    the benchmark) ciscoconfparse's, against which it is checked."""
     raw = text.splitlines()
     canonical = [_brace_safe(line) for line in keywords.canonical_lines(raw, _TOP_KEYWORDS, _CHILD_KEYWORDS)]
-    tree = CiscoConfParse(canonical, syntax="ios", ignore_blank_lines=False)
-    top: list[ConfigLine] = [item for item in tree.ConfigObjs if item.parent is item]
+    top = list(build(canonical))
     ctx = Context(raw=raw)
     _read_version(ctx, top)
     for item in top:
@@ -118,8 +113,9 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
 
 
 def _brace_safe(line: str) -> str:
-    """ciscoconfparse takes a line opening with a brace for Junos-style syntax and raises on it; no IOS
-    command starts with one, so the brace is given a name no handler knows (the line is reported)."""
+    """ciscoconfparse (the tree's reference in the tests) takes a line opening with a brace for
+    Junos-style syntax and raises on it; no IOS command starts with one, so the brace is given a name
+    no handler knows (the line is reported), and both trees read the same lines."""
     stripped = line.lstrip()
     if stripped[:1] in ("{", "}"):
         return line[: len(line) - len(stripped)] + "brace" + stripped
