@@ -298,6 +298,10 @@ AcceptIdentityOption = Annotated[
 ConnectTimeoutOption = Annotated[float, typer.Option(min=1, help="Seconds to connect and log in, per host.")]
 CommandTimeoutOption = Annotated[float, typer.Option(min=1, help="Seconds to wait for each command's output.")]
 WorkersOption = Annotated[int, typer.Option(min=1, max=200, help="Concurrent hosts.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(min=1, max=256, help="Worker processes judging the facilities (default: the machine's cores)."),
+]
 DEFAULT_KNOWN_HOSTS = Path.home() / ".ssh" / "known_hosts"
 
 
@@ -320,6 +324,10 @@ WhereSelect = Annotated[
         "model, serial, location; shell patterns such as location=1F*); repeatable, all must match.",
     ),
 ]
+
+
+def _processes(jobs: int | None) -> int:
+    return jobs or os.cpu_count() or 1
 
 
 def _selection(facility: list[str] | None, hosts: str | None, where: list[str] | None) -> Selection:
@@ -417,6 +425,7 @@ def audit_command(
     lang: LangOption = Language.JA,
     fail_on: FailOnOption = FailOn.HIGH,
     workers: WorkersOption = 10,
+    jobs: JobsOption = None,
     live: Annotated[bool, typer.Option("--live", help="Collect over SSH now instead of reading snapshots.")] = False,
     known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
     accept_new_host_keys: AcceptNewOption = False,
@@ -459,9 +468,9 @@ def audit_command(
         loaded = _load(inventory, chosen)
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
                                  accept_identity_change, configs or inventory / "configs")  # fmt: skip
-        report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial))
+        report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial), _processes(jobs))
     else:
-        report = _snapshot_report(inventory, configs, workers, _reading(allow_partial), chosen)
+        report = _snapshot_report(inventory, configs, workers, _reading(allow_partial), chosen, _processes(jobs))
     for note in report.notes:
         typer.echo(f"warning: {printable(note)}", err=True)
     comparison = _comparison(report, compare_with, store)  # before this run is recorded: it is not "previous"
@@ -497,6 +506,7 @@ def _snapshot_report(
     workers: int,
     reading: Reading | None = None,
     selection: Selection | None = None,
+    processes: int = 1,
 ) -> AuditReport:
     """The audit of the inventory's snapshots (a whole config each, unless ``reading`` says otherwise)."""
     from onshi.pipeline import Reading
@@ -505,7 +515,7 @@ def _snapshot_report(
 
     loaded = _load(inventory, selection)
     snapshots = SnapshotSource(_snapshot_folder(inventory, configs))
-    return audit_inventory(loaded, snapshots, workers, reading or Reading.WHOLE)
+    return audit_inventory(loaded, snapshots, workers, reading or Reading.WHOLE, processes)
 
 
 def _write_or_print_text(text: str, output: Path | None) -> None:
@@ -530,6 +540,7 @@ def ledger_command(
     configs: ConfigsOption = None,
     output: OutputOption = None,
     workers: WorkersOption = 10,
+    jobs: JobsOption = None,
     split: SplitOption = None,
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
@@ -538,7 +549,8 @@ def ledger_command(
     """The asset ledger (機器台帳) as CSV: device, facility, role, platform, model, OS, serial, location."""
     from onshi.report.checklist import ledger_csv
 
-    _csv_export(ledger_csv, inventory, configs, output, workers, _selection(facility, hosts, where), split)
+    selection = _selection(facility, hosts, where)
+    _csv_export(ledger_csv, inventory, configs, output, (workers, _processes(jobs)), selection, split)
 
 
 @app.command("checklist")
@@ -547,6 +559,7 @@ def checklist_command(
     configs: ConfigsOption = None,
     output: OutputOption = None,
     workers: WorkersOption = 10,
+    jobs: JobsOption = None,
     split: SplitOption = None,
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
@@ -560,7 +573,7 @@ def checklist_command(
 
     store = _open_store(store_location)
     selection = _selection(facility, hosts, where)
-    _csv_export(checklist_csv, inventory, configs, output, workers, selection, split, store=store)
+    _csv_export(checklist_csv, inventory, configs, output, (workers, _processes(jobs)), selection, split, store=store)
 
 
 def _csv_export(
@@ -568,17 +581,18 @@ def _csv_export(
     inventory: Path,
     configs: Path | None,
     output: Path | None,
-    workers: int,
+    concurrency: tuple[int, int],
     selection: Selection,
     split: SplitBy | None,
     store: Store | None = None,
 ) -> NoReturn:
     """Render a CSV export of the audit (per facility with --split); with a store, the run is
-    recorded first and the renderer is told its id."""
+    recorded first and the renderer is told its id. ``concurrency``: (threads, processes)."""
     from onshi.report.split import UnsafeFacilityName, file_stem, split_by_facility
 
     folder = _split_folder(output) if split is not None else None
-    report = _snapshot_report(inventory, configs, workers, selection=selection)
+    workers, processes = concurrency
+    report = _snapshot_report(inventory, configs, workers, selection=selection, processes=processes)
     if store is not None:
         render = partial(render, run=_record(store, report, inventory, "checklist"))
     if folder is None:
@@ -604,6 +618,7 @@ def audit_file_command(
     lang: LangOption = Language.JA,
     fail_on: FailOnOption = FailOn.HIGH,
     allow_partial: AllowPartialOption = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Audit bare configuration files without an inventory (policy-dependent rules report manual)."""
     from onshi.pipeline import audit
@@ -615,7 +630,7 @@ def audit_file_command(
         except UnknownPlatformError as error:
             _error(str(error))
             raise typer.Exit(EXIT_INPUT) from None
-    report = audit(_file_jobs(files, platform, _reading(allow_partial)))
+    report = audit(_file_jobs(files, platform, _reading(allow_partial)), processes=_processes(jobs))
     _emit(report, output_format, output, lang)
     raise typer.Exit(exit_code(report, fail_on))
 
@@ -716,6 +731,7 @@ def verify_command(
     lang: LangOption = Language.JA,
     fail_on: FailOnOption = FailOn.HIGH,
     workers: WorkersOption = 10,
+    jobs: JobsOption = None,
     known_hosts: KnownHostsOption = DEFAULT_KNOWN_HOSTS,
     accept_new_host_keys: AcceptNewOption = False,
     connect_timeout: ConnectTimeoutOption = 10.0,
@@ -744,7 +760,8 @@ def verify_command(
         running = collected_texts(loaded, _collect(loaded, options, workers))
     else:
         running = snapshot_texts(loaded, SnapshotSource(_snapshot_folder(inventory, configs)))
-    report = audit_fetched(loaded, running)  # the same texts the drift is computed from, read once
+    # The same texts the drift is computed from, read once.
+    report = audit_fetched(loaded, running, processes=_processes(jobs))
     try:
         results = verify(loaded, running, os.environ, templates or [])
     except GenerateErrors as errors:

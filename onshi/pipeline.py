@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import enum
 import logging
+import multiprocessing
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import repeat
 
 from onshi.analysis.exposure import (
     UnknownInterfaceError,
@@ -23,10 +27,11 @@ from onshi.model import Device, DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.platforms.identify import foreign_syntax
 from onshi.policy import FacilityPolicy, HostData
+from onshi.secrets import run_key, use_run_key
 from onshi.sources import ConfigText
-from onshi.validators.base import RuleInput
+from onshi.validators.base import Outcome, RuleInput
 from onshi.validators.documentation import ledger_entry
-from onshi.validators.engine import evaluate
+from onshi.validators.engine import evaluate, fleet_outcomes
 from onshi.validators.facility import facility_roles
 from onshi.validators.matrix import ZoneMatrix, zone_matrices
 
@@ -158,21 +163,83 @@ def _error_row(job: DeviceJob, error: str) -> DeviceReport:
     return DeviceReport(job.host, job.facility, job.platform, file, 0, (), error=error)
 
 
-def audit(jobs: Iterable[DeviceJob], *, matrices: bool = True) -> AuditReport:
+def audit(jobs: Iterable[DeviceJob], *, matrices: bool = True, processes: int = 1) -> AuditReport:
     """Every job's findings; with ``matrices``, each device's zone matrix for the reports (a caller
-    that reads only the findings, such as generate, skips that work)."""
-    reports = []
-    inputs = []
-    for job in jobs:
-        report, rule_input = prepare(job)
-        reports.append(report)
-        if rule_input is not None:
-            inputs.append(rule_input)
-    roles = facility_roles(inputs)  # the facilities judged as one network: built once, for rules and matrices
-    findings = with_remediation(evaluate(inputs, roles=roles), inputs)
+    that reads only the findings, such as generate, skips that work). With ``processes`` above one,
+    the rules and matrices of each facility (each device outside one) run in worker processes; the
+    report is the same, in the same order."""
+    jobs = list(jobs)
+    if processes > 1 and len(jobs) > 1:
+        with _pool(processes) as pool:
+            prepared = list(pool.map(prepare, jobs, chunksize=max(1, len(jobs) // (processes * 4))))
+            reports = [report for report, _ in prepared]
+            inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
+            findings, shown = judge_in_processes(inputs, matrices, pool, processes)
+    else:
+        prepared = [prepare(job) for job in jobs]
+        reports = [report for report, _ in prepared]
+        inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
+        findings, shown = judge(inputs, matrices)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
-    shown = zone_matrices(inputs, findings, roles) if matrices else ()
     return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), shown)
+
+
+def judge(
+    inputs: list[RuleInput], matrices: bool, fleet: Mapping[str, Mapping[str, list[Outcome]]] | None = None
+) -> tuple[list[Finding], tuple[ZoneMatrix, ...]]:
+    """The findings (with their platform remediation) and zone matrices of these devices."""
+    roles = facility_roles(inputs)  # the facilities judged as one network: built once, for rules and matrices
+    findings = with_remediation(evaluate(inputs, roles=roles, fleet=fleet), inputs)
+    return findings, zone_matrices(inputs, findings, roles) if matrices else ()
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    """Worker processes, forked where the platform can (they start at once, sharing what is loaded).
+    Each fingerprints secrets with the run's key: AUTH-05 compares fingerprints made in different
+    processes."""
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=use_run_key,
+                               initargs=(run_key(),))  # fmt: skip
+
+
+def judge_in_processes(
+    inputs: list[RuleInput], matrices: bool, pool: ProcessPoolExecutor, processes: int
+) -> tuple[list[Finding], tuple[ZoneMatrix, ...]]:
+    """:func:`judge` a facility (or a device outside one) per task in ``pool``. The rules that
+    compare devices with each other (fleet rules) run here over all of them first: secrets are
+    compared by fingerprints salted per process, and a worker sees only its facility. A device's
+    findings are one block, in rule order, whatever process made them: joined in the devices'
+    order, they are what one process makes."""
+    fleet = fleet_outcomes(inputs)
+    groups = _by_facility(inputs)
+    # Each task carries only its devices' share of the fleet outcomes; tasks go in chunks, a few per
+    # process, so that a fleet of small devices is not spent on pickling.
+    shares = [_share(fleet, {inp.host for inp in group}) for group in groups]
+    chunk = max(1, len(groups) // (processes * 4))
+    parts = list(pool.map(judge, groups, repeat(matrices), shares, chunksize=chunk))
+    findings_of: dict[str, list[Finding]] = defaultdict(list)
+    matrix_of: dict[str, ZoneMatrix] = {}
+    for findings, shown in parts:
+        for finding in findings:
+            findings_of[finding.host].append(finding)
+        matrix_of.update((matrix.host, matrix) for matrix in shown)
+    ordered = [finding for inp in inputs for finding in findings_of.pop(inp.host, [])]
+    return ordered, tuple(matrix_of[inp.host] for inp in inputs if inp.host in matrix_of)
+
+
+def _share(fleet: Mapping[str, Mapping[str, list[Outcome]]], hosts: set[str]) -> dict[str, dict[str, list[Outcome]]]:
+    return {
+        rule: {host: outcomes for host, outcomes in by_host.items() if host in hosts} for rule, by_host in fleet.items()
+    }
+
+
+def _by_facility(inputs: list[RuleInput]) -> list[list[RuleInput]]:
+    """The devices of each facility together (a facility may be judged as one network); a device
+    outside any facility alone."""
+    groups: dict[str, list[RuleInput]] = {}
+    for index, inp in enumerate(inputs):
+        groups.setdefault(inp.facility_name or f"\0{index}", []).append(inp)
+    return list(groups.values())
 
 
 def with_remediation(findings: Iterable[Finding], inputs: Iterable[RuleInput]) -> list[Finding]:

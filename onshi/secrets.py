@@ -2,8 +2,8 @@
 
 Platform parsers call :func:`describe_secret` with a value they read, and keep only the returned
 :class:`~onshi.model.Secret`. The fingerprint is an HMAC keyed with a random key made once per
-process, so fingerprints can be compared across every device of one audit run (AUTH-05) but are
-useless outside it and are never printed.
+run (worker processes are handed their parent's), so fingerprints can be compared across every
+device of one audit run (AUTH-05) but are useless outside it and are never printed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from onshi.model import Secret, SecretStorage
 
 MASK = "<masked>"
 
-_RUN_KEY = os.urandom(32)
+# The key of this run's fingerprints (a worker process is given its parent's: see use_run_key).
+_RUN: dict[str, bytes] = {"key": os.urandom(32)}
 
 # Factory defaults and values seen in the incidents and in vendor manuals. Compared lower-cased.
 WELL_KNOWN_SECRETS = frozenset(
@@ -81,7 +82,17 @@ def is_weak_value(value: str) -> bool:
 
 
 def fingerprint(value: str) -> str:
-    return hmac.new(_RUN_KEY, value.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+    return hmac.new(_RUN["key"], value.encode("utf-8", "surrogateescape"), hashlib.sha256).hexdigest()
+
+
+def run_key() -> bytes:
+    """This run's fingerprint key, for worker processes that fingerprint secrets of the same run."""
+    return _RUN["key"]
+
+
+def use_run_key(key: bytes) -> None:
+    """In a worker process: fingerprint with the run's key, so secrets compare across processes."""
+    _RUN["key"] = key
 
 
 def describe_secret(kind: str, storage: SecretStorage, value: str, line: int) -> Secret:

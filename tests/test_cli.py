@@ -123,3 +123,53 @@ def test_the_command_line_starts_without_loading_what_no_command_has_asked_for()
     shown = subprocess.run([sys.executable, "-m", "onshi", "--help"], capture_output=True, text=True, check=False)
     assert shown.returncode == 0
     assert "audit" in shown.stdout
+
+
+def test_worker_processes_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
+    """--jobs judges facilities in worker processes: the JSON is what one process writes, down to the
+    order, and a password reused across files is still found when the files are read in different
+    processes (fingerprints are keyed per run, not per process)."""
+    files = []
+    for copy in range(3):  # the same config three times: AUTH-05 sees each secret reused
+        target = tmp_path / f"edge_{copy}.cfg"
+        shutil.copyfile(FIXTURES / "cisco_ios" / "edge_violations.cfg", target)
+        files.append(str(target))
+    documents = []
+    for jobs in ("1", "2"):
+        output = tmp_path / f"report_{jobs}.json"
+        result = runner.invoke(app, ["audit-file", *files, "-f", "json", "-o", str(output), "--jobs", jobs])
+        assert result.exit_code == 1, result.output
+        document = json.loads(output.read_text(encoding="utf-8"))
+        document["summary"].pop("generated_at")
+        documents.append(document)
+    assert documents[0] == documents[1]
+    reused = [f for f in documents[1]["findings"] if f["rule"] == "AUTH-05" and f["status"] == "fail"]
+    assert reused
+    assert "edge_1" in reused[0]["message"]["en"]
+    sample = []
+    for jobs in ("1", "2"):
+        output = tmp_path / f"sample_{jobs}.json"
+        runner.invoke(app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "--store", "none", "-f", "json",
+                            "-o", str(output), "--jobs", jobs])  # fmt: skip
+        document = json.loads(output.read_text(encoding="utf-8"))
+        document["summary"].pop("generated_at")
+        sample.append(document)
+    assert sample[0] == sample[1]
+
+
+def test_spawned_workers_share_the_run_s_fingerprint_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes cannot fork (macOS, Windows), workers import onshi afresh: they are handed the
+    run's fingerprint key, or a password reused across devices judged in two workers would go unseen."""
+    monkeypatch.setattr("onshi.pipeline.multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    files = []
+    for copy in range(2):
+        target = tmp_path / f"edge_{copy}.cfg"
+        shutil.copyfile(FIXTURES / "cisco_ios" / "edge_violations.cfg", target)
+        files.append(str(target))
+    output = tmp_path / "report.json"
+    result = runner.invoke(app, ["audit-file", *files, "-f", "json", "-o", str(output), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    findings = json.loads(output.read_text(encoding="utf-8"))["findings"]
+    reused = [f for f in findings if f["rule"] == "AUTH-05" and f["status"] == "fail" and f["host"] == "edge_0"]
+    assert reused
+    assert "edge_1" in reused[0]["message"]["en"]

@@ -15,7 +15,7 @@ from onshi.waivers import with_waivers
 
 
 def audit_inventory(
-    inventory: Inventory, source: ConfigSource, workers: int = 10, reading: Reading = Reading.WHOLE
+    inventory: Inventory, source: ConfigSource, workers: int = 10, reading: Reading = Reading.WHOLE, processes: int = 1
 ) -> AuditReport:
     """Audit from a config source (snapshots); a host whose text cannot be had is an error row."""
     nornir = init_nornir(inventory.directory, workers)
@@ -31,7 +31,7 @@ def audit_inventory(
             jobs.append(job(entry, None, reason))
         else:
             jobs.append(job(entry, multi[0].result, None, reading))
-    return with_waivers(audit(jobs), inventory.waivers)
+    return with_waivers(audit(jobs, processes=processes), inventory.waivers)
 
 
 # A host's configuration text, or why there is none.
@@ -62,21 +62,21 @@ def snapshot_texts(inventory: Inventory, source: ConfigSource) -> dict[str, Fetc
 
 
 def audit_fetched(
-    inventory: Inventory, fetched: Mapping[str, Fetched], reading: Reading = Reading.WHOLE
+    inventory: Inventory, fetched: Mapping[str, Fetched], reading: Reading = Reading.WHOLE, processes: int = 1
 ) -> AuditReport:
     """Audit texts already at hand; a host without one is an error row saying why."""
     jobs = []
     for entry in inventory.hosts:
         text = fetched.get(entry.name, f"host {entry.name}: not fetched")
         jobs.append(job(entry, text, None, reading) if isinstance(text, ConfigText) else job(entry, None, text))
-    return with_waivers(audit(jobs), inventory.waivers)
+    return with_waivers(audit(jobs, processes=processes), inventory.waivers)
 
 
 def audit_collected(
-    inventory: Inventory, outcomes: list[Collected | CollectError], reading: Reading = Reading.WHOLE
+    inventory: Inventory, outcomes: list[Collected | CollectError], reading: Reading = Reading.WHOLE, processes: int = 1
 ) -> AuditReport:
     """Audit what live collection returned (error rows for the hosts that failed)."""
-    return audit_fetched(inventory, collected_texts(inventory, outcomes), reading)
+    return audit_fetched(inventory, collected_texts(inventory, outcomes), reading, processes)
 
 
 def job(entry: HostEntry, config: ConfigText | None, error: str | None, reading: Reading = Reading.WHOLE) -> DeviceJob:

@@ -27,12 +27,16 @@ def evaluate(
     rules: Iterable[Rule] | None = None,
     catalogue: Catalogue | None = None,
     roles: Mapping[str, Judged] | None = None,
+    fleet: Mapping[str, Mapping[str, list[Outcome]]] | None = None,
 ) -> list[Finding]:
     """Every rule over every device (fleet rules over all of them at once; facility rules once per
-    facility judged as one network, ``roles`` from :func:`facility_roles` when the caller has them)."""
+    facility judged as one network, ``roles`` from :func:`facility_roles` when the caller has them;
+    ``fleet``: the fleet rules' outcomes from :func:`fleet_outcomes` over a wider set of devices,
+    when these are some of them)."""
     catalogue = catalogue or default_catalogue()
     chosen = list(rules) if rules is not None else all_rules()
-    fleet = {rule.id: _run_fleet(rule, inputs) for rule in chosen if rule.fleet_check is not None}
+    if fleet is None:
+        fleet = fleet_outcomes(inputs, chosen)
     if roles is None:
         roles = facility_roles(inputs) if any(rule.facility for rule in chosen) else {}
     findings: list[Finding] = []
@@ -118,6 +122,12 @@ def _run(rule: Rule, inp: RuleInput) -> list[Outcome]:
     except Exception as error:  # one rule's bug must not hide the others' results
         log.error("rule %s failed on %s: %s", rule.id, inp.host, type(error).__name__)
         return [manual("_rule_error", error=type(error).__name__)]
+
+
+def fleet_outcomes(inputs: list[RuleInput], rules: Iterable[Rule] | None = None) -> dict[str, dict[str, list[Outcome]]]:
+    """The fleet rules' outcomes (by rule, then host): rules that compare devices with each other."""
+    chosen = list(rules) if rules is not None else all_rules()
+    return {rule.id: _run_fleet(rule, inputs) for rule in chosen if rule.fleet_check is not None}
 
 
 def _run_fleet(rule: Rule, inputs: list[RuleInput]) -> dict[str, list[Outcome]]:
