@@ -214,6 +214,9 @@ class AclEntry:
     # The entry also matches on something the model does not represent (DSCP, time-range, TCP
     # flags, fragments): reachability must treat it conservatively, not as a plain 5-tuple match.
     qualified: bool = False
+    # A dynamic (stateful) entry, such as a Yamaha `ip filter dynamic`: it also admits the replies of
+    # what it matches, which first-match order does not show; filter hygiene does not judge it.
+    stateful: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +230,13 @@ class Acl:
     unparsed_lines: Lines = ()
     # IPv6 lists end with implicit neighbour-discovery permits (Cisco); a Yamaha list does not.
     implicit_nd: bool = True
+    # Lists this one is made of that the device does not define (an IX `ip filter` naming no list):
+    # (name, line of the reference). HYG-04 names them.
+    missing: tuple[tuple[str, int], ...] = ()
+    # A list onshi derives from other settings (a FortiGate's allowaccess and listeners, its trusted
+    # hosts and phase 2 selectors, a Yamaha `telnetd host`), not one the device's owner wrote line by
+    # line: filter hygiene does not judge it.
+    derived: bool = False
 
 
 # --- routing and NAT -----------------------------------------------------------------------------

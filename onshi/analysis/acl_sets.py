@@ -112,8 +112,7 @@ def acl_set(space: PacketSpace, acl: Acl | None, family: int, name: str | None =
     # A partial deny cannot be relied on to drop every matching packet: it is left out.
     entries = [e for e in acl.entries if not (e.qualified and e.action == "deny")]
     permitted, matched = first_match(space, entries, family)
-    if family == 6 and acl.implicit_nd:  # implicit ND permits before the implicit deny
-        permitted |= _neighbour_discovery(space) & ~matched
+    permitted |= implicit_permits(space, acl) & ~matched
     exact = not acl.unparsed_lines and not any(entry.qualified for entry in acl.entries)
     reason = None if exact else f"ACL {acl.name} has entries onshi cannot model exactly"
     return FilterSet(permitted & every, exact, lines, reason)
@@ -137,6 +136,12 @@ def first_match(space: PacketSpace, entries: list[AclEntry], family: int) -> tup
     left_permitted, left_matched = first_match(space, entries[:middle], family)
     right_permitted, right_matched = first_match(space, entries[middle:], family)
     return space.bdd.ite(left_matched, left_permitted, right_permitted), left_matched | right_matched
+
+
+def implicit_permits(space: PacketSpace, acl: Acl) -> Any:
+    """What a list permits after its last line: IPv6 neighbour discovery where the platform adds it
+    before the implicit deny (Cisco), else nothing."""
+    return _neighbour_discovery(space) if acl.family == 6 and acl.implicit_nd else space.false
 
 
 def _neighbour_discovery(space: PacketSpace) -> Any:

@@ -50,7 +50,7 @@ def get_rule(rule_id: str) -> Rule:
     return _RULES[rule_id]
 
 
-_FAMILY_ORDER = ("SEG", "VPN", "EXT", "WLAN", "MGMT", "AUTH", "LOG", "DOC")
+_FAMILY_ORDER = ("SEG", "VPN", "EXT", "WLAN", "MGMT", "AUTH", "LOG", "HYG", "DOC")
 
 
 def _order(rule_id: str) -> tuple[int, int]:
@@ -63,6 +63,7 @@ def _load() -> None:
     from onshi.validators import (  # noqa: F401
         auth,
         documentation,
+        hygiene,
         inbound,
         logs,
         management,

@@ -493,7 +493,7 @@ def _trusthosts(tree: Tree, bad: list[int]) -> Acl | None:
         return None
     permit = AclEntry("permit", "ip", AddressMatch(tuple(networks)), ANY_PORT, AddressMatch(any_=True), ANY_PORT, False,
                       None, None, min(lines))  # fmt: skip
-    return Acl("trusthosts", 4, "standard", (permit,), min(lines), implicit_nd=False)
+    return Acl("trusthosts", 4, "standard", (permit,), min(lines), implicit_nd=False, derived=True)
 
 
 def _accounts(tree: Tree) -> Accounts:

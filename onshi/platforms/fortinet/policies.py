@@ -99,7 +99,8 @@ def firewall(
         allowed: tuple[ZoneAction, ...] = ()
         if entries:
             name = f"local-in {source}"
-            result.acls.append(Acl(name, 4, "extended", tuple(entries), entries[0].line, implicit_nd=False))
+            result.acls.append(Acl(name, 4, "extended", tuple(entries), entries[0].line, implicit_nd=False,
+                                   derived=True))  # fmt: skip
             allowed = (ZoneAction("allowaccess", "pass", False, (name,), (), entries[0].line),)
         drop = ZoneAction("implicit", "drop", True, (), (), block_line)
         result.pairs.append(ZonePair(f"{source}->self", source, SELF, None, (*allowed, drop), 0))

@@ -65,8 +65,24 @@ def _pair(
     """The two filters of one family; a family with no selector carries nothing (empty lists deny all)."""
     line = entries[0].line
     return (
-        Acl(f"phase2 {tunnel} out (IPv{family})", family, "extended", tuple(out[family]), line, implicit_nd=False),
-        Acl(f"phase2 {tunnel} in (IPv{family})", family, "extended", tuple(back[family]), line, implicit_nd=False),
+        Acl(
+            f"phase2 {tunnel} out (IPv{family})",
+            family,
+            "extended",
+            tuple(out[family]),
+            line,
+            implicit_nd=False,
+            derived=True,
+        ),
+        Acl(
+            f"phase2 {tunnel} in (IPv{family})",
+            family,
+            "extended",
+            tuple(back[family]),
+            line,
+            implicit_nd=False,
+            derived=True,
+        ),
     )
 
 

@@ -134,11 +134,14 @@ def bound_acl(name: str, family: Literal[4, 6], bindings: list[Binding], lists: 
     not exist, or holds an entry onshi could not read, leaves the ACL inexact (its lines named)."""
     entries: list[AclEntry] = []
     unparsed: list[int] = []
+    missing: list[tuple[str, int]] = []
     for binding in sorted(bindings, key=lambda b: b.sequence):
         if binding.name not in lists.entries:
             unparsed.append(binding.line)
+            missing.append((binding.name, binding.line))
             continue
         entries.extend(lists.entries[binding.name])
         unparsed.extend(lists.unparsed.get(binding.name, ()))
     first = min(b.line for b in bindings)
-    return Acl(name, family, "extended", tuple(entries), first, tuple(unparsed), implicit_nd=False)
+    return Acl(name, family, "extended", tuple(entries), first, tuple(unparsed), implicit_nd=False,
+               missing=tuple(missing))  # fmt: skip

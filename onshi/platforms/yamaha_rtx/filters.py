@@ -215,12 +215,14 @@ def secure_list(name: str, family: Literal[4, 6], binding: Binding, statics: Fil
         if found is None:
             missing.append(number)
             continue
-        entries.extend(found.entries)
+        stateful = table is dynamics
+        entries.extend(replace(entry, stateful=True) if stateful else entry for entry in found.entries)
         for refer in found.refers:  # what the referred static filter matches starts a session
             pattern = statics.get((family, refer))
             if pattern is None:
                 missing.append(refer)
             else:
-                entries.extend(replace(entry, action="permit", line=found.line) for entry in pattern.entries)
+                entries.extend(replace(entry, action="permit", line=found.line, stateful=True)
+                               for entry in pattern.entries)  # fmt: skip
     unparsed = (binding.line,) if missing else ()
     return Acl(name, family, "extended", tuple(entries), binding.line, unparsed_lines=unparsed, implicit_nd=False)

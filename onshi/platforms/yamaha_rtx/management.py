@@ -43,7 +43,7 @@ def host_acl(state: State, daemon: str, values: list[str], line: int) -> Acl | N
     entries = (AclEntry("permit", "ip", AddressMatch(tuple(networks)), ANY_PORT, AddressMatch(any_=True), ANY_PORT,
                         False, None, None, line),) if networks else ()  # fmt: skip
     return Acl(f"{daemon} host", 4, "standard", entries, line, (line,) if unreadable or not networks else (),
-               implicit_nd=False)  # fmt: skip
+               implicit_nd=False, derived=True)  # fmt: skip
 
 
 def _sources(state: State, word: str) -> list[IPNetwork] | None:

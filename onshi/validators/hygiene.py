@@ -1,0 +1,195 @@
+"""Filter hygiene (HYG-01, HYG-02, HYG-04, HYG-05): what an auditor reads a rule base for.
+
+Every filter of the device (IOS ACLs, the Yamaha and IX lists as each interface binds them,
+FortiGate policy tables) is taken line by line as exact packet sets, in first-match order:
+
+- HYG-01, a line no packet reaches: everything it matches, earlier lines decide (cited);
+- HYG-02, a permit that changes nothing: the packets it decides first, the lines after it would
+  permit as well. A deny the rest of the list would also make is not reported: lists spell out
+  their denies on purpose (and the default deny at the end);
+- HYG-04, a filter bound by a name that does not exist (IOS then filters nothing);
+- HYG-05, a filter on a segment or VPN boundary that lets every packet through: it filters nothing.
+
+A list with lines onshi could not read exactly, or too long to take line by line here, is named
+(``manual``), never judged on a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from onshi.analysis.acl_sets import entry_set, implicit_permits
+from onshi.analysis.packets import PacketSpace, space
+from onshi.model import Acl, Aspect, Interface, Severity
+from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, passed
+from onshi.validators.registry import rule
+
+REFS_HYG = ("MHLW6 システム運用編 13 ⑤",)
+LINE_BY_LINE_LIMIT = 1500  # entries: beyond, the prefix unions cost more than an audit should
+_COVERING_SHOWN = 5
+
+
+@dataclass(frozen=True, slots=True)
+class LineVerdict:
+    line: int
+    unreachable: bool
+    redundant: bool
+    covering: tuple[int, ...]  # earlier lines that match some of the same packets
+
+
+def _judgeable(acl: Acl) -> str | None:
+    """Why the list cannot be taken line by line, or None."""
+    if acl.unparsed_lines or any(entry.qualified for entry in acl.entries):
+        return "inexact"
+    if len(acl.entries) > LINE_BY_LINE_LIMIT:
+        return "too_long"
+    return None
+
+
+def line_verdicts(packets: PacketSpace, acl: Acl) -> list[LineVerdict]:
+    """Each source line of an exactly known list (a line may make several entries: ``udp,tcp``):
+    reached or not, and, for a permit, whether it changes any decision. Stateful entries take part
+    in the order but are not judged themselves."""
+    family = acl.family
+    matches = [entry_set(packets, entry, family) & packets.family(family) for entry in acl.entries]
+    suffix = _suffix_permits(packets, acl, matches)
+    by_line: dict[int, list[tuple[bool, bool, set[int]]]] = {}
+    earlier = packets.false
+    for index, (entry, matched) in enumerate(zip(acl.entries, matches, strict=True)):
+        new = matched & ~earlier
+        if not entry.stateful and not packets.is_empty(matched):  # an empty set: a protocol onshi cannot name
+            unreachable = packets.is_empty(new)
+            # A deny the rest of the list would also make is a list spelling out its denies: not reported.
+            redundant = entry.action == "permit" and not unreachable and packets.is_empty(new & ~suffix[index + 1])
+            covering = {acl.entries[j].line for j in range(index) if not packets.is_empty(matches[j] & matched)}
+            by_line.setdefault(entry.line, []).append((unreachable, redundant, covering))
+        earlier |= matched
+    return [
+        LineVerdict(line, all(u for u, _, _ in parts), all(r for _, r, _ in parts) and not all(u for u, _, _ in parts),
+                    tuple(sorted(set().union(*(c for _, _, c in parts)))))
+        for line, parts in by_line.items()
+    ]  # fmt: skip
+
+
+def _suffix_permits(packets: PacketSpace, acl: Acl, matches: list[Any]) -> list[Any]:
+    """What the lines from each index on permit (first match), then the list's default (deny, after
+    the implicit IPv6 neighbour discovery where the platform adds it)."""
+    suffix = [packets.false] * len(matches) + [implicit_permits(packets, acl)]
+    for index in range(len(matches) - 1, -1, -1):
+        then = matches[index] if acl.entries[index].action == "permit" else packets.false
+        suffix[index] = packets.bdd.ite(matches[index], then, suffix[index + 1])
+    return suffix
+
+
+@lru_cache(maxsize=512)
+def _verdicts(acl: Acl) -> tuple[LineVerdict, ...]:
+    """HYG-01 and HYG-02 read the same verdicts of a list: computed once."""
+    return tuple(line_verdicts(space(), acl))
+
+
+def _bound(interface: Interface) -> tuple[str, ...]:
+    """The names of the filters an interface binds (both directions, both families)."""
+    names_ = (interface.acl_in, interface.acl_out, interface.ipv6_acl_in, interface.ipv6_acl_out)
+    return tuple(name for name in names_ if name is not None)
+
+
+def _lists(inp: RuleInput) -> list[Acl]:
+    """The lists written line by line (not those onshi derives from other settings)."""
+    return [acl for acl in inp.device.acls if acl.entries and not acl.derived]
+
+
+@rule("HYG-01", Severity.MEDIUM, *REFS_HYG, reads=(Aspect.FORWARDING, Aspect.MANAGEMENT))
+def unreachable_lines(inp: RuleInput) -> Iterator[Outcome]:
+    yield from _line_rule(inp, unreachable=True)
+
+
+@rule("HYG-02", Severity.LOW, *REFS_HYG, reads=(Aspect.FORWARDING, Aspect.MANAGEMENT))
+def redundant_lines(inp: RuleInput) -> Iterator[Outcome]:
+    yield from _line_rule(inp, unreachable=False)
+
+
+def _line_rule(inp: RuleInput, *, unreachable: bool) -> Iterator[Outcome]:
+    lists = _lists(inp)
+    if not lists:
+        yield not_applicable("no_filters")
+        return
+    problems = False
+    reported: set[int] = set()  # a line in several lists (a Yamaha filter, an IX list bound twice): once
+    for acl in lists:
+        why = _judgeable(acl)
+        if why is not None:
+            problems = True
+            yield manual(why, [acl.line, *acl.unparsed_lines], acl=acl.name, limit=LINE_BY_LINE_LIMIT)
+            continue
+        for verdict in _verdicts(acl):
+            if verdict.line in reported:
+                continue
+            if unreachable and verdict.unreachable:
+                reported.add(verdict.line)
+                problems = True
+                shown = verdict.covering[:_COVERING_SHOWN]
+                yield failed("unreachable", [acl.line, *shown, verdict.line], acl=acl.name, line=verdict.line,
+                             covering=names(str(line) for line in verdict.covering))  # fmt: skip
+            elif not unreachable and verdict.redundant:
+                reported.add(verdict.line)
+                problems = True
+                yield failed("redundant", [acl.line, verdict.line], acl=acl.name, line=verdict.line)
+    if not problems:
+        yield passed("clean", [acl.line for acl in lists], count=len(lists))
+
+
+@rule("HYG-04", Severity.HIGH, *REFS_HYG, reads=(Aspect.FORWARDING, Aspect.MANAGEMENT))
+def undefined_references(inp: RuleInput) -> Iterator[Outcome]:
+    """An interface filter, or a login line's access class, naming a list the device does not define."""
+    device = inp.device
+    defined = {acl.name for acl in device.acls}
+    references = [(interface.name, name, interface.lines[:1])
+                  for interface in device.interfaces for name in _bound(interface)]  # fmt: skip
+    references += [(terminal.name, name, (terminal.line,) if terminal.line else ())
+                   for terminal in device.management.terminal_lines
+                   for name in (terminal.access_class_v4, terminal.access_class_v6) if name is not None]  # fmt: skip
+    missing = [(where, name, lines) for where, name, lines in references if name not in defined]
+    missing += [(acl.name, name, (line,)) for acl in device.acls for name, line in acl.missing]
+    if not references and not any(acl.missing for acl in device.acls):
+        yield not_applicable("no_references")
+        return
+    for where, name, lines in missing:
+        yield failed("undefined", list(lines), where=where, name=name)
+    if not missing:
+        yield passed("defined", [line for _, _, lines in references for line in lines], count=len(references))
+
+
+@rule("HYG-05", Severity.MEDIUM, *REFS_HYG, reads=(Aspect.FORWARDING,))
+def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
+    """A filter on a segment or VPN boundary (an interface that does not face the internet, where
+    EXT-01 judges what comes in and letting the LAN out is the usual design) that lets every packet
+    of its family through."""
+    device = inp.device
+    internet = inp.internet_names
+    bound = {name for interface in device.interfaces if interface.name.lower() not in internet
+             for name in _bound(interface)}  # fmt: skip
+    lists = [acl for acl in _lists(inp) if acl.name in bound and _judgeable(acl) is None]
+    if not lists:
+        yield not_applicable("no_bound_filters")
+        return
+    packets = space()
+    wide = []
+    for acl in lists:
+        verdicts = _permits_everything(packets, acl)
+        if verdicts:
+            wide.append(acl)
+            yield failed("everything", [acl.line, *verdicts], acl=acl.name)
+    if not wide:
+        yield passed("narrow", [acl.line for acl in lists], count=len(lists))
+
+
+def _permits_everything(packets: PacketSpace, acl: Acl) -> tuple[int, ...]:
+    """The permit lines of a list that lets every packet of its family through; () otherwise."""
+    matches = [entry_set(packets, entry, acl.family) for entry in acl.entries]
+    permitted = _suffix_permits(packets, acl, matches)[0]
+    if permitted != packets.family(acl.family):
+        return ()
+    return tuple(entry.line for entry in acl.entries if entry.action == "permit")
