@@ -6,6 +6,9 @@ Cisco IOS: configuration mode, block by block (see :func:`apply_ios`).
 FortiOS: the commands are configuration text themselves; entered after the config, each setting
 they make replaces the one before (which the parser reads as the device would).
 
+NEC IX: configuration mode; ``interface X`` enters that block (any other top-level command leaves
+it); ``no X`` removes the line X there; any other command is added there (``ssh-server ip enable``).
+
 Yamaha RTX: commands are entered at the prompt; ``pp select N`` / ``tunnel select N`` choose the
 block a command acts in (``… select none`` leaves it); ``no X`` removes the line X there; any other
 command replaces the line with the same command name (its leading words) there, or is added.
@@ -174,3 +177,23 @@ def _block_end(lines: list[str], header: int) -> int:
 def _end(lines: list[str]) -> int:
     """Where a new top-level line goes: before the final ``end``."""
     return max((i for i, line in enumerate(lines) if line.strip() == "end"), default=len(lines))
+
+
+def apply_ix(text: str, commands: tuple[str, ...]) -> str:
+    lines = text.splitlines()
+    block: str | None = None  # "interface GigaEthernet0.1" while in that block
+    for command in commands:
+        stripped = command.strip()
+        if not command.startswith(" "):
+            block = stripped if stripped.startswith("interface ") else None
+            if block is not None:
+                if block not in (line.strip() for line in lines):
+                    lines += ["!", block]
+                continue
+        span = _span(lines, block)
+        if stripped.startswith("no "):
+            target = stripped[3:]
+            lines = [line for i, line in enumerate(lines) if i not in span or line.strip() != target]
+        elif stripped not in (lines[i].strip() for i in span):
+            lines.insert(span.stop if block else len(lines), ("  " if block else "") + stripped)
+    return "\n".join(lines) + "\n"

@@ -17,10 +17,10 @@ from onshi.policy import FacilityPolicy, HostData, Role
 from onshi.sources import SnapshotSource, read_config_file
 from onshi.tasks.audit import job
 from tests.helpers import SAMPLE_INVENTORY, fixture_path
-from tests.remediation import apply_fortios, apply_ios, apply_yamaha, with_secret
+from tests.remediation import apply_fortios, apply_ios, apply_ix, apply_yamaha, with_secret
 from tests.test_rules_yamaha import POLICY as YAMAHA_POLICY
 
-APPLIERS = {"yamaha_rtx": apply_yamaha, "fortinet": apply_fortios, "cisco_ios": apply_ios}
+APPLIERS = {"yamaha_rtx": apply_yamaha, "fortinet": apply_fortios, "cisco_ios": apply_ios, "nec_ix": apply_ix}
 FIXTURES = {("yamaha_rtx", "edge_violations.cfg"): YAMAHA_POLICY}
 
 
@@ -82,4 +82,5 @@ def test_every_platform_has_its_commands_proven() -> None:
              "AUTH-07", "LOG-01", "LOG-02"}  # fmt: skip
     expected = {("yamaha_rtx", r) for r in yamaha} | {("cisco_ios", r) for r in cisco}
     fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "MGMT-01", "MGMT-05", "MGMT-06")}
-    assert expected | fortinet <= rules
+    nec_ix = {("nec_ix", r) for r in ("EXT-02", "MGMT-01")}
+    assert expected | fortinet | nec_ix <= rules

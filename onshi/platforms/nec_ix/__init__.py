@@ -1,9 +1,10 @@
 """NEC UNIVERGE IX routers (IX2105, IX2106, IX2215, IX2235, IX3110, IX2015/IX2025): ``show
 running-config``, collected with netmiko's ``nec_ix`` driver.
 
-This release audits IX configurations (every rule, through the neutral model) and builds isolation
-runbooks from the running config. It generates no IX baseline and no finding remediation yet:
-``generate`` stops with a clear error naming the platform, and findings carry no commands.
+This release audits IX configurations (every rule, through the neutral model), builds isolation
+runbooks from the running config, and prints remediation where the command is the ``no`` form of
+a line shown (a port forward, say) or a server switch (telnet, HTTP). It generates no IX
+baseline: ``generate`` stops with a clear error naming the platform.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from onshi.platforms.nec_ix import drift as ix_drift
 from onshi.platforms.nec_ix.parser import parse
 from onshi.platforms.nec_ix.secrets import mask_line
 from onshi.platforms.nec_ix.shut import shut as shut_interfaces
+from onshi.platforms.remediation import RemediationTemplates
 
 _VERSION = re.compile(r"IX Series (IX\S+) .*?Software, Version (\S+?),")
 _SERIAL = re.compile(r"(?im)^\s*(?:serial(?: number)?|製造番号)\s*[:=]?\s*(\S+)")
 _NOT_YET = "onshi does not generate NEC IX configurations yet"
+_REMEDIATION = RemediationTemplates("nec_ix")
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class NecIxDriver:
         return mask_line(line)
 
     def remediation(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
-        return ()  # no IX commands are generated yet: findings carry none
+        return _REMEDIATION.render(action, params)
 
     def clean_config(self, output: str) -> str:
         """From the first ``!`` header or ``hostname`` on (the command echo and prompt dropped)."""
