@@ -21,16 +21,10 @@ from hypothesis import strategies as st
 from onshi.analysis.network import DeviceNetwork
 from onshi.analysis.packets import Packet
 from onshi.platforms.yamaha_rtx.parser import parse
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy
-from tests.helpers import assert_forwarded_only_to
+from onshi.policy import DEVICE, INTERNET
+from tests.helpers import assert_forwarded_only_to, two_segments
 
-POLICY = FacilityPolicy.model_validate({
-    "name": "random", "code": "1300000003", "connection": "ipsec_ike",
-    "segments": [
-        {"name": "a", "kind": "onshi", "level": "high", "ipv4": ["10.0.1.0/24"]},
-        {"name": "b", "kind": "office", "level": "medium", "ipv4": ["10.0.2.0/24"]},
-    ],
-})  # fmt: skip
+POLICY = two_segments("1300000003")
 INTERFACES = {"lan1": "10.0.1.1/24", "lan2": "10.0.2.1/24", "pp": "203.0.113.2/30"}
 ZONE_OF = {"lan1": "a", "lan2": "b", "pp1": INTERNET}
 OWN = {ipaddress.ip_address(address.split("/")[0]) for address in INTERFACES.values()}
