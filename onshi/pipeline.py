@@ -206,10 +206,10 @@ def judge_in_processes(
     inputs: list[RuleInput], matrices: bool, pool: ProcessPoolExecutor, processes: int
 ) -> tuple[list[Finding], tuple[ZoneMatrix, ...]]:
     """:func:`judge` a facility (or a device outside one) per task in ``pool``. The rules that
-    compare devices with each other (fleet rules) run here over all of them first: secrets are
-    compared by fingerprints salted per process, and a worker sees only its facility. A device's
-    findings are one block, in rule order, whatever process made them: joined in the devices'
-    order, they are what one process makes."""
+    compare devices with each other (fleet rules: a secret reused in another facility) run here
+    over all of them first, as a worker sees only its facility. A device's findings are one block,
+    in rule order, whatever process made them: joined in the devices' order, they are what one
+    process makes."""
     fleet = fleet_outcomes(inputs)
     groups = _by_facility(inputs)
     # Each task carries only its devices' share of the fleet outcomes; tasks go in chunks, a few per
