@@ -67,7 +67,7 @@ CASES: list[tuple[str, str, Status, list[int], str]] = [
     ("edge_compliant.cfg", "MGMT-06", PASS, [114, 115], "USB storage is disabled"),
     ("edge_violations.cfg", "MGMT-06", MANUAL, [], "does not disable USB storage"),
     # accounts
-    ("edge_compliant.cfg", "AUTH-01", PASS, [6, 7, 8], "3 stored as hashes"),
+    ("edge_compliant.cfg", "AUTH-01", PASS, [6, 7, 8], "3 stored unreadably"),
     ("edge_violations.cfg", "AUTH-01", FAIL, [7], "administrator uses a factory-default or well-known"),
     ("edge_compliant.cfg", "AUTH-02", PASS, [6, 7, 8], "strong irreversible hash"),
     ("edge_violations.cfg", "AUTH-02", FAIL, [8], "admin is stored in plain text"),
