@@ -38,7 +38,7 @@ YAMAHA = [
     "pp auth myname isp-user {m}", "pp auth username peer {m}", "pp select none", "tunnel select 1",
     "ipsec ike pre-shared-key 1 text {m}", "ipsec ike xauth myname 1 xuser {m}", "tunnel select none",
     "snmp community read-only {m}", "snmp community read-write {m}", "l2tp tunnel auth on {m}",
-    "snmpv3 usm user 1 u1 group 1 sha {m} aes-cfb {m}",
+    "snmpv3 usm user 1 u1 group 1 sha {m} aes-cfb {m}", "radius secret {m}",
 ]  # fmt: skip
 FORTINET = [
     "config user radius", '    edit "r1"', "        set secret {m}", "        set secondary-secret {m}", "    next", "end",
@@ -52,8 +52,15 @@ FORTINET = [
     "config vpn ipsec phase1-interface", '    edit "t9"', "        set psksecret {m}", "    next", "end",
     "config wireless-controller vap", '    edit "v9"', "        set passphrase {m}", "    next", "end",
 ]  # fmt: skip
+NEC_IX = [
+    "username u1 password plain {m} administrator", "username u2 password hash {m}",
+    "ike proposal p9 encryption aes-256 hash sha2-256 group 2048-bit",
+    "ike policy k9 peer 192.0.2.9 key {m} p9", "ike policy k8 peer 192.0.2.8 key char {m} mode aggressive p9",
+    "ikev2 authentication psk id ipv4 192.0.2.10 key char {m}", "snmp-agent ip community {m}",
+    "ppp profile isp9", "  authentication myname user@isp", "  authentication password user@isp {m}",
+]  # fmt: skip
 PLANTED = {"cisco_ios": ("edge_compliant.cfg", CISCO), "yamaha_rtx": ("edge_compliant.cfg", YAMAHA),
-           "fortinet": ("fw_compliant.cfg", FORTINET)}  # fmt: skip
+           "fortinet": ("fw_compliant.cfg", FORTINET), "nec_ix": ("edge_compliant.cfg", NEC_IX)}  # fmt: skip
 
 
 def _planted(platform: str, base_text: str | None = None, prefix: str = "") -> tuple[str, list[str]]:
@@ -68,12 +75,8 @@ def _planted(platform: str, base_text: str | None = None, prefix: str = "") -> t
             line = line.replace("{m}", markers[-1], 1)
         lines.append(line)
     base = (base_text or fixture_path(platform, fixture).read_text(encoding="utf-8")).splitlines()
-    if platform == "cisco_ios":
-        text = [*base[: base.index("end")], *lines, "end"]
-    elif platform == "fortinet":
-        text = [*base, *lines]
-    else:
-        text = [*base, *lines]
+    # IOS ends at `end`; the other platforms read a line wherever it stands.
+    text = [*base[: base.index("end")], *lines, "end"] if platform == "cisco_ios" else [*base, *lines]
     return "\n".join(text) + "\n", markers
 
 
@@ -115,7 +118,8 @@ def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) 
     inventory = tmp_path / "inventory"
     shutil.copytree(SAMPLE_INVENTORY, inventory)
     markers: list[str] = []
-    for host, platform in (("sakura-rtr1", "cisco_ios"), ("himawari-rtr1", "yamaha_rtx"), ("momiji-fw1", "fortinet")):
+    for host, platform in (("sakura-rtr1", "cisco_ios"), ("himawari-rtr1", "yamaha_rtx"), ("momiji-fw1", "fortinet"),
+                           ("ayame-rtr1", "nec_ix")):  # fmt: skip
         text, planted = _planted(platform)
         (inventory / "configs" / f"{host}.cfg").write_text(text, encoding="utf-8")
         markers += planted
