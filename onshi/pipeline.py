@@ -13,6 +13,7 @@ import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import repeat
@@ -169,17 +170,13 @@ def audit(jobs: Iterable[DeviceJob], *, matrices: bool = True, processes: int = 
     the rules and matrices of each facility (each device outside one) run in worker processes; the
     report is the same, in the same order."""
     jobs = list(jobs)
-    if processes > 1 and len(jobs) > 1:
-        with _pool(processes) as pool:
-            prepared = list(pool.map(prepare, jobs, chunksize=max(1, len(jobs) // (processes * 4))))
-            reports = [report for report, _ in prepared]
-            inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
-            findings, shown = judge_in_processes(inputs, matrices, pool, processes)
-    else:
-        prepared = [prepare(job) for job in jobs]
+    parallel = processes > 1 and len(jobs) > 1
+    with _pool(processes) if parallel else nullcontext() as pool:
+        chunk = max(1, len(jobs) // (processes * 4))
+        prepared = list(pool.map(prepare, jobs, chunksize=chunk)) if pool else [prepare(job) for job in jobs]
         reports = [report for report, _ in prepared]
         inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
-        findings, shown = judge(inputs, matrices)
+        findings, shown = judge_in_processes(inputs, matrices, pool, processes) if pool else judge(inputs, matrices)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
     return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), shown)
 

@@ -13,9 +13,10 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import cache
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -23,7 +24,6 @@ from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
 from onshi.report.text import spreadsheet_cell
 
-JST = timezone(timedelta(hours=9), "JST")
 VERDICTS = {
     "done": ("実施済", "done"),
     "not_done": ("未実施", "not done"),
@@ -115,7 +115,7 @@ def checklist_csv(report: AuditReport, run: int | None = None) -> str:
 
 def confirmation_date(generated_at: str) -> str:
     """``2026-12-04T16:30:00+00:00`` → ``2026-12-05``: the date in Japan, where the checklist is filed."""
-    return datetime.fromisoformat(generated_at).astimezone(JST).date().isoformat()
+    return datetime.fromisoformat(generated_at).astimezone(ZoneInfo("Asia/Tokyo")).date().isoformat()
 
 
 LEDGER_COLUMNS = ("host", "facility", "role", "platform", "model", "os_version", "serial", "location",

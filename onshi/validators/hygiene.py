@@ -49,12 +49,22 @@ def _judgeable(acl: Acl) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class ListReading:
+    verdicts: tuple[LineVerdict, ...]
+    permits_everything: bool  # the list lets every packet of its family through
+
+
 def line_verdicts(packets: PacketSpace, acl: Acl) -> list[LineVerdict]:
     """Each source line of an exactly known list (a line may make several entries: ``udp,tcp``):
     reached or not, and, for a permit, whether it changes any decision. Stateful entries take part
     in the order but are not judged themselves."""
-    family = acl.family
-    matches = [entry_set(packets, entry, family) & packets.family(family) for entry in acl.entries]
+    return list(read_list(packets, acl).verdicts)
+
+
+def read_list(packets: PacketSpace, acl: Acl) -> ListReading:
+    """The line verdicts and what the whole list lets through, from one pass over its packet sets."""
+    matches = [entry_set(packets, entry, acl.family) for entry in acl.entries]
     suffix = _suffix_permits(packets, acl, matches)
     by_line: dict[int, list[tuple[bool, bool, set[int]]]] = {}
     earlier = packets.false
@@ -64,14 +74,17 @@ def line_verdicts(packets: PacketSpace, acl: Acl) -> list[LineVerdict]:
             unreachable = packets.is_empty(new)
             # A deny the rest of the list would also make is a list spelling out its denies: not reported.
             redundant = entry.action == "permit" and not unreachable and packets.is_empty(new & ~suffix[index + 1])
-            covering = {acl.entries[j].line for j in range(index) if not packets.is_empty(matches[j] & matched)}
+            # The covering lines are named only for an unreachable line (the only verdict that cites them).
+            covering = {acl.entries[j].line for j in range(index)
+                        if not packets.is_empty(matches[j] & matched)} if unreachable else set()  # fmt: skip
             by_line.setdefault(entry.line, []).append((unreachable, redundant, covering))
         earlier |= matched
-    return [
+    verdicts = tuple(
         LineVerdict(line, all(u for u, _, _ in parts), all(r for _, r, _ in parts) and not all(u for u, _, _ in parts),
                     tuple(sorted(set().union(*(c for _, _, c in parts)))))
         for line, parts in by_line.items()
-    ]  # fmt: skip
+    )  # fmt: skip
+    return ListReading(verdicts, suffix[0] == packets.family(acl.family))
 
 
 def _suffix_permits(packets: PacketSpace, acl: Acl, matches: list[Any]) -> list[Any]:
@@ -85,9 +98,9 @@ def _suffix_permits(packets: PacketSpace, acl: Acl, matches: list[Any]) -> list[
 
 
 @lru_cache(maxsize=512)
-def _verdicts(acl: Acl) -> tuple[LineVerdict, ...]:
-    """HYG-01 and HYG-02 read the same verdicts of a list: computed once."""
-    return tuple(line_verdicts(space(), acl))
+def _reading(acl: Acl) -> ListReading:
+    """HYG-01, HYG-02 and HYG-05 read the same pass over a list: made once."""
+    return read_list(space(), acl)
 
 
 def _bound(interface: Interface) -> tuple[str, ...]:
@@ -124,7 +137,7 @@ def _line_rule(inp: RuleInput, *, unreachable: bool) -> Iterator[Outcome]:
             problems = True
             yield manual(why, [acl.line, *acl.unparsed_lines], acl=acl.name, limit=LINE_BY_LINE_LIMIT)
             continue
-        for verdict in _verdicts(acl):
+        for verdict in _reading(acl).verdicts:
             if verdict.line in reported:
                 continue
             if unreachable and verdict.unreachable:
@@ -175,21 +188,9 @@ def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
     if not lists:
         yield not_applicable("no_bound_filters")
         return
-    packets = space()
-    wide = []
-    for acl in lists:
-        verdicts = _permits_everything(packets, acl)
-        if verdicts:
-            wide.append(acl)
-            yield failed("everything", [acl.line, *verdicts], acl=acl.name)
+    wide = [acl for acl in lists if _reading(acl).permits_everything]
+    for acl in wide:
+        permits = [entry.line for entry in acl.entries if entry.action == "permit"]
+        yield failed("everything", [acl.line, *permits], acl=acl.name)
     if not wide:
         yield passed("narrow", [acl.line for acl in lists], count=len(lists))
-
-
-def _permits_everything(packets: PacketSpace, acl: Acl) -> tuple[int, ...]:
-    """The permit lines of a list that lets every packet of its family through; () otherwise."""
-    matches = [entry_set(packets, entry, acl.family) for entry in acl.entries]
-    permitted = _suffix_permits(packets, acl, matches)[0]
-    if permitted != packets.family(acl.family):
-        return ()
-    return tuple(entry.line for entry in acl.entries if entry.action == "permit")
