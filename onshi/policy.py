@@ -59,6 +59,12 @@ class Segment(Strict):
     vlan: int | None = Field(
         default=None, ge=1, le=4094, description="The VLAN id the segment is carried on (switches, access points)."
     )
+    ipv6_learnt: Literal["ra", "dhcpv6_pd"] | None = Field(
+        default=None,
+        description="The segment's IPv6 prefix is learnt at run time (router advertisements, or DHCPv6 prefix "
+        "delegation from the carrier): every device on it numbers from the same prefix, which the analysis "
+        "stands in for with one reserved /64 shared by the facility's devices.",
+    )
     description: str = ""
 
     @property

@@ -231,7 +231,7 @@ class DeviceNetwork:
             # are no host's (RFC 1812 5.3.7 counts them invalid sources).
             hosts = self.declared_hosts(zone, "src")
             sources = hosts & sp.ipv4 if segment.ipv4 else sp.ipv4
-            sources |= hosts & sp.ipv6 if segment.ipv6 else sp.ipv6
+            sources |= hosts & sp.ipv6 if segment.ipv6 or segment.ipv6_learnt else sp.ipv6
             return sources
         vpn = self.policy.vpn(zone)
         if vpn is not None and vpn.remote_prefixes:
@@ -246,9 +246,13 @@ class DeviceNetwork:
         prefixes: list[IPNetwork] = []
         if self.policy is not None:
             prefixes = list(self.policy.zone_prefixes(zone) or [])
-        # A segment numbered from a prefix learnt at run time: its stand-in network.
-        prefixes += [self.learnt_network(i) for name, i in self.interfaces.items()
-                     if i.ipv6_prefix_from is not None and self.zone_of.get(name) == zone]  # fmt: skip
+        # A segment numbered from a prefix learnt at run time: its stand-in network (the facility's
+        # where the policy declares it, else the interface's own).
+        learnt = self._learnt_segment(zone)
+        prefixes += [learnt] if learnt is not None else [
+            self.learnt_network(i) for name, i in self.interfaces.items()
+            if i.ipv6_prefix_from is not None and self.zone_of.get(name) == zone
+        ]  # fmt: skip
         result = sp.false
         for prefix in prefixes:
             hosts = sp.network(field, prefix)
@@ -281,20 +285,41 @@ class DeviceNetwork:
         if interface.ipv4_negotiated or interface.ipv4_dhcp:
             address = ipaddress.IPv4Address(f"0.0.{self.ordinal}.{self._index(interface)}")
             found.append(self._placeholder(address, interface))
+        shared = self._learnt_segment(self.zone_of.get(interface.name.lower()))
         if interface.ipv6_autoconfig:
-            address6 = ipaddress.IPv6Address(f"100::{self.ordinal:x}:{self._index(interface):x}")
+            # On a segment whose prefix the facility learns, the address is one of that prefix's.
+            within = shared if shared is not None else ipaddress.IPv6Network("100::/64")
+            address6 = within[(self.ordinal << 16) | self._index(interface)]
             found.append(self._placeholder(address6, interface))
         if interface.ipv6_prefix_from is not None:
-            found.append(self.learnt_network(interface)[1])
+            # Each device's own address in a shared prefix, so that two devices never own the same.
+            host = (self.ordinal << 16) | self._index(interface) if shared is not None else 1
+            found.append(self.learnt_network(interface)[host])
         return found
 
     def learnt_network(self, interface: Interface) -> ipaddress.IPv6Network:
         """A network numbered from a prefix learnt at run time stands in as a /64 of the reserved
         100::/8 (100:0:D:N::/64 for device D of a facility, beside the address placeholders' 100::/64),
-        labelled by its interface."""
+        labelled by its interface; on a segment the policy declares learnt, the segment's own stand-in."""
+        shared = self._learnt_segment(self.zone_of.get(interface.name.lower()))
+        if shared is not None:
+            return shared
         network = ipaddress.IPv6Network(f"100:0:{self.ordinal:x}:{self._index(interface):x}::/64")
         self.placeholder_networks[network] = f"<{interface.name} prefix>"
         return network
+
+    def _learnt_segment(self, zone: str | None) -> ipaddress.IPv6Network | None:
+        """The stand-in of a segment whose IPv6 prefix the policy declares learnt at run time: the same
+        /64 (100:0:ffff:S::/64, S its place in the policy) on every device of the facility, since
+        they all number from the one prefix the carrier hands out."""
+        if self.policy is None or zone is None:
+            return None
+        for position, segment in enumerate(self.policy.segments, start=1):
+            if segment.name == zone and segment.ipv6_learnt is not None:
+                network = ipaddress.IPv6Network(f"100:0:ffff:{position:x}::/64")
+                self.placeholder_networks[network] = f"<{segment.name} prefix>"
+                return network
+        return None
 
     def label(self, address: IPAddress) -> str:
         """An address as a finding shows it: placeholders by the interface they stand in for."""
@@ -349,7 +374,9 @@ class DeviceNetwork:
                 table.append(Route(ipaddress.IPv4Network("0.0.0.0/0"), name, None, 254))
             if interface.ipv6_autoconfig:
                 table.append(Route(ipaddress.IPv6Network("::/0"), name, None, 254))
-            if interface.ipv6_prefix_from is not None:
+            if interface.ipv6_prefix_from is not None or (
+                interface.ipv6_autoconfig and self._learnt_segment(self.zone_of.get(name)) is not None
+            ):  # numbered from the learnt prefix, or on it by SLAAC: the prefix is on-link
                 table.append(Route(self.learnt_network(interface), name, None, connected=True))
         connected = list(table)
         for route in self.device.static_routes:
