@@ -169,18 +169,35 @@ def load_inventory(directory: Path) -> Inventory:
 def _topology_hosts(
     facilities: dict[str, FacilityPolicy], entries: list[HostEntry], file: str
 ) -> list[InventoryProblem]:
-    """Every device a facility's topology names is a host of that facility."""
+    """Every device a facility's topology names is a host of that facility, except an access point
+    onshi does not read (no host of any facility), whose uplink a link must then cable to a device."""
     members: dict[str, set[str]] = {}
     for entry in entries:
         members.setdefault(entry.facility or "", set()).add(entry.name)
+    every_host = {entry.name for entry in entries}
     problems = []
     for group, policy in facilities.items():
         known = members.get(group, set())
+        unread = policy.topology.access_point_names() - every_host
         for field_name, device in policy.topology.devices():
-            if device not in known:
+            if device not in known and device not in unread:
                 problems.append(InventoryProblem(file, f"group {group}", f"data.facility.{field_name}",
                                                  f"{device!r} is not a host of this facility (its hosts: "
                                                  f"{', '.join(sorted(known)) or 'none'})"))  # fmt: skip
+        problems += _uncabled_access_points(policy, unread, file, group)
+    return problems
+
+
+def _uncabled_access_points(policy: FacilityPolicy, unread: set[str], file: str, group: str) -> list[InventoryProblem]:
+    """An access point onshi does not read is judged on the device its uplink plugs into: say which."""
+    problems = []
+    for index, ap in enumerate(policy.topology.access_points):
+        if ap.device in unread and policy.topology.uplink_port(ap) is None:
+            problems.append(InventoryProblem(
+                file, f"group {group}", f"data.facility.topology.access_points[{index}].uplink",
+                f"access point {ap.device!r} is no host, so its configuration is not read: add a link from the "
+                f"device its uplink plugs into, with peer {{device: {ap.device}, interface: {ap.uplink}}}",
+            ))  # fmt: skip
     return problems
 
 

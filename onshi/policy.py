@@ -156,6 +156,25 @@ class Topology(Strict):
         found = [link.interface for link in self.links if link.device == device]
         return found + [link.peer.interface for link in self.links if link.peer and link.peer.device == device]
 
+    def access_point_names(self) -> set[str]:
+        return {ap.device for ap in self.access_points}
+
+    def uplink_port(self, ap: AccessPointLink) -> tuple[str, str] | None:
+        """(device, interface) that a link cables the access point's uplink to."""
+        for link in self.links:
+            if link.peer is None:
+                continue
+            ends = ((link.device, link.interface), (link.peer.device, link.peer.interface))
+            for (near, port), (far, far_port) in (ends, ends[::-1]):
+                if far == ap.device and far_port.lower() == ap.uplink.lower():
+                    return near, port
+        return None
+
+    def cabled_access_points(self, device: str) -> list[tuple[AccessPointLink, str]]:
+        """The access points whose uplink is cabled to ``device``, each with ``device``'s interface."""
+        ports = [(ap, self.uplink_port(ap)) for ap in self.access_points]
+        return [(ap, port[1]) for ap, port in ports if port is not None and port[0] == device]
+
     def devices(self) -> list[tuple[str, str]]:
         """(field, host name) of every device the topology names."""
         found = [(f"topology.links[{i}].device", link.device) for i, link in enumerate(self.links)]

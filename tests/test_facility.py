@@ -113,6 +113,37 @@ def test_without_the_front_port_forward_the_facility_passes_where_the_firewall_a
     assert _failing(alone, "EXT-01", "kiri-fw1")
 
 
+def test_the_guest_ssid_bridged_onto_the_office_vlan_is_a_segmentation_failure_no_router_shows(
+    sample_report: AuditReport,
+) -> None:
+    """clinic_kiri's waiting-room access point (a model onshi does not read, declared in the
+    topology) bridges the guest SSID onto the office VLAN: the guests join the office at layer 2."""
+    [seg] = _failing(sample_report, "SEG-02", "kiri")
+    assert seg.host == "kiri-rtr1"  # the facility's lead: SEG-02 is judged once, for the facility
+    assert "KIRI-GUEST onto VLAN 20, the VLAN of office, at kiri-fw1 a" in seg.message.en
+    assert [(Path(e.file).name, e.text.strip()) for e in seg.evidence] == [("kiri-fw1.cfg", 'edit "a"')]
+    [wlan] = _failing(sample_report, "WLAN-04", "kiri")
+    assert wlan.host == "kiri-fw1"  # the device whose port the access point plugs into
+    assert "SSID KIRI-GUEST of segment guest_wifi onto VLAN 20, the VLAN of segment office" in wlan.message.en
+    # The access point bridges, so it is no member of the facility's routing (nor an unread one).
+    for rule in FACILITY_RULES:
+        judged = findings(sample_report, rule, "kiri-rtr1")
+        assert Status.MANUAL not in {f.status for f in judged}, rule
+        assert not any("kiri-ap1" in f.message.en for f in judged if f.rule != "SEG-02"), rule
+
+
+def test_the_guest_ssid_on_its_own_vlan_passes(tmp_path: Path) -> None:
+    folder = _sample_copy(tmp_path)
+    groups = yaml.safe_load((folder / "groups.yaml").read_text(encoding="utf-8"))
+    [ap] = groups["clinic_kiri"]["data"]["facility"]["topology"]["access_points"]
+    ap["ssids"]["KIRI-GUEST"] = 100
+    (folder / "groups.yaml").write_text(yaml.safe_dump(groups, allow_unicode=True), encoding="utf-8")
+    report = _audit(folder)
+    assert not _failing(report, "SEG-02", "kiri")
+    assert not _failing(report, "WLAN-04", "kiri")
+    assert {f.status for f in findings(report, "WLAN-04", "kiri-fw1")} == {Status.PASS}
+
+
 def test_a_facility_device_that_cannot_be_read_leaves_the_facility_unconfirmed(tmp_path: Path) -> None:
     folder = _sample_copy(tmp_path, fixed="tsubaki-vpn-vendor")
     (folder / "configs" / "tsubaki-vpn-claims.cfg").unlink()
@@ -147,7 +178,11 @@ def test_a_device_audited_without_its_cabled_peer_is_unconfirmed_not_an_error(tm
     folder = _sample_copy(tmp_path)
     (folder / "configs" / "kiri-rtr1.cfg").unlink()
     report = _audit(folder)
-    for rule in FACILITY_RULES:
+    # The access point's bridge of the guest SSID onto the office VLAN is no device's forwarding:
+    # it fails SEG-02 whatever was read.
+    [bridged] = findings(report, "SEG-02", "kiri-fw1")
+    assert (bridged.status, "at layer 2" in bridged.message.en) == (Status.FAIL, True)
+    for rule in set(FACILITY_RULES) - {"SEG-02"}:
         [finding] = findings(report, rule, "kiri-fw1")  # the lead now: the only device of the facility read
         assert finding.status is Status.MANUAL, rule
         assert "kiri-rtr1" in finding.message.en, finding.message.en  # why: the unread device, not a crash

@@ -65,8 +65,12 @@ def _links(facility: dict[str, Any], links: list[dict[str, Any]], aps: list[dict
     (lambda f: _links(f, [{"device": "sakura-rtr1", "interface": "Gi0", "segment": "emr",
                            "peer": {"device": "sakura-ap1", "interface": "Gi0"}}]),
      "data.facility.topology.links.0", "a link names exactly one of segment or peer"),
-    (lambda f: _links(f, [], [{"device": "nobody", "uplink": "Gi0", "ssids": {"SAKURA-GUEST": 100}}]),
-     "data.facility.topology.access_points[0].device", "'nobody' is not a host of this facility"),
+    (lambda f: _links(f, [], [{"device": "aoba-rtr1", "uplink": "Gi0", "ssids": {"SAKURA-GUEST": 100}}]),
+     "data.facility.topology.access_points[0].device", "'aoba-rtr1' is not a host of this facility"),
+    (lambda f: _links(f, [], [{"device": "ceiling-ap", "uplink": "Gi0", "ssids": {"SAKURA-GUEST": 100}}]),
+     "data.facility.topology.access_points[0].uplink", "access point 'ceiling-ap' is no host, so its "
+     "configuration is not read: add a link from the device its uplink plugs into, with peer "
+     "{device: ceiling-ap, interface: Gi0}"),
     (lambda f: f["segments"][1].update(vlan=100),
      "data.facility", "VLAN 100 is given to more than one segment"),
 ])  # fmt: skip

@@ -33,7 +33,7 @@ from typing import Any
 from onshi.analysis.network import DeviceNetwork, Exit, unchanged
 from onshi.analysis.packets import IPAddress, PacketSpace, space
 from onshi.model import Device
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Topology
+from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Link, Topology
 
 LINK = "link:"  # the zone name prefix of an interface cabled to another device
 
@@ -243,7 +243,7 @@ def _then(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Callable
 def _attachments(topology: Topology) -> dict[str, dict[str, str]]:
     """Per device, interface → the zone the topology gives it (a segment, or a link to a peer)."""
     found: dict[str, dict[str, str]] = {}
-    for link in topology.links:
+    for link in _routed_links(topology):
         if link.segment is not None:
             found.setdefault(link.device, {})[link.interface] = link.segment
         elif link.peer is not None:
@@ -255,7 +255,7 @@ def _attachments(topology: Topology) -> dict[str, dict[str, str]]:
 def _peers(topology: Topology) -> dict[tuple[str, str], tuple[str, str]]:
     """(device, interface in lower case) → the (device, interface) it is cabled to."""
     found = {}
-    for link in topology.links:
+    for link in _routed_links(topology):
         if link.peer is not None:
             near = (link.device, link.interface.lower())
             far = (link.peer.device, link.peer.interface.lower())
@@ -268,8 +268,17 @@ def linked_devices(policy: FacilityPolicy | None) -> set[str]:
     """The devices the topology's links name (access points only bridge, so are not among them)."""
     if policy is None:
         return set()
-    devices = {link.device for link in policy.topology.links}
-    return devices | {link.peer.device for link in policy.topology.links if link.peer is not None}
+    links = _routed_links(policy.topology)
+    return {link.device for link in links} | {link.peer.device for link in links if link.peer is not None}
+
+
+def _routed_links(topology: Topology) -> list[Link]:
+    """The links packets are routed over: an access point bridges its SSIDs onto the VLANs of the
+    port it plugs into, so a cable to one is neither a transit link nor a member of the facility
+    (the port keeps the zone its VLANs give it; WLAN-04 judges the SSIDs' VLANs)."""
+    bridges = topology.access_point_names()
+    return [link for link in topology.links
+            if link.device not in bridges and (link.peer is None or link.peer.device not in bridges)]  # fmt: skip
 
 
 def composed(policy: FacilityPolicy | None) -> bool:

@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from onshi.analysis.addresses import BOGONS
-from onshi.analysis.facility import FacilityNetwork
+from onshi.analysis.facility import FacilityNetwork, composed
 from onshi.analysis.facility_oracle import reaches
 from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
@@ -30,6 +30,7 @@ from onshi.model import Aspect, ExamplePacket, IPNetwork, Severity, Status
 from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, Vpn, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
+from onshi.validators.wireless import declared_bridges
 
 log = logging.getLogger(__name__)
 
@@ -357,10 +358,13 @@ def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
     if inp.policy is None:
         yield from _no_policy()
         return
+    bridged = list(_guests_bridged_inside(inp))
+    yield from bridged
     network = network_of(inp)
     guests = _segments(inp, network, SegmentKind.GUEST_WIFI)
     if not guests:
-        yield not_applicable("no_guest")
+        if not bridged:
+            yield not_applicable("no_guest")
         return
     pairs = [
         (guest, destination, network.space.true)
@@ -369,6 +373,29 @@ def guests_internet_only(inp: RuleInput) -> Iterator[Outcome]:
         if destination not in (guest, INTERNET)
     ]
     yield from _judged(inp, pairs, "reaches", "isolated", guests, guests=names(guests))
+
+
+def _guests_bridged_inside(inp: RuleInput) -> Iterator[Outcome]:
+    """Guests whom an access point the topology declares bridges onto an internal segment's VLAN:
+    they reach it at layer 2, which no device's forwarding shows. Judged where the facility's
+    SEG-02 is: on the lead of a facility judged as one network, else on the device the access
+    point plugs into (once either way)."""
+    assert inp.policy is not None
+    whole = composed(inp.policy)
+    for bridge in declared_bridges(inp.policy):
+        if not bridge.guests_inside or (inp.composed is None if whole else bridge.device != inp.host):
+            continue
+        members = inp.composed.members if inp.composed is not None else {inp.host: inp.device}
+        device = members.get(bridge.device)
+        interface = device.interface(bridge.port) if device is not None else None
+        lines = interface.lines[:1] if interface is not None else ()
+        here = bridge.device == inp.host
+        assert bridge.segment is not None  # guests_inside says so
+        assert bridge.carried is not None
+        yield outcome(Status.FAIL, "bridged", lines if here else (), elsewhere=[] if here else
+                      [(bridge.device, line) for line in lines], source=bridge.segment.name,
+                      destination=bridge.carried.name, ap=bridge.ap, ssid=bridge.ssid, vlan=bridge.vlan,
+                      port=f"{bridge.device} {bridge.port}")  # fmt: skip
 
 
 @rule("SEG-03", Severity.HIGH, *REFS_SEG, reads=(Aspect.FORWARDING, Aspect.VPN), facility=True)

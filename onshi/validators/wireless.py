@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from onshi.model import Aspect, Severity, Ssid, Status, WifiSecurity
-from onshi.policy import Segment, SegmentKind
+from onshi.policy import FacilityPolicy, Segment, SegmentKind
 from onshi.validators.base import Outcome, RuleInput, failed, manual, not_applicable, outcome, passed
 from onshi.validators.registry import rule
 
@@ -88,8 +89,11 @@ def internal_ssids_restricted(inp: RuleInput) -> Iterator[Outcome]:
 
 @rule("WLAN-04", Severity.HIGH, *REFS_WLAN, "REG-EX 別表 6", reads=(Aspect.WIRELESS, Aspect.FORWARDING))
 def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
+    declared = list(_declared_access_points(inp))
+    yield from declared
     if not inp.device.ssids:
-        yield not_applicable("no_wifi")
+        if not declared:
+            yield not_applicable("no_wifi")
         return
     if inp.policy is None:
         yield manual("no_policy", [line for ssid in inp.device.ssids for line in ssid.lines[:1]])
@@ -119,6 +123,59 @@ def ssid_segment(inp: RuleInput) -> Iterator[Outcome]:
                 segment=segment.name,
                 network=str(mapped),
             )
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    """One SSID of an access point the topology declares, bridged onto a VLAN at a device's port."""
+
+    ap: str
+    device: str  # the device the access point's uplink plugs into
+    port: str
+    ssid: str
+    vlan: int
+    segment: Segment | None  # the segment the policy gives the SSID's users
+    carried: Segment | None  # the segment whose VLAN it is
+
+    @property
+    def guests_inside(self) -> bool:
+        """Guests who join an internal segment at layer 2, where no router's filter stands."""
+        guest = self.segment is not None and self.segment.kind is SegmentKind.GUEST_WIFI
+        return guest and self.carried is not None and self.carried.kind is not SegmentKind.GUEST_WIFI
+
+
+def declared_bridges(policy: FacilityPolicy) -> list[Bridge]:
+    """Every SSID of the access points the topology declares and cables to a device."""
+    found = []
+    for ap in policy.topology.access_points:
+        port = policy.topology.uplink_port(ap)
+        if port is None:  # the inventory refuses this for an access point it does not read
+            continue
+        for name, vlan in ap.ssids.items():
+            found.append(Bridge(ap.device, *port, name, vlan, policy.segment_of_ssid(name),
+                                policy.segment_of_vlan(vlan)))  # fmt: skip
+    return found
+
+
+def _declared_access_points(inp: RuleInput) -> Iterator[Outcome]:
+    """The SSIDs of access points the topology cables to this device, as the policy declares them
+    (for access points onshi does not read): each SSID's VLAN against the segments' VLANs."""
+    if inp.policy is None:
+        return
+    for bridge in declared_bridges(inp.policy):
+        if bridge.device != inp.host:
+            continue
+        interface = inp.device.interface(bridge.port)
+        lines = interface.lines[:1] if interface is not None else ()
+        where = {"ap": bridge.ap, "port": bridge.port, "ssid": bridge.ssid, "vlan": bridge.vlan}
+        if bridge.segment is None:
+            yield failed("ap_undeclared", lines, **where)
+        elif bridge.carried is None:
+            yield manual("ap_unknown_vlan", lines, segment=bridge.segment.name, **where)
+        elif bridge.carried.name == bridge.segment.name:
+            yield passed("ap_vlan_segment", lines, segment=bridge.segment.name, **where)
+        else:
+            yield failed("ap_wrong_vlan", lines, segment=bridge.segment.name, carried=bridge.carried.name, **where)
 
 
 def _vlan_interface(inp: RuleInput, ssid: Ssid) -> ipaddress.IPv4Interface | None:
