@@ -11,7 +11,8 @@ How the plan's filters become Yamaha lists (first match, statics before dynamics
 - the line admits only IKE and ESP from each peer to the router's own address that NAT forwards
   them to (and, on a DHCP uplink, DHCP answers);
 - a closed network (NGN IPv6 IPoE) admits router advertisements, neighbour discovery and DHCPv6
-  answers, after rejecting spoofed own prefixes and anything to the segments.
+  answers to the router's link-scoped addresses, after rejecting spoofed own prefixes, and the
+  declared flows into segments as dynamic filters, as a tunnel does.
 
 Accounts: Yamaha's ``encrypted`` password form is the router's own and undocumented, so onshi cannot
 compute it. The environment variables of ``enable_secret_env`` and the users' ``secret_env`` hold that
@@ -34,12 +35,14 @@ from onshi.generate.filters import FilterEntry, IPv4, IPv6, Network
 from onshi.generate.plan import BaselinePlan, ClosedNetworkPlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
 from onshi.generate.roles import Plan
 from onshi.platforms.templates import baseline_environment
+from onshi.policy import DEVICE
 
 _ENCRYPTED = re.compile(r"^[A-Za-z0-9./]{32}$")
 # IPv4 outside the private ranges: where an internet flow may go, as ranges a filter can name.
 PUBLIC = ("0.0.0.0-9.255.255.255", "11.0.0.0-172.15.255.255", "172.32.0.0-192.167.255.255",
           "192.169.0.0-255.255.255.255")  # fmt: skip
 REJECT = 999999  # the one filter that rejects everything, for a list that lets nothing through
+LINK_SCOPES = (IPv6("fe80::/10"), IPv6("ff02::/16"))
 _ICMP = {"router-solicitation": 133, "router-advertisement": 134, "nd-ns": 135, "nd-na": 136}
 
 
@@ -311,18 +314,39 @@ def _tunnel(numbers: _Numbers, plan: BaselinePlan, vpn: VpnPlan) -> RtxTunnel:
 
 
 def _closed(numbers: _Numbers, plan: BaselinePlan, network: ClosedNetworkPlan) -> RtxClosedNetwork:
-    """Static first match, as the plan orders it: flows into segments would need dynamic filters that
-    the plan's rejects of the segments' prefixes precede, so they are refused here."""
-    if network.admits_flows:
-        raise GenerateError(plan.host, f"facility.flows (from {network.name})", "flows from a closed network "
-                            "into segments are not generated for yamaha_rtx")  # fmt: skip
+    """Statics: the spoofed own prefixes and the router's segment addresses rejected, then what the
+    router needs of the link (router advertisements, neighbour discovery, DHCPv6 answers) to
+    link-scoped destinations only, which are never forwarded; then the declared flows into segments
+    as dynamic filters (their replies come back through the segments' lists); then reject. Nothing
+    static lets a packet into a segment, so no reject of the segments has to precede the flows."""
     if plan.cut(network.name):  # isolated: the port may carry the kept PPPoE line, so filters cut it
         reject = numbers.secure(6, (), ())
         return RtxClosedNetwork(network.name, network.owner, network.interface, network.remote_prefixes, reject,
                                 reject)  # fmt: skip
-    statics = tuple(numbers.static(6, entry) for entry in network.filter_in6)
-    list6 = numbers.secure(6, statics, ())
+    device = [e for towards in network.towards if towards.destination == DEVICE for e in towards.entries6]
+    flows = [e for towards in network.towards if towards.destination != DEVICE for e in towards.entries6]
+    spoofed = [e for e in network.filter_in6 if e.action == "deny" and e not in _segment_rejects(network)]
+    statics = [numbers.static(6, e) for e in spoofed]
+    statics += [numbers.static(6, scoped) for e in device for scoped in _link_scoped(e)]
+    dynamics = [numbers.dynamic(6, e) for e in flows if e.action == "permit"]
+    list6 = numbers.secure(6, tuple(statics), tuple(dynamics))
     return RtxClosedNetwork(network.name, network.owner, network.interface, network.remote_prefixes, list6)
+
+
+def _segment_rejects(network: ClosedNetworkPlan) -> list[FilterEntry]:
+    """The plan's rejects of whole segments (for first-match lists whose device entries are open-ended):
+    with device entries confined to the link, they are not needed."""
+    return [e for e in network.filter_in6 if e.action == "deny" and e.source is None and e.destination is not None
+            and e.destination.prefixlen < 128]  # fmt: skip
+
+
+def _link_scoped(entry: FilterEntry) -> list[FilterEntry]:
+    """An entry for the router itself, towards the link-local and link-scope multicast addresses it
+    is reached on (neither is ever forwarded into a segment)."""
+    if entry.destination is not None:
+        return [entry]
+    return [FilterEntry(entry.action, entry.protocol, entry.source, scope, entry.ports, entry.source_port, entry.icmp)
+            for scope in LINK_SCOPES]  # fmt: skip
 
 
 def _uplink_lists(numbers: _Numbers, plan: BaselinePlan, own: ipaddress.IPv4Address) -> tuple[SecureList, SecureList]:
