@@ -503,6 +503,7 @@ class Management:
     password_policy_supported: bool = True  # whether the platform can enforce a minimum length
     # Management services an interface answers itself (FortiGate `allowaccess`): (interface, services, line).
     interface_services: tuple[tuple[str, tuple[str, ...], int], ...] = ()
+    interface_services6: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # over IPv6 (`ip6-allowaccess`)
 
 
 @dataclass(frozen=True, slots=True)

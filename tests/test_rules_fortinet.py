@@ -13,9 +13,10 @@ import pytest
 from onshi.inventory import load_inventory
 from onshi.model import Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
-from onshi.policy import FacilityPolicy
+from onshi.policy import FacilityPolicy, HostData
 from onshi.sources import ConfigText
 from tests.helpers import SAMPLE_INVENTORY, assert_case, audit_fixture, findings, fixture_path
+from tests.remediation import apply_fortios
 
 FAIL, PASS, MANUAL = Status.FAIL, Status.PASS, Status.MANUAL
 LEDGER = {"model": "FG-60F", "serial": "FGT60FTK21000123", "location": "受付 ラック"}
@@ -115,3 +116,29 @@ def test_the_violations_fixture_is_the_sample_clinics_firewall() -> None:
     """The cases above cite the sample's own config: the two must not drift apart."""
     sample = (SAMPLE_INVENTORY / "configs" / "momiji-fw1.cfg").read_text(encoding="utf-8")
     assert fixture_path("fortinet", "fw_violations.cfg").read_text(encoding="utf-8") == sample
+
+
+def test_administration_over_ipv6_is_read_from_ip6_allowaccess() -> None:
+    """FortiOS keeps IPv6 administration apart (``ip6-allowaccess`` in the interface's ``config
+    ipv6``): SSH and TELNET answered there on the internet side are exposed like IPv4's, and the
+    remediation rewrites that list, which the re-audit then passes."""
+    text = fixture_path("fortinet", "fw_compliant.cfg").read_text(encoding="utf-8")
+    opened = text.replace(
+        "        set password ENC Ek8kB2WoDSa3mF1Qz5Ry7Uw9Kd6Zv0\n    next\n",
+        "        set password ENC Ek8kB2WoDSa3mF1Qz5Ry7Uw9Kd6Zv0\n        config ipv6\n            set ip6-mode pppoe\n"
+        "            set ip6-allowaccess ping ssh telnet\n        end\n    next\n",
+        1,
+    )
+    assert opened != text
+    policy = FacilityPolicy.model_validate(POLICY)
+    report = audit([DeviceJob("fw", "fortinet", ConfigText(opened, "fw.cfg", "utf-8"), facility="f", policy=policy,
+                              host_data=HostData.model_validate({"role": "firewall", **LEDGER}))])  # fmt: skip
+    assert report.devices[0].unrecognized == ()
+    listening = [f for f in findings(report, "EXT-03") if f.status is FAIL]
+    assert any("wan1" in f.message.en and "ssh, telnet" in f.message.en for f in listening), listening
+    [telnet] = [f for f in findings(report, "MGMT-01") if f.status is FAIL]
+    commands = "\n".join(telnet.remediation)
+    assert "set ip6-allowaccess ping ssh" in commands
+    fixed = apply_fortios(opened, telnet.remediation)
+    again = audit([DeviceJob("fw", "fortinet", ConfigText(fixed, "fw.cfg", "utf-8"), facility="f", policy=policy)])
+    assert FAIL not in {f.status for f in findings(again, "MGMT-01")}

@@ -83,7 +83,8 @@ def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
         if result is not None:
             exposed = True
             yield result
-    for interface, services, line in inp.device.management.interface_services:
+    management = inp.device.management
+    for interface, services, line in (*management.interface_services, *management.interface_services6):
         admin = [s for s in services if s in _ADMIN_SERVICES]
         if admin and interface.lower() in inp.internet_names:
             exposed = True

@@ -37,10 +37,14 @@ _UNNEEDED = {
 }
 
 
-def _answered(inp: RuleInput) -> list[tuple[str, list[str]]]:
-    """The management services each interface answers itself (FortiOS allowaccess), for platforms
-    whose remediation rewrites an interface's whole list."""
-    return [(interface, list(services)) for interface, services, _ in inp.device.management.interface_services]
+def _answered(inp: RuleInput) -> dict[str, list[tuple[str, list[str]]]]:
+    """The management services each interface answers itself (FortiOS allowaccess, and over IPv6
+    ip6-allowaccess), for platforms whose remediation rewrites an interface's whole list."""
+    management = inp.device.management
+    return {
+        "answered": [(interface, list(services)) for interface, services, _ in management.interface_services],
+        "answered6": [(interface, list(services)) for interface, services, _ in management.interface_services6],
+    }
 
 
 @rule("MGMT-01", Severity.HIGH, *REFS_MGMT, reads=(Aspect.MANAGEMENT,))
@@ -59,13 +63,13 @@ def no_plaintext_management(inp: RuleInput) -> Iterator[Outcome]:
             yield failed(
                 "telnet",
                 [terminal.line, *terminal.lines[1:]],
-                actions=[Action("ssh_only", {"line": terminal.name, "answered": _answered(inp)})],
+                actions=[Action("ssh_only", {"line": terminal.name, **_answered(inp)})],
                 line=terminal.name,
                 defaulted=terminal.transport_input is None,
             )
     if management.web is not None and management.web.http:
         found = True
-        yield failed("http", management.web.lines, actions=[Action("disable_http", {"answered": _answered(inp)})])
+        yield failed("http", management.web.lines, actions=[Action("disable_http", _answered(inp))])
     for community in management.snmp_communities:
         if community.write:
             found = True
@@ -189,7 +193,7 @@ def unneeded_services(inp: RuleInput) -> Iterator[Outcome]:
             yield failed(
                 "service_default" if service.from_default else "service_on",
                 [service.line],
-                actions=[Action("disable_service", {"service": service.name, "answered": _answered(inp)})],
+                actions=[Action("disable_service", {"service": service.name, **_answered(inp)})],
                 service=_UNNEEDED[service.name],
             )
     cdp = next((s for s in management.services if s.name == "cdp"), None)

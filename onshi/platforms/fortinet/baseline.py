@@ -15,6 +15,9 @@ How the plan becomes FortiOS:
 - each VPN is a route-based IKEv2 tunnel pinned to its peer, with one phase 2 selector per pair of
   local segment and remote prefix, a route to each remote prefix and a blackhole behind it, so that
   a tunnel that is down never sends the claims traffic out to the internet;
+- a closed network (IP-VPN over NGN IPv6 IPoE) is its own port, learning its address and gateway
+  by DHCPv6 and router advertisements, with the VPN's prefixes routed out of it; dual-stack
+  segments advertise their prefix, and IPv6 flows are policies naming ``srcaddr6``/``dstaddr6``;
 - the isolated variant (MHLW6 18 ①) keeps only the policies of the VPNs kept: no policy, no path.
   With no VPN kept the uplink port is shut.
 
@@ -35,8 +38,15 @@ from pathlib import Path
 
 import jinja2
 
-from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, Network, Towards
-from onshi.generate.plan import BaselinePlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
+from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, IPv6, Network, Towards
+from onshi.generate.plan import (
+    BaselinePlan,
+    ClosedNetworkPlan,
+    GenerateError,
+    SecretValue,
+    SegmentPlan,
+    VpnPlan,
+)
 from onshi.generate.roles import Plan
 from onshi.generate.wireless import SsidPlan
 from onshi.platforms.fortinet.tree import parse_tree, quoted
@@ -51,12 +61,19 @@ _TRUSTHOSTS = 10
 # What `allowaccess` can open, by the flow to the device that needs it.
 _ALLOWACCESS = {("tcp", 22): "ssh", ("tcp", 443): "https", ("udp", 161): "snmp"}
 _PRIVATE_GROUP = "private-networks"
+_LINK_MESSAGES = ("nd-ns", "nd-na", "router-solicitation")
 
 
 @dataclass(frozen=True, slots=True)
 class Address:
     name: str
     subnet: str  # "192.168.10.0 255.255.255.0"
+
+
+@dataclass(frozen=True, slots=True)
+class Address6:
+    name: str
+    prefix: str  # "2001:db8:4000::/40"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +94,7 @@ class Policy:
     service: str
     accept: bool
     nat: bool
+    family: int = 4  # 6: a consolidated policy naming IPv6 addresses (srcaddr6/dstaddr6) only
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +105,21 @@ class VlanInterface:
     vlan: int
     address: str  # "192.168.10.1 255.255.255.0"
     allowaccess: tuple[str, ...]
+    address6: str | None = None  # "2001:db8:1510:10::1/64": dual-stack, advertised for SLAAC
+    prefix6: str | None = None
+    allowaccess6: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedPort:
+    """The port on a carrier's closed network (IP-VPN over NGN IPv6 IPoE): its address and default
+    route from router advertisements and DHCPv6, the VPN's prefixes routed out of it."""
+
+    interface: str
+    name: str
+    owner: str
+    remote: tuple[str, ...]
+    up: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +162,9 @@ class FortiGate:
     uplink_up: bool
     segments: tuple[VlanInterface, ...]
     tunnels: tuple[Tunnel, ...]
+    closed: tuple[ClosedPort, ...]
     addresses: tuple[Address, ...]
+    addresses6: tuple[Address6, ...]
     private: tuple[str, ...]  # the private ranges' address names (group "private-networks")
     services: tuple[CustomService, ...]
     policies: tuple[Policy, ...]
@@ -154,15 +189,12 @@ def fortigate(plan: BaselinePlan, running: dict[str, str] | None = None) -> Fort
     _check_supported(plan)
     names = _Names(plan)
     policies = _Policies(plan, names)
-    parts: tuple[SegmentPlan | VpnPlan, ...] = (*plan.segments, *plan.vpns)
+    parts: tuple[SegmentPlan | VpnPlan | ClosedNetworkPlan, ...] = (*plan.segments, *plan.vpns,
+                                                                    *plan.closed_networks)  # fmt: skip
     for part in parts:
         if part.name not in policies.cut:
             policies.add(part.name, part.towards)
-    segments = tuple(
-        VlanInterface(policies.interfaces[s.name], s.name[:25], s.description, s.vlan, _subnet(s.gateway),
-                      _allowaccess(plan, s.name, s.towards))
-        for s in plan.segments
-    )  # fmt: skip
+    segments = tuple(_vlan_interface(plan, policies.interfaces[s.name], s) for s in plan.segments)
     denies = any(not policy.accept for policy in policies.found)
     private = tuple(names.address(network) for network in PRIVATE) if denies else ()
     return FortiGate(
@@ -170,7 +202,9 @@ def fortigate(plan: BaselinePlan, running: dict[str, str] | None = None) -> Fort
         uplink_up=not plan.uplink.shut,  # isolated with no VPN kept
         segments=segments,
         tunnels=tuple(_tunnel(plan, vpn) for vpn in plan.vpns),
+        closed=tuple(_closed_port(plan, network) for network in plan.closed_networks),
         addresses=tuple(names.addresses.values()),
+        addresses6=tuple(names.addresses6.values()),
         private=private,
         services=tuple(names.services.values()),
         policies=tuple(policies.found),
@@ -181,20 +215,31 @@ def fortigate(plan: BaselinePlan, running: dict[str, str] | None = None) -> Fort
     )
 
 
+def _closed_port(plan: BaselinePlan, network: ClosedNetworkPlan) -> ClosedPort:
+    remote = tuple(str(prefix) for prefix in network.remote_prefixes)
+    return ClosedPort(network.interface, network.name, network.owner, remote, up=not plan.cut(network.name))
+
+
+def _vlan_interface(plan: BaselinePlan, name: str, segment: SegmentPlan) -> VlanInterface:
+    six = segment.gateway6
+    return VlanInterface(name, segment.name[:25], segment.description, segment.vlan, _subnet(segment.gateway),
+                         _allowaccess(plan, segment.name, segment.towards, 4),
+                         str(six) if six else None, str(six.network) if six else None,
+                         _allowaccess(plan, segment.name, segment.towards, 6))  # fmt: skip
+
+
 def _vap(index: int, ssid: SsidPlan) -> Vap:
     return Vap(f"onshi-vap{index}", ssid.name, ssid.guest, ssid.passphrase.reveal() if ssid.passphrase else None,
                ssid.vlan)  # fmt: skip
 
 
 def _check_supported(plan: BaselinePlan) -> None:
-    if plan.closed_networks:
-        raise GenerateError(plan.host, "data.vpn_interfaces", "a closed network (IP-VPN over NGN IPv6 IPoE) is not "
-                            "generated for fortinet: reach the claims network over IPsec+IKE")  # fmt: skip
-    for segment in plan.segments:
-        if segment.gateway6 is not None:
-            raise GenerateError(plan.host, f"facility.segments[{segment.name}].ipv6", "dual-stack segments are not "
-                                "generated for fortinet")  # fmt: skip
-    taken = {plan.uplink.interface, plan.lan_interface, *(f"vlan{s.vlan}" for s in plan.segments)}
+    if plan.uplink.carries is not None:
+        raise GenerateError(plan.host, "data.vpn_interfaces", f"{plan.uplink.interface} would carry both the PPPoE "
+                            f"internet line and closed network {plan.uplink.carries!r}: give the closed network "
+                            "its own port on a FortiGate")  # fmt: skip
+    taken = {plan.uplink.interface, plan.lan_interface, *(f"vlan{s.vlan}" for s in plan.segments),
+             *(n.interface for n in plan.closed_networks)}  # fmt: skip
     for name in (vpn.name for vpn in plan.vpns):
         if len(name) > _NAME_LIMIT or name in taken:
             raise GenerateError(plan.host, f"facility.vpns[{name}]", f"a VPN is a FortiGate tunnel interface: a name "
@@ -224,23 +269,34 @@ class _Names:
                 self.known.setdefault(prefix, f"{vpn.name}-net{suffix}")
         for network in PRIVATE:
             self.known.setdefault(network, f"private-{network.network_address}")
+        self.known6: dict[IPv6, str] = {}
+        for segment in plan.segments:
+            if segment.gateway6 is not None:
+                self.known6[segment.gateway6.network] = f"{segment.name}-net6"
+        for closed in plan.closed_networks:
+            for index, prefix6 in enumerate(closed.remote_prefixes, start=1):
+                suffix = "" if len(closed.remote_prefixes) == 1 else str(index)
+                self.known6.setdefault(prefix6, f"{closed.name}-net6{suffix}")
         self.addresses: dict[str, Address] = {}
+        self.addresses6: dict[str, Address6] = {}
         self.services: dict[str, CustomService] = {}
 
     def address(self, network: Network | None) -> str:
         if network is None:
             return "all"
-        if not isinstance(network, IPv4):  # dual-stack segments and closed networks are refused first
-            raise TypeError(f"an IPv6 network in an IPv4-only baseline: {network}")
+        if isinstance(network, IPv6):
+            name = self.known6.get(network) or f"net6-{network.network_address}-{network.prefixlen}"
+            self.addresses6.setdefault(name, Address6(name, str(network)))
+            return name
         name = self.known.get(network) or f"net-{network.network_address}-{network.prefixlen}"
         self.addresses.setdefault(name, Address(name, _subnet(network)))
         return name
 
-    def service(self, entry: FilterEntry) -> str:
+    def service(self, entry: FilterEntry, family: int) -> str:
         if entry.protocol == "ip":
             return "ALL"
         if entry.protocol == "icmp":
-            return "ALL_ICMP"
+            return "ALL_ICMP6" if family == 6 else "ALL_ICMP"
         if entry.protocol == "esp":
             return "ESP"
         if not entry.ports:
@@ -260,18 +316,22 @@ class _Policies:
         self.plan, self.names = plan, names
         self.found: list[Policy] = []
         self.interfaces = {s.name: f"vlan{s.vlan}" for s in plan.segments} | {v.name: v.name for v in plan.vpns}
+        self.interfaces |= {n.name: n.interface for n in plan.closed_networks}
         self.interfaces[INTERNET] = plan.uplink.interface
         # Isolated (MHLW6 18 ①): the internet and the VPNs not kept lose their policies.
-        self.cut = {vpn.name for vpn in plan.vpns if plan.cut(vpn.name)} | ({INTERNET} if plan.isolated else set())
+        vpns = [*(vpn.name for vpn in plan.vpns), *(network.name for network in plan.closed_networks)]
+        self.cut = {name for name in vpns if plan.cut(name)} | ({INTERNET} if plan.isolated else set())
 
     def add(self, source: str, towards: Iterable[Towards]) -> None:
         for found in towards:
             if found.destination == DEVICE or found.destination in self.cut:
                 continue
             for entry in found.entries4:
-                self._entry(source, found.destination, entry)
+                self._entry(source, found.destination, entry, 4)
+            for entry in found.entries6:
+                self._entry(source, found.destination, entry, 6)
 
-    def _entry(self, source: str, destination: str, entry: FilterEntry) -> None:
+    def _entry(self, source: str, destination: str, entry: FilterEntry, family: int) -> None:
         if entry.source_port is not None or entry.icmp is not None:
             raise GenerateError(self.plan.host, f"facility.flows ({source} to {destination})", "a flow by source "
                                 "port or ICMP message is not generated for fortinet")  # fmt: skip
@@ -294,16 +354,20 @@ class _Policies:
             destination_interface=self.interfaces[destination],
             source_address=self.names.address(entry.source),
             destination_address=_PRIVATE_GROUP if deny else self.names.address(entry.destination),
-            service="ALL" if deny else self.names.service(entry),
+            service="ALL" if deny else self.names.service(entry, family),
             accept=not deny,
             nat=internet and not deny,
+            family=family,
         ))  # fmt: skip
 
 
-def _allowaccess(plan: BaselinePlan, segment: str, towards: Iterable[Towards]) -> tuple[str, ...]:
-    """What the segment's flows to the device open on its interface; anything else is refused."""
+def _allowaccess(plan: BaselinePlan, segment: str, towards: Iterable[Towards], family: int) -> tuple[str, ...]:
+    """What the segment's flows to the device open on its interface (``ip6-allowaccess`` for IPv6);
+    anything else is refused. Neighbour discovery and router solicitation FortiOS answers itself."""
     found: list[str] = []
-    for entry in (e for t in towards if t.destination == DEVICE for e in t.entries4):
+    for entry in (e for t in towards if t.destination == DEVICE for e in (t.entries6 if family == 6 else t.entries4)):
+        if entry.icmp in _LINK_MESSAGES:
+            continue
         if entry.protocol == "icmp" and entry.icmp is None:
             found.append("ping")
             continue

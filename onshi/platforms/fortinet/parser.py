@@ -67,13 +67,14 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
     zone_of = zone_names(tree, [i.name for i in interfaces])
     vips, nat = _vips(tree, bad)
     v4, v6 = address_tables(tree, vips)
-    access = _allowaccess(tree, interfaces)
-    rules = firewall(tree, zone_of, Objects(v4, v6, service_table(tree)), _local_in(tree, access, zone_of))
+    access, access6 = _allowaccess(tree, interfaces), _allowaccess(tree, interfaces, 6)
+    local_in = {4: _local_in(tree, access, zone_of), 6: _local_in(tree, access6, zone_of, 6)}
+    rules = firewall(tree, zone_of, Objects(v4, v6, service_table(tree)), local_in)
     outside = {rule.outside_interface for rule in nat if rule.outside_interface} | _wan(tree, interfaces)
     strict = tree.block("system settings").value("strict-src-check") == "enable"
     interfaces = [_with_zone(i, zone_of, outside, strict) for i in interfaces]
     interfaces, selector_acls = _with_selectors(interfaces, tunnel_selectors(tree, v4, v6), bad)
-    management, trusthosts = _management(tree, access, bad)
+    management, trusthosts = _management(tree, access, access6, bad)
     routes = _routes(tree, bad)
     unrecognized = sorted({*tree.bad_lines, *rules.unmodelled_lines, *bad})
     return Device(
@@ -175,19 +176,26 @@ def _with_zone(interface: Interface, zone_of: dict[str, str], outside: set[str],
 Allowaccess = tuple[tuple[str, tuple[str, ...], int], ...]  # (interface, services, line)
 
 
-def _allowaccess(tree: Tree, interfaces: list[Interface]) -> Allowaccess:
-    """What each interface answers itself (``allowaccess``), read once for the firewall and management."""
+def _allowaccess(tree: Tree, interfaces: list[Interface], family: int = 4) -> Allowaccess:
+    """What each interface answers itself, read once for the firewall and management: IPv4's
+    ``allowaccess``, or IPv6's ``ip6-allowaccess`` (in its ``config ipv6``), which FortiOS keeps apart."""
     entries = tree.block("system interface").entries
-    return tuple(
-        (i.name, entry.values("allowaccess"), entry.line_of("allowaccess") or entry.line)
-        for i in interfaces
-        if (entry := entries.get(i.name)) is not None and entry.values("allowaccess")
-    )
+    found = []
+    for interface in interfaces:
+        entry = entries.get(interface.name)
+        node = entry.blocks.get("ipv6") if entry is not None and family == 6 else entry
+        key = "ip6-allowaccess" if family == 6 else "allowaccess"
+        if node is not None and node.values(key):
+            found.append((interface.name, node.values(key), node.line_of(key) or node.line))
+    return tuple(found)
 
 
-def _local_in(tree: Tree, allowaccess: Allowaccess, zone_of: dict[str, str]) -> dict[str, list[AclEntry]]:
-    """Per zone, what reaches the FortiGate itself: ``allowaccess``, IKE where a VPN terminates, the
-    SSL-VPN port where it listens (from any source: trusthosts are judged by the management rules)."""
+def _local_in(
+    tree: Tree, allowaccess: Allowaccess, zone_of: dict[str, str], family: int = 4
+) -> dict[str, list[AclEntry]]:
+    """Per zone, what reaches the FortiGate itself over one family: ``allowaccess`` (or
+    ``ip6-allowaccess``), and over IPv4 IKE where a VPN terminates and the SSL-VPN port where it
+    listens (from any source: trusthosts are judged by the management rules)."""
     system = tree.block("system global")
     found: dict[str, list[AclEntry]] = {}
     for name, services, line in allowaccess:
@@ -196,6 +204,8 @@ def _local_in(tree: Tree, allowaccess: Allowaccess, zone_of: dict[str, str]) -> 
                 protocol, key, default = ACCESS[access]
                 port = int(system.value(key, str(default)) or default) if key else default
                 found.setdefault(zone_of.get(name, name), []).append(_to_device(protocol, port, line))
+    if family == 6:
+        return found
     for block in ("vpn ipsec phase1-interface", "vpn ipsec phase1"):
         for entry in tree.block(block).entries.values():
             zone = zone_of.get(entry.value("interface") or "", entry.value("interface") or "")
@@ -386,10 +396,12 @@ def _password_policy(tree: Tree) -> dict[str, Any]:
     return {"password_min_length": int(length) if length.isdigit() else None, "password_min_length_lines": lines}
 
 
-def _management(tree: Tree, allowaccess: Allowaccess, bad: list[int]) -> tuple[Management, list[Acl]]:
+def _management(
+    tree: Tree, allowaccess: Allowaccess, allowaccess6: Allowaccess, bad: list[int]
+) -> tuple[Management, list[Acl]]:
     system = tree.block("system global")
-    opened: dict[str, list[int]] = {}  # allowaccess service → the lines that open it
-    for _, services, line in allowaccess:
+    opened: dict[str, list[int]] = {}  # allowaccess service (either family) → the lines that open it
+    for _, services, line in (*allowaccess, *allowaccess6):
         for access in services:
             opened.setdefault(access, []).append(line)
     trusthosts = _trusthosts(tree, bad)
@@ -410,6 +422,7 @@ def _management(tree: Tree, allowaccess: Allowaccess, bad: list[int]) -> tuple[M
         usb_control_supported=True,
         upnp_supported=False,
         interface_services=allowaccess,
+        interface_services6=allowaccess6,
     )
     return management, [trusthosts] if trusthosts else []
 

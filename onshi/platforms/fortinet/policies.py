@@ -71,7 +71,7 @@ class Objects:
 
 
 def firewall(
-    tree: Tree, zone_of: Mapping[str, str], objects: Objects, local_in: Mapping[str, list[AclEntry]]
+    tree: Tree, zone_of: Mapping[str, str], objects: Objects, local_in: Mapping[int, Mapping[str, list[AclEntry]]]
 ) -> Firewall:
     result = Firewall()
     zones = sorted(set(zone_of.values()))
@@ -95,13 +95,18 @@ def firewall(
             result.pairs.append(ZonePair(f"{source}->{destination}", source, destination, None,
                                          (*actions, default), actions[0].line if actions else block_line))  # fmt: skip
         # An ACL without entries would match everything: a zone that opens nothing has only the drop.
-        entries = local_in.get(source, [])
+        names, first = [], 0
+        families: tuple[tuple[Literal[4, 6], str], ...] = ((4, ""), (6, " v6"))
+        for family, suffix in families:
+            entries = local_in.get(family, {}).get(source, [])
+            if entries:
+                names.append(f"local-in {source}{suffix}")
+                first = first or entries[0].line
+                result.acls.append(Acl(names[-1], family, "extended", tuple(entries), entries[0].line,
+                                       implicit_nd=False, derived=True))  # fmt: skip
         allowed: tuple[ZoneAction, ...] = ()
-        if entries:
-            name = f"local-in {source}"
-            result.acls.append(Acl(name, 4, "extended", tuple(entries), entries[0].line, implicit_nd=False,
-                                   derived=True))  # fmt: skip
-            allowed = (ZoneAction("allowaccess", "pass", False, (name,), (), entries[0].line),)
+        if names:
+            allowed = (ZoneAction("allowaccess", "pass", False, tuple(names), (), first),)
         drop = ZoneAction("implicit", "drop", True, (), (), block_line)
         result.pairs.append(ZonePair(f"{source}->self", source, SELF, None, (*allowed, drop), 0))
     return result
