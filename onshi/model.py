@@ -597,6 +597,17 @@ class Unrecognized:
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    """A setting that names another object (a policy naming an address, a group its member): the
+    object cannot be removed while it stands. ``sole``: the object is the setting's only value, so
+    the entry holding the setting goes with it."""
+
+    line: int
+    name: str  # the object named, as the configuration writes it
+    sole: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Device:
     """One parsed configuration."""
 
@@ -629,6 +640,8 @@ class Device:
     # IP families (4, 6) the device routes multicast for (`ip multicast-routing`); without it a router
     # forwards no multicast at all.
     multicast_routing: frozenset[int] = frozenset()
+    # Per object's defining line, the settings that name it, in the order to undo them before it goes.
+    references: tuple[tuple[int, tuple[Reference, ...]], ...] = ()
 
     def acl(self, name: str | None) -> Acl | None:
         if name is None:
@@ -637,6 +650,9 @@ class Device:
             if acl.name == name:
                 return acl
         return None
+
+    def references_to(self, line: int) -> tuple[Reference, ...]:
+        return next((found for defined, found in self.references if defined == line), ())
 
     def interface(self, name: str) -> Interface | None:
         for interface in self.interfaces:

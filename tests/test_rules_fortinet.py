@@ -13,6 +13,7 @@ import pytest
 from onshi.inventory import load_inventory
 from onshi.model import Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
+from onshi.platforms.fortinet.tree import parse_tree
 from onshi.policy import FacilityPolicy, HostData
 from onshi.sources import ConfigText
 from tests.helpers import SAMPLE_INVENTORY, assert_case, audit_fixture, findings, fixture_path
@@ -142,3 +143,75 @@ def test_administration_over_ipv6_is_read_from_ip6_allowaccess() -> None:
     fixed = apply_fortios(opened, telnet.remediation)
     again = audit([DeviceJob("fw", "fortinet", ConfigText(fixed, "fw.cfg", "utf-8"), facility="f", policy=policy)])
     assert FAIL not in {f.status for f in findings(again, "MGMT-01")}
+
+
+FORWARDS = """config firewall vip
+    edit "rdp-pc"
+        set extintf "wan1"
+        set portforward enable
+        set mappedip "192.168.20.30"
+        set extport 3389
+        set mappedport 3389
+    next
+    edit "web-cam"
+        set extintf "wan1"
+        set portforward enable
+        set mappedip "192.168.20.31"
+        set extport 8080
+        set mappedport 80
+    next
+end
+config firewall vipgrp
+    edit "cameras"
+        set interface "wan1"
+        set member "web-cam"
+    next
+end
+config firewall policy
+    edit 20
+        set name "published"
+        set srcintf "wan1"
+        set dstintf "office"
+        set srcaddr "all"
+        set dstaddr "rdp-pc" "office-net"
+        set action accept
+        set schedule "always"
+        set service "ALL"
+    next
+    edit 21
+        set name "cameras"
+        set srcintf "wan1"
+        set dstintf "office"
+        set srcaddr "all"
+        set dstaddr "cameras"
+        set action accept
+        set schedule "always"
+        set service "ALL"
+    next
+end
+"""
+
+
+def test_a_port_forward_is_removed_after_what_names_it() -> None:
+    """FortiOS refuses to delete a VIP in use: a policy naming it beside another address loses that
+    value; a group naming it alone goes, after the policy that names the group. Applied, both
+    forwards are gone and the policy's other address stays."""
+    text = fixture_path("fortinet", "fw_compliant.cfg").read_text(encoding="utf-8") + FORWARDS
+    policy = FacilityPolicy.model_validate(POLICY)
+    report = audit([DeviceJob("fw", "fortinet", ConfigText(text, "fw.cfg", "utf-8"), facility="f", policy=policy)])
+    forwards = [f for f in findings(report, "EXT-02") if f.status is FAIL]
+    assert len(forwards) == 2
+    commands = tuple(command for finding in forwards for command in finding.remediation)
+    assert '        unselect dstaddr "rdp-pc"' in commands
+    assert (
+        commands.index("    delete 21")
+        < commands.index('    delete "cameras"')
+        < commands.index('    delete "web-cam"')
+    )
+    fixed = apply_fortios(text, commands)
+    again = audit([DeviceJob("fw", "fortinet", ConfigText(fixed, "fw.cfg", "utf-8"), facility="f", policy=policy)])
+    assert again.devices[0].unrecognized == ()
+    assert FAIL not in {f.status for f in findings(again, "EXT-02")}
+    policies = parse_tree(fixed).block("firewall policy").entries
+    assert policies["20"].values("dstaddr") == ("office-net",)
+    assert "21" not in policies

@@ -126,9 +126,16 @@ def not_applicable(key: str, lines: Iterable[int | None] = (), **params: Any) ->
 
 def remove_line(inp: RuleInput, line: int) -> Action:
     """Undo one configuration line (its masked text; secrets become a placeholder naming the line),
-    with the headers of the blocks it stands in, outermost first (a sub-mode line is undone there)."""
+    with the headers of the blocks it stands in, outermost first (a sub-mode line is undone there),
+    and the settings that name the object it defines, which go first."""
     source = inp.device.source
-    return Action("remove_line", {"text": source.text(line), "line": line, "context": enclosing(source.lines, line)})
+    references = [
+        {"text": source.text(r.line), "line": r.line, "context": enclosing(source.lines, r.line), "name": r.name,
+         "sole": r.sole}
+        for r in inp.device.references_to(line)
+    ]  # fmt: skip
+    return Action("remove_line", {"text": source.text(line), "line": line, "context": enclosing(source.lines, line),
+                                  "references": references})  # fmt: skip
 
 
 def enclosing(lines: tuple[str, ...] | list[str], line: int) -> list[str]:

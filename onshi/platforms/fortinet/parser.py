@@ -45,6 +45,7 @@ from onshi.platforms.fortinet.aspects import block_aspects
 from onshi.platforms.fortinet.logins import dialup_is_remote_access, dialup_logins, ssl_vpn_logins
 from onshi.platforms.fortinet.objects import Addresses, address_tables, service_table
 from onshi.platforms.fortinet.policies import ACCESS, Objects, firewall, zone_names
+from onshi.platforms.fortinet.references import references
 from onshi.platforms.fortinet.secrets import mask_community, mask_line, stored_secret
 from onshi.platforms.fortinet.selectors import Selectors, tunnel_selectors
 from onshi.platforms.fortinet.tree import Node, Tree, parse_tree
@@ -87,6 +88,7 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
         acls=(*rules.acls, *trusthosts, *selector_acls),
         static_routes=tuple(routes),
         dynamic_routing_lines=_dynamic_routing(tree),
+        references=references(tree),
         multicast_routing=frozenset({4})
         if tree.block("router multicast").value("multicast-routing") == "enable"
         else frozenset(),

@@ -2,7 +2,8 @@
 entries and ``set`` values, each with its line number.
 
 ``config A B`` opens a block, ``edit NAME`` an entry in it, ``next`` closes the entry and ``end`` the
-block; ``set KEY VALUE...`` and ``unset KEY`` hold inside either. Values are words or double-quoted
+block; ``set KEY VALUE...`` and ``unset KEY`` hold inside either (and, as CLI input, ``delete NAME``
+removes an entry and ``unselect KEY VALUE...`` values of a setting). Values are words or double-quoted
 strings (with backslash escapes), and a quoted value may run over several lines (certificates,
 scripts). VDOMs (``config vdom`` / ``edit root``) and ``config global`` are read through: their
 blocks are those of the one device. What does not fit the grammar is reported by line.
@@ -108,7 +109,7 @@ def quoted(value: object) -> str:
     return f'"{text}"'
 
 
-_STATEMENT = re.compile(r"^( *)(config|edit|next|end|set|unset|append|select|unselect)\b")
+_STATEMENT = re.compile(r"^( *)(config|edit|next|end|set|unset|append|select|unselect|delete)\b")
 _CLOSING = ("next", "end")
 _INDENT = 4  # FortiOS indents each level of `show` output by four spaces
 
@@ -272,11 +273,16 @@ def _apply(stack: list[Node], tokens: list[str], number: int) -> bool:
         current.settings[rest[0]] = Setting(tuple(rest[1:]), number)
         return True
     if keyword in ("unset", "append", "select", "unselect") and rest:
+        previous = current.settings.get(rest[0])
         if keyword == "unset":
             current.settings.pop(rest[0], None)
         elif keyword == "append":
-            previous = current.settings.get(rest[0])
             current.settings[rest[0]] = Setting((*(previous.values if previous else ()), *rest[1:]), number)
+        elif keyword == "unselect" and previous is not None:  # CLI input: those values leave the setting
+            current.settings[rest[0]] = Setting(tuple(v for v in previous.values if v not in rest[1:]), number)
+        return True
+    if keyword == "delete" and len(rest) == 1:  # CLI input (a remediation): the entry is gone
+        current.entries.pop(rest[0], None)
         return True
     return False
 
