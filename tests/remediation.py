@@ -66,6 +66,9 @@ def _is(line: str, target: str) -> bool:
 
 def _name(command: str) -> tuple[str, ...]:
     words = command.split()
+    if words[:1] == ["ipsec"]:  # `ipsec ike group 1 …`, `ipsec sa policy 101 …`: named up to their number
+        number = next((i for i, word in enumerate(words) if word.isdigit()), len(words) - 1)
+        return tuple(words[: number + 1])
     return tuple(words[: _NAME_WORDS.get(words[0], 2)]) if words else ()
 
 
@@ -123,7 +126,7 @@ def _top_level(lines: list[str], command: str, opens: bool) -> int | None:
         if not doomed:
             lines.insert(_end(lines), command)
         return None
-    same = next((i for i in headers if _same_but_last(lines[i], command)), None)
+    same = next((i for i in headers if _same_but_last(lines[i], command) or _same_header(lines[i], command)), None)
     if same is not None:
         lines[same] = command
     elif command not in (line.strip() for line in lines):
@@ -160,6 +163,13 @@ def _ios_name(command: str) -> tuple[str, ...]:
             break
         name.append(word)
     return tuple(name)
+
+
+def _same_header(line: str, command: str) -> bool:
+    """A header whose values are entered again with it (``crypto ipsec transform-set NAME transforms``):
+    the same named object, changed in place (its block stays)."""
+    have, want = line.split(), command.split()
+    return want[:3] == ["crypto", "ipsec", "transform-set"] and have[:4] == want[:4]
 
 
 def _same_but_last(line: str, command: str) -> bool:

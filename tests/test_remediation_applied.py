@@ -77,10 +77,10 @@ def test_applying_the_remediation_clears_the_finding(label: str, rule: str) -> N
 
 def test_every_platform_has_its_commands_proven() -> None:
     rules = {(get_driver(_jobs()[label].platform).name, rule) for label, rule in _cases()}
-    yamaha = {"EXT-02", "EXT-04", "MGMT-01", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-04", "LOG-01", "LOG-02"}
+    yamaha = {"EXT-02", "EXT-04", "MGMT-01", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-04", "LOG-01", "LOG-02", "VPN-03"}
     cisco = {"EXT-02", "MGMT-01", "MGMT-02", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-02", "AUTH-04", "AUTH-06",
-             "AUTH-07", "LOG-01", "LOG-02"}  # fmt: skip
+             "AUTH-07", "LOG-01", "LOG-02", "VPN-03"}  # fmt: skip
     expected = {("yamaha_rtx", r) for r in yamaha} | {("cisco_ios", r) for r in cisco}
-    fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "EXT-02", "MGMT-01", "MGMT-05", "MGMT-06")}
+    fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "EXT-02", "MGMT-01", "MGMT-05", "MGMT-06", "VPN-03")}
     nec_ix = {("nec_ix", r) for r in ("EXT-02", "MGMT-01")}
     assert expected | fortinet | nec_ix <= rules

@@ -7,6 +7,7 @@ data: no command text is built in code. An action the platform has no macro for 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -26,6 +27,7 @@ class RemediationTemplates:
             lstrip_blocks=True,
             autoescape=False,
         )
+        environment.tests["match"] = _matches  # `select("match", "^pp select ")`: Jinja2 has no regex test
         return environment.get_template("remediation.j2").module
 
     def render(self, action: str, params: Mapping[str, object]) -> tuple[str, ...]:
@@ -34,3 +36,7 @@ class RemediationTemplates:
             return ()
         text = str(macro(**params))
         return tuple(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+def _matches(value: object, pattern: str) -> bool:
+    return re.match(pattern, str(value)) is not None

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from onshi.model import (
+    Action,
     Aspect,
     IkeProposal,
     LoginFactor,
@@ -21,7 +22,18 @@ from onshi.model import (
     VpnKind,
 )
 from onshi.policy import Role, VpnPurpose
-from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, outcome, passed
+from onshi.validators.base import (
+    Outcome,
+    RuleInput,
+    enclosing,
+    failed,
+    manual,
+    names,
+    not_applicable,
+    outcome,
+    passed,
+    remove_line,
+)
 from onshi.validators.registry import rule
 
 REFS_VPN = ("CHECKLIST 外部 4", "MHLW6 システム運用編 13 ⑤", "REG-EX 別表 2, 8", "MIGRATE 2-1, 2-4")
@@ -126,6 +138,7 @@ def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
             key = "weak_ike_defaults" if proposal.defaults_used else "weak_ike"
             yield outcome(
                 Status.FAIL, key, [proposal.line, *proposal.lines], severity=_worst(problems),
+                actions=[_strengthen(inp, "strong_ike", proposal.line, version=proposal.version)],
                 name=proposal.name, problems=names(p for p, _ in problems),
                 defaults=names(proposal.defaults_used),
             )  # fmt: skip
@@ -135,6 +148,7 @@ def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
             found = True
             yield outcome(
                 Status.FAIL, "weak_esp", [transform.line], severity=_worst(problems),
+                actions=[_strengthen(inp, "strong_esp", transform.line)],
                 name=transform.name, problems=names(p for p, _ in problems),
             )  # fmt: skip
     for policy in crypto.policies:
@@ -142,19 +156,30 @@ def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
             continue
         if policy.pfs_group is None:
             found = True
-            yield failed("no_pfs", policy.lines[:1], name=policy.name)
+            yield outcome(Status.FAIL, "no_pfs", policy.lines[:1], name=policy.name,
+                          actions=[_strengthen(inp, "strong_pfs", policy.lines[0])])  # fmt: skip
         elif policy.pfs_group not in _STRONG_GROUPS:
             found = True
-            yield failed("weak_pfs", policy.lines, name=policy.name, group=policy.pfs_group)
+            yield outcome(Status.FAIL, "weak_pfs", policy.lines, name=policy.name, group=policy.pfs_group,
+                          actions=[_strengthen(inp, "strong_pfs", policy.lines[0])])  # fmt: skip
     if _aggressive_mode_with_psk(inp):
         found = True
-        yield failed("aggressive_psk", crypto.aggressive_mode_lines or _psk_lines(inp))
+        explicit = [remove_line(inp, line).params for line in crypto.aggressive_mode_lines]
+        refuse = Action("refuse_aggressive_mode", {"explicit": explicit})
+        yield failed("aggressive_psk", crypto.aggressive_mode_lines or _psk_lines(inp), actions=[refuse])
     if crypto.default_ike_proposal:
         yield manual("ikev2_defaults")
     if not found:
         lines = [p.line for p in crypto.ike_proposals] + [t.line for t in crypto.transform_sets]
         lines += [p.line for p in crypto.policies]
         yield passed("strong", lines)
+
+
+def _strengthen(inp: RuleInput, action: str, line: int, **params: object) -> Action:
+    """Offer strong algorithms where ``line`` chooses them (AES-256, SHA-256, DH group 14 or more):
+    the line's text and the blocks it stands in, for the platform to say it its way."""
+    source = inp.device.source
+    return Action(action, {"header": source.text(line).strip(), "context": enclosing(source.lines, line), **params})
 
 
 def _psk_lines(inp: RuleInput) -> list[int]:
