@@ -287,6 +287,7 @@ def policies(draw: st.DrawFn) -> Drawn:
     for source in [k for k in kinds if k in ("office", "staff_wifi", "guest_wifi", "medical")]:
         if draw(st.booleans()):
             flows.append({"from": source, "to": "internet"})
+    _narrow_some(draw, flows, {kind: f"192.168.{10 + i}.0/24" for i, kind in enumerate(kinds)})
     if "management" in kinds:
         flows.append({"from": "management", "to": "device", "protocol": "tcp", "ports": [22]})
     policy = {
@@ -311,6 +312,18 @@ def policies(draw: st.DrawFn) -> Drawn:
                   {"name": "vendor-maint", "secret_env": "AOBA_ADMIN_SECRET"}],
     }  # fmt: skip
     return policy, variables, vpn_interfaces
+
+
+def _narrow_some(draw: st.DrawFn, flows: list[dict[str, Any]], prefixes: dict[str, str]) -> None:
+    """Make some flows host-level: from a host or small prefix of their segment, to one of theirs."""
+    for flow in flows:
+        for end, hosts in (("from", "from_hosts"), ("to", "to_hosts")):
+            zone = flow[end]
+            if zone in prefixes and draw(st.integers(0, 3)) == 0:
+                network = ipaddress.ip_network(prefixes[zone])
+                size = draw(st.sampled_from([32, 29, 28]))
+                start = draw(st.integers(1, 200)) // (2 ** (32 - size)) * (2 ** (32 - size))
+                flow[hosts] = [f"{network.network_address + start}/{size}"]
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

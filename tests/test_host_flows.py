@@ -12,7 +12,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from onshi.generate.build import GenerateErrors, plan_inventory
+from onshi.generate.build import generate
 from onshi.inventory import load_inventory
 from onshi.model import Status
 from onshi.pipeline import AuditReport
@@ -87,8 +87,17 @@ def test_hosts_outside_their_zone_are_an_input_error(hosts: dict[str, Any], mess
         FacilityPolicy.model_validate(policy)
 
 
-def test_host_level_flows_are_refused_by_generation_with_a_clear_error(tmp_path: Path) -> None:
+def test_generation_opens_a_host_level_flow_to_its_hosts_only(tmp_path: Path) -> None:
+    """The baseline writes a host-level flow from its hosts only: the generated router passes every
+    rule, forwards the terminal's HTTPS to the claims network, and no other host's."""
     inventory = load_inventory(_sakura(tmp_path, {"from_hosts": ["192.168.10.5/32"]}))
-    with pytest.raises(GenerateErrors) as raised:
-        plan_inventory(inventory, SAMPLE_SECRETS)
-    assert any("host-level flows" in str(problem) for problem in raised.value.problems)
+    result = generate(inventory, tmp_path / "out", SAMPLE_SECRETS)
+    assert result.problems("sakura-rtr1") == []
+    assert "192.168.10.5" in (tmp_path / "out" / "sakura-rtr1.cfg").read_text(encoding="utf-8")
+    inp = next(i for i in result.report.inputs if i.host == "sakura-rtr1")
+    network = network_of(inp)
+    sp = network.space
+    https = sp.protocol(6) & sp.value("dport", 443) & new_connections(sp)
+    forwarded = network.reach("onshi", "claims").packets & https
+    assert not sp.is_empty(forwarded & sp.address("src", ipaddress.ip_address("192.168.10.5")))
+    assert sp.is_empty(forwarded & ~sp.address("src", ipaddress.ip_address("192.168.10.5")))

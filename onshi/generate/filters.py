@@ -4,6 +4,7 @@ it becomes an interface ACL or the class of a zone-based firewall."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,8 +38,20 @@ class Towards:
 
 
 def permits(flow: Flow, source: Network | None, destinations: tuple[Network | None, ...]) -> list[FilterEntry]:
+    """The flow's entries from ``source`` to each destination; a host-level flow's from its hosts and
+    to its hosts instead (those of the list's family: a flow naming IPv4 hosts opens no IPv6)."""
     ports = tuple(flow.ports)
-    return [FilterEntry("permit", flow.protocol, source, destination, ports) for destination in destinations]
+    family = source.version if source is not None else 4  # lists without a source are the IPv4 internet's
+    return [FilterEntry("permit", flow.protocol, near, far, ports)
+            for destination in destinations
+            for near in _narrowed(source, flow.from_hosts, family)
+            for far in _narrowed(destination, flow.to_hosts, family)]  # fmt: skip
+
+
+def _narrowed(network: Network | None, hosts: Sequence[Network], family: int) -> list[Network | None]:
+    if not hosts:
+        return [network]
+    return [host for host in hosts if host.version == family]
 
 
 def ipsec(source: IPv4 | None, destination: IPv4 | None) -> list[FilterEntry]:

@@ -245,9 +245,6 @@ def _check_supported(host: str, policy: FacilityPolicy, closed: Mapping[str, str
         raise GenerateError(host, "facility.segments", f"two zones would both be named {clashes[0]!r} in the "
                             "config (names differ only in case, or a segment or VPN is named 'self')")  # fmt: skip
     for index, flow in enumerate(policy.flows):
-        if flow.from_hosts or flow.to_hosts:
-            raise GenerateError(host, f"facility.flows[{index}]", "host-level flows (from_hosts, to_hosts) are "
-                                "audited but not generated yet: declare the flow for the whole zone here")  # fmt: skip
         if flow.source in (INTERNET, DEVICE):
             raise GenerateError(host, f"facility.flows[{index}]", f"flows from {flow.source!r} are not generated "
                                 "(a published service needs a reviewed static NAT, never a baseline)")  # fmt: skip

@@ -365,9 +365,15 @@ def _allowaccess(plan: BaselinePlan, segment: str, towards: Iterable[Towards], f
     """What the segment's flows to the device open on its interface (``ip6-allowaccess`` for IPv6);
     anything else is refused. Neighbour discovery and router solicitation FortiOS answers itself."""
     found: list[str] = []
+    own = next((s for s in plan.segments if s.name == segment), None)
+    whole = {own.gateway.network, own.gateway6.network if own.gateway6 else None} if own else set()
     for entry in (e for t in towards if t.destination == DEVICE for e in (t.entries6 if family == 6 else t.entries4)):
         if entry.icmp in _LINK_MESSAGES:
             continue
+        if entry.source is not None and entry.source not in whole:
+            raise GenerateError(plan.host, f"facility.flows ({segment} to device)", "allowaccess opens a service to "
+                                "the whole interface: a flow to the device from some hosts only is not generated "
+                                "for fortinet (trusted hosts are the management sources)")  # fmt: skip
         if entry.protocol == "icmp" and entry.icmp is None:
             found.append("ping")
             continue
