@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from onshi.pipeline import AuditReport, DeviceJob, Reading
     from onshi.report.compare import Comparison
     from onshi.selection import Selection
-    from onshi.sources import ConfigText
+    from onshi.sources import ConfigSource, ConfigText
     from onshi.store.history import Store
 
 app = typer.Typer(
@@ -493,6 +493,14 @@ def _comparison_file_readable(path: Path) -> None:
         raise typer.Exit(EXIT_INPUT) from None
 
 
+def _running_beside(inventory: Path, configs: Path | None) -> ConfigSource | None:
+    """The running configs a facility's generated devices are audited with (its other devices)."""
+    from onshi.sources import SnapshotSource
+
+    snapshots = configs if configs is not None else inventory / "configs"
+    return SnapshotSource(snapshots) if snapshots.is_dir() else None
+
+
 def _snapshot_folder(inventory: Path, configs: Path | None) -> Path:
     snapshots = configs if configs is not None else inventory / "configs"
     if not snapshots.is_dir():
@@ -698,7 +706,8 @@ def generate_command(
     if isolation_runbook:
         _write_isolation(loaded, out, _snapshot_folder(inventory, configs))
     try:
-        result = generate(loaded, out, os.environ, templates or [], renderer=render_with_nornir)
+        result = generate(loaded, out, os.environ, templates or [], renderer=render_with_nornir,
+                          beside=_running_beside(inventory, configs))  # fmt: skip
     except GenerateErrors as errors:
         _refuse(errors.problems, "nothing was written")
     generated = {g.host: g for g in result.generated}

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from onshi.analysis.facility import FacilityNetwork
 from onshi.analysis.network import DeviceNetwork
 from onshi.cli import app
 from onshi.generate.build import GenerateErrors, generate
@@ -450,11 +451,14 @@ def _assert_replies_unfiltered(inp: RuleInput) -> None:
             assert bound == (None, None, None, None), interface.name
 
 
-def _assert_exactly_declared(inp: RuleInput) -> None:
+def _assert_exactly_declared(
+    inp: RuleInput, facility: FacilityNetwork | None = None, others: tuple[str, ...] = ()
+) -> None:
     """Between segments, VPNs, the internet and the device: every declared flow is forwarded (within
-    the zones' addresses) and nothing else is, as new connections."""
+    the zones' addresses) and nothing else is, as new connections (by the device alone, or by the
+    ``facility`` it is judged in as one network, whose ``others`` devices' addresses are no hosts)."""
     assert inp.policy is not None
-    network = device_network(inp)
+    network: DeviceNetwork | FacilityNetwork = facility if facility is not None else device_network(inp)
     sp = network.space
     zones = [s.name for s in inp.policy.segments] + [v.name for v in inp.policy.vpns] + [INTERNET]
     scope = {s.name: sp.networks("dst", s.prefixes) for s in inp.policy.segments}
@@ -462,6 +466,7 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
     scope[INTERNET] = sp.network("dst", ipaddress.ip_network("198.51.100.0/24"))
     gateways = {s.name: [p.network_address + 1 for p in s.prefixes] for s in inp.policy.segments}
     own = sp.networks("dst", [ipaddress.ip_network(g) for found in gateways.values() for g in found])
+    own |= sp.networks("dst", [ipaddress.ip_network(address) for address in others])
     # "icmp" flows name ICMP and ICMPv6: each family carries only its own.
     consistent = (sp.ipv4 & ~sp.protocol(58)) | (sp.ipv6 & ~sp.protocol(1))
     for source in zones:
@@ -489,7 +494,7 @@ def _assert_exactly_declared(inp: RuleInput) -> None:
                 assert sp.is_empty(missing), (source, destination, sp.example(missing))
 
 
-def _senders(network: DeviceNetwork, policy: FacilityPolicy, zone: str) -> Any:
+def _senders(network: DeviceNetwork | FacilityNetwork, policy: FacilityPolicy, zone: str) -> Any:
     """A segment's hosts (not its network or broadcast address: no host sends from those), or a
     VPN's remote prefixes."""
     if policy.segment(zone) is not None:

@@ -14,14 +14,17 @@ from pathlib import Path
 
 import jinja2
 
+from onshi.analysis.facility import composed, linked_devices
 from onshi.files import within, write_atomic
 from onshi.generate.plan import BaselinePlan, GenerateError
 from onshi.generate.roles import Plan, has_baseline, plan_host, secrets_of
 from onshi.inventory import HostEntry, Inventory
-from onshi.model import Status
+from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.platforms import UnknownPlatformError, get_driver
-from onshi.sources import ConfigText
+from onshi.sources import ConfigSource, ConfigText, SourceError
+from onshi.tasks.audit import job
+from onshi.validators.registry import get_rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +37,25 @@ class Generated:
 @dataclass(frozen=True, slots=True)
 class GenerateResult:
     generated: tuple[Generated, ...]
-    report: AuditReport  # the audit of every generated config
+    report: AuditReport  # the audit of every generated config, with the facilities' other devices as they run
+
+    def _judges(self, finding: Finding, host: str, facility: str | None) -> bool:
+        """Whether ``finding`` bears on ``host``'s config: its own, or its facility's judged on a device
+        that runs as it is (whose config this run does not write)."""
+        if finding.host == host:
+            return True
+        generated = {g.host for g in self.generated}
+        judged_whole = get_rule(finding.rule).facility  # a device's own rules are its owner's business
+        return judged_whole and facility is not None and finding.facility == facility and finding.host not in generated
 
     def problems(self, host: str) -> list[str]:
-        """Why a generated config is not written: a rule that fails, or a line the parser does not
+        """Why a generated config is not written: a rule that fails (for its facility judged as one
+        network, on whichever device the facility was judged), or a line the parser does not
         understand (the audit could not judge it, so the config is not proven)."""
         device = next((d for d in self.report.devices if d.host == host), None)
+        facility = device.facility if device is not None else None
         found = [f"{f.rule} fail: {f.message.en}" for f in self.report.findings
-                 if f.host == host and f.status is Status.FAIL]  # fmt: skip
+                 if f.status is Status.FAIL and self._judges(f, host, facility)]  # fmt: skip
         if device is not None:
             found += [f"line {u.line} not understood: {u.text.strip()}" for u in device.unrecognized]
             found += [f"not audited: {device.error}"] if device.error else []
@@ -151,16 +165,43 @@ def generate(
     environment: Mapping[str, str],
     template_dirs: Sequence[Path] = (),
     renderer: Renderer = render_each,
+    *,
+    beside: ConfigSource | None = None,
 ) -> GenerateResult:
-    """Plan, render and audit every host; write ``<out>/<host>.cfg`` for each config that passes."""
+    """Plan, render and audit every host; write ``<out>/<host>.cfg`` for each config that passes.
+
+    A facility whose topology joins several devices is audited as one network: its generated
+    configs together with ``beside``'s running configs of its devices that have no baseline (a
+    provider's or vendor's VPN router). A device that cannot be read there keeps the facility's
+    verdicts from passing (``manual``), as in an audit."""
     texts = renderer(inventory, plan_inventory(inventory, environment), template_dirs)
     rendered = [Generated(host, within(out, host, ".cfg"), text) for host, text in texts.items()]
-    report = audit((_job(inventory.host(g.host), g) for g in rendered), matrices=False)  # only findings are read
+    jobs = [_job(inventory.host(g.host), g) for g in rendered]
+    jobs += _running_beside(inventory, set(texts), beside)
+    report = audit(jobs, matrices=False)  # only findings are read
     result = GenerateResult(tuple(rendered), report)
     for generated in rendered:
         if not result.problems(generated.host):
             write_atomic(generated.path, generated.text, mode=0o600)  # hashed secrets: the owner's only
     return result
+
+
+def _running_beside(inventory: Inventory, generated: set[str], source: ConfigSource | None) -> list[DeviceJob]:
+    """The devices without a baseline in facilities judged as one network with a generated device."""
+    facilities = {inventory.host(host).facility for host in generated}
+    jobs = []
+    for entry in inventory.hosts:
+        if entry.name in generated or entry.facility not in facilities or not composed(entry.policy):
+            continue
+        if entry.name not in linked_devices(entry.policy):
+            continue
+        try:
+            if source is None:
+                raise SourceError("no running configs given beside the generated ones")
+            jobs.append(job(entry, source.fetch(entry.name), None))
+        except SourceError as error:
+            jobs.append(job(entry, None, str(error)))
+    return jobs
 
 
 def _job(entry: HostEntry, generated: Generated) -> DeviceJob:

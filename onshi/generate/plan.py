@@ -94,6 +94,19 @@ class ClosedNetworkPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class LanVpnPlan:
+    """A VPN another router of the facility terminates (a provider's or vendor's VPN router on
+    ``segment`` at ``router``): its prefixes are routed there, and its declared flows cross the
+    segment's interface, in (from the VPN) as out (to it)."""
+
+    name: str
+    owner: str
+    router: ipaddress.IPv4Address
+    segment: str
+    remote_prefixes: tuple[IPv4, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class UplinkPlan:
     kind: Literal["pppoe", "dhcp"]
     interface: str
@@ -126,6 +139,7 @@ class BaselinePlan:
     enable_secret: SecretValue
     users: tuple[tuple[str, SecretValue], ...]
     closed_networks: tuple[ClosedNetworkPlan, ...] = ()
+    lan_vpns: tuple[LanVpnPlan, ...] = ()  # VPNs other routers of the facility terminate
     isolation_keep: tuple[str, ...] = ()  # VPNs that stay up when the external network is cut
     isolated: bool = False  # the incident variant (MHLW6 18 ①): internet and other VPNs cut
     firewall: Literal["zone", "cbac"] = "zone"
@@ -152,16 +166,28 @@ class BaselinePlan:
 
     def isolated_variant(self) -> BaselinePlan:
         """The incident config: only the kept tunnels' IKE and ESP cross the uplink (when none is kept,
-        the uplink is shut), the other tunnels and closed networks are shut."""
+        the uplink is shut), the other tunnels and closed networks are shut, and the flows of VPNs
+        other routers terminate are no longer let through (their routers are cut on those routers)."""
+        plan = self._without_lan_vpns([v for v in self.lan_vpns if v.name not in self.isolation_keep])
         kept = [vpn.peer for vpn in self.vpns if vpn.name in self.isolation_keep]
         if not kept:  # the uplink is shut: its filters stay as they are
             carrier_kept = self.uplink.carries is not None and self.uplink.carries in self.isolation_keep
-            return replace(self, isolated=True, uplink=replace(self.uplink, shut=True, keep_carrier=carrier_kept))
+            return replace(plan, isolated=True, uplink=replace(self.uplink, shut=True, keep_carrier=carrier_kept))
         # Outbound, nothing is forwarded: the device's own IKE and ESP to the kept peers are not subject
         # to an outbound ACL on IOS, and a permit for them would let the LAN's translated traffic out too.
         isolate = (_wan_filter(kept), ())
         uplink = replace(self.uplink, isolate=isolate)
-        return replace(self, isolated=True, uplink=uplink)
+        return replace(plan, isolated=True, uplink=uplink)
+
+    def _without_lan_vpns(self, cut: Sequence[LanVpnPlan]) -> BaselinePlan:
+        prefixes = [prefix for vpn in cut for prefix in vpn.remote_prefixes]
+        if not prefixes:
+            return self
+        segments = tuple(_without(segment, prefixes) for segment in self.segments)
+        parts: tuple[SegmentPlan | VpnPlan | ClosedNetworkPlan, ...] = (*segments, *self.vpns, *self.closed_networks)
+        pairs = zone_pairs([(zone_name(p.name), p.towards) for p in parts], [v.peer for v in self.vpns],
+                           self.uplink.kind == "dhcp")  # fmt: skip
+        return replace(self, segments=segments, zone_pairs=pairs)
 
 
 def plan_baseline(
@@ -173,13 +199,15 @@ def plan_baseline(
 ) -> BaselinePlan:
     """``vpn_interfaces``: the host's interfaces that attach to a VPN's closed network (host data)."""
     closed = {vpn: interface for interface, vpn in (vpn_interfaces or {}).items()}
-    _check_supported(host, policy, closed)
+    _check_supported(host, policy, closed, variables.vpn_routers)
     segments = {segment.name: _prefix(host, segment) for segment in policy.segments}
     gateways = {name: _gateway(host, name, prefix, variables) for name, prefix in segments.items()}
     segments6 = {s.name: p for s in policy.segments if (p := _prefix6(host, s)) is not None}
     gateways6 = {name: _gateway6(host, name, prefix, variables) for name, prefix in segments6.items()}
-    addressing = _Addressing(segments, gateways, segments6, gateways6)
-    tunnels = [vpn for vpn in policy.vpns if vpn.name not in closed]
+    lan_vpns = tuple(_lan_vpn(host, vpn, variables.vpn_routers[vpn.name], addressing=(segments, gateways),
+                              policy=policy) for vpn in policy.vpns if vpn.name in variables.vpn_routers)  # fmt: skip
+    addressing = _Addressing(segments, gateways, segments6, gateways6, lan_vpns)
+    tunnels = [vpn for vpn in policy.vpns if vpn.name not in closed and vpn.name not in variables.vpn_routers]
     vpns = tuple(_vpn(host, index, vpn, policy=policy, variables=variables, prefixes=segments,
                       environment=environment) for index, vpn in enumerate(tunnels))  # fmt: skip
     networks = tuple(_closed(host, vpn, closed[vpn.name], policy, addressing) for vpn in policy.vpns
@@ -210,6 +238,7 @@ def plan_baseline(
             for i, user in enumerate(variables.users)
         ),
         closed_networks=networks,
+        lan_vpns=lan_vpns,
         isolation_keep=tuple(policy.isolation_keep),
         firewall=variables.firewall,
         zone_pairs=zone_pairs(sources, [vpn.peer for vpn in vpns], uplink.kind == "dhcp"),
@@ -224,14 +253,27 @@ class _Addressing:
     gateways: Mapping[str, ipaddress.IPv4Interface]
     prefixes6: Mapping[str, IPv6]
     gateways6: Mapping[str, ipaddress.IPv6Interface]
+    lan_vpns: tuple[LanVpnPlan, ...] = ()
+
+    def lan_vpn(self, name: str) -> LanVpnPlan | None:
+        return next((vpn for vpn in self.lan_vpns if vpn.name == name), None)
 
 
 # --- what the baseline supports ----------------------------------------------------------------------
 
 
-def _check_supported(host: str, policy: FacilityPolicy, closed: Mapping[str, str]) -> None:
+def _check_supported(
+    host: str, policy: FacilityPolicy, closed: Mapping[str, str], routers: Mapping[str, ipaddress.IPv4Address]
+) -> None:
     claims = [vpn.name for vpn in policy.vpns if vpn.kind is VpnPurpose.CLAIMS_NETWORK]
+    for name in sorted(set(routers) - {vpn.name for vpn in policy.vpns}):
+        raise GenerateError(host, f"baseline.vpn_routers.{name}", "no such VPN in the facility policy")
+    for name in sorted(set(routers) & set(closed)):
+        raise GenerateError(host, f"baseline.vpn_routers.{name}", "the VPN is on this host's closed network port "
+                            "(data.vpn_interfaces): it cannot also be another router's")  # fmt: skip
     for name in claims:
+        if name in routers:
+            continue  # the provider's router reaches it, by either method
         if policy.connection == "ip_vpn" and name not in closed:
             raise GenerateError(host, "data.vpn_interfaces", f"connection 'ip_vpn' reaches the claims network "
                                 f"{name!r} over the carrier's closed network: name its interface")  # fmt: skip
@@ -255,6 +297,43 @@ def _check_supported(host: str, policy: FacilityPolicy, closed: Mapping[str, str
         if vpn.listener is not None:
             raise GenerateError(host, f"facility.vpns[{vpn.name}].listener", "remote-access listeners are not "
                                 "generated; use site-to-site IPsec")  # fmt: skip
+
+
+def _lan_vpn(
+    host: str, vpn: Vpn, router: ipaddress.IPv4Address, *,
+    addressing: tuple[Mapping[str, IPv4], Mapping[str, ipaddress.IPv4Interface]], policy: FacilityPolicy,
+) -> LanVpnPlan:  # fmt: skip
+    field = f"baseline.vpn_routers.{vpn.name}"
+    prefixes, gateways = addressing
+    segment = next((name for name, prefix in prefixes.items() if router in prefix), None)
+    if (
+        segment is None
+        or router == gateways[segment].ip
+        or router in (prefixes[segment].network_address, prefixes[segment].broadcast_address)
+    ):
+        raise GenerateError(host, field, f"{router} is no host of a segment other than this router: the VPN "
+                            "router's address on the segment it sits on")  # fmt: skip
+    if not any(link.segment == segment and link.device != host for link in policy.topology.links):
+        # Alone, this router cannot tell the VPN's traffic from its segment's: only the facility can.
+        raise GenerateError(host, field, "declare the VPN's router as a host of the facility, linked to "
+                            f"segment {segment!r} in topology.links: the baseline is audited with it as one "
+                            "network")  # fmt: skip
+    remote = tuple(_ipv4_only(host, f"facility.vpns[{vpn.name}].remote_prefixes", vpn.remote_prefixes))
+    if not remote:
+        raise GenerateError(host, f"facility.vpns[{vpn.name}].remote_prefixes", "a VPN routed to another router "
+                            "carries only declared remote prefixes")  # fmt: skip
+    return LanVpnPlan(vpn.name, vpn.owner, router, segment, remote)
+
+
+def _without(segment: SegmentPlan, prefixes: Sequence[IPv4]) -> SegmentPlan:
+    """The segment's filters without the entries from or to ``prefixes`` (a VPN cut in isolation)."""
+
+    def kept(entry: FilterEntry) -> bool:
+        return not any(isinstance(end, IPv4) and any(end.subnet_of(p) for p in prefixes)
+                       for end in (entry.source, entry.destination))  # fmt: skip
+
+    towards = tuple(replace(t, entries4=tuple(filter(kept, t.entries4))) for t in segment.towards)
+    return replace(segment, filter_in=tuple(filter(kept, segment.filter_in)), towards=towards)
 
 
 def _prefix(host: str, segment: Segment) -> IPv4:
@@ -324,7 +403,11 @@ def _segment(
     vpns = {vpn.name: vpn for vpn in policy.vpns}
     for flow in (f for f in policy.flows if f.source == segment.name):
         to = flow.destination
-        if to in addressing.prefixes:
+        lan = addressing.lan_vpn(to)
+        if lan is not None:  # out of the segment the VPN's router sits on (from there, hosts reach it directly)
+            if lan.segment != segment.name:
+                inside += [(lan.segment, e) for e in permits(flow, own, lan.remote_prefixes)]
+        elif to in addressing.prefixes:
             inside += [(to, e) for e in permits(flow, own, (addressing.prefixes[to],))]
             if own6 is not None and to in addressing.prefixes6:
                 inside6 += [(to, e) for e in permits(flow, own6, (addressing.prefixes6[to],))]
@@ -342,6 +425,9 @@ def _segment(
                 inside6 += [(to, e) for e in permits(flow, own6, (IPv6(addressing.gateways6[segment.name].ip),))]
         elif to == INTERNET:
             outside += permits(flow, own, (None,))
+    inside += _from_lan_vpns(policy, segment.name, addressing)
+    inside, inside6 = _uncovered(inside), _uncovered(inside6)
+    outside = [entry for _, entry in _uncovered([(INTERNET, entry) for entry in outside])]
     private = [FilterEntry("deny", "ip", None, network) for network in PRIVATE] if outside else []
     gateway6 = addressing.gateways6.get(segment.name)
     if gateway6 is not None:
@@ -352,6 +438,47 @@ def _segment(
     return SegmentPlan(segment.name, segment.description, vlan, addressing.gateways[segment.name],
                        (*(e for _, e in inside), *private, *outside), nat=bool(outside), gateway6=gateway6,
                        filter_in6=tuple(e for _, e in inside6), towards=tuple(towards))  # fmt: skip
+
+
+def _uncovered(entries: list[tuple[str, FilterEntry]]) -> list[tuple[str, FilterEntry]]:
+    """The permits no earlier permit already makes (two declared flows may overlap: a host-level
+    flow inside a zone-wide one): a line no packet can reach is a defect of its own (HYG-01)."""
+    kept: list[tuple[str, FilterEntry]] = []
+    for destination, entry in entries:
+        if not any(_covers(earlier, entry) for _, earlier in kept):
+            kept.append((destination, entry))
+    return kept
+
+
+def _covers(earlier: FilterEntry, entry: FilterEntry) -> bool:
+    if earlier.action != "permit" or entry.action != "permit" or earlier.source_port is not None:
+        return False
+    if earlier.icmp is not None:
+        return False
+    ports = not earlier.ports or (bool(entry.ports) and set(entry.ports) <= set(earlier.ports))
+    service = earlier.protocol == "ip" or (earlier.protocol == entry.protocol and ports)
+    return service and _within(entry.source, earlier.source) and _within(entry.destination, earlier.destination)
+
+
+def _within(inner: Network | None, outer: Network | None) -> bool:
+    if outer is None:
+        return True
+    if isinstance(inner, IPv4) and isinstance(outer, IPv4):
+        return inner.subnet_of(outer)
+    return isinstance(inner, IPv6) and isinstance(outer, IPv6) and inner.subnet_of(outer)
+
+
+def _from_lan_vpns(policy: FacilityPolicy, segment: str, addressing: _Addressing) -> list[tuple[str, FilterEntry]]:
+    """The declared flows of VPNs whose router sits on ``segment``, into the other segments: they
+    enter this router through the segment's interface."""
+    found: list[tuple[str, FilterEntry]] = []
+    for lan in (vpn for vpn in addressing.lan_vpns if vpn.segment == segment):
+        for flow in (f for f in policy.flows if f.source == lan.name and f.destination in addressing.prefixes):
+            if flow.destination != segment:  # to its own segment the VPN's router delivers directly
+                target = (addressing.prefixes[flow.destination],)
+                found += [(flow.destination, entry) for remote in lan.remote_prefixes
+                          for entry in permits(flow, remote, target)]  # fmt: skip
+    return found
 
 
 def _towards(entries4: list[tuple[str, FilterEntry]], entries6: list[tuple[str, FilterEntry]]) -> list[Towards]:

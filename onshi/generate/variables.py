@@ -61,6 +61,13 @@ class BaselineVars(Strict):
     tunnels: dict[str, ipaddress.IPv4Interface] = Field(
         default_factory=dict, description="Inner address of the tunnel of each VPN, by VPN name."
     )
+    vpn_routers: dict[str, ipaddress.IPv4Address] = Field(
+        default_factory=dict,
+        description="VPNs that another router of the facility terminates (the claims provider's or a "
+        "maintenance vendor's VPN router on a segment), by VPN name: that router's address on the segment. "
+        "The baseline routes the VPN's prefixes there, builds no tunnel for it, and admits its declared "
+        "flows on that segment's interface.",
+    )
     trustpoint: Annotated[str, Field(pattern=_NAME)] = Field(
         default="ONSHI-CA", description="PKI trustpoint for IKEv2 certificate authentication (enrolled on site)."
     )

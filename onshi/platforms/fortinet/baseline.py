@@ -142,6 +142,15 @@ class Tunnel:
 
 
 @dataclass(frozen=True, slots=True)
+class LanRoute:
+    """A VPN's prefix routed to the router on a segment that terminates it (a provider's VPN router)."""
+
+    prefix: str
+    router: ipaddress.IPv4Address
+    interface: str
+
+
+@dataclass(frozen=True, slots=True)
 class Admin:
     name: str
     password: str  # "SH2…"
@@ -163,6 +172,7 @@ class FortiGate:
     segments: tuple[VlanInterface, ...]
     tunnels: tuple[Tunnel, ...]
     closed: tuple[ClosedPort, ...]
+    lan_routes: tuple[LanRoute, ...]
     addresses: tuple[Address, ...]
     addresses6: tuple[Address6, ...]
     private: tuple[str, ...]  # the private ranges' address names (group "private-networks")
@@ -203,6 +213,7 @@ def fortigate(plan: BaselinePlan, running: dict[str, str] | None = None) -> Fort
         segments=segments,
         tunnels=tuple(_tunnel(plan, vpn) for vpn in plan.vpns),
         closed=tuple(_closed_port(plan, network) for network in plan.closed_networks),
+        lan_routes=_lan_routes(plan, policies.interfaces),
         addresses=tuple(names.addresses.values()),
         addresses6=tuple(names.addresses6.values()),
         private=private,
@@ -213,6 +224,11 @@ def fortigate(plan: BaselinePlan, running: dict[str, str] | None = None) -> Fort
         vaps=tuple(_vap(index, ssid) for index, ssid in enumerate(plan.ssids, start=1)),
         radius_key=plan.radius.key.reveal() if plan.radius else None,
     )
+
+
+def _lan_routes(plan: BaselinePlan, interfaces: dict[str, str]) -> tuple[LanRoute, ...]:
+    return tuple(LanRoute(_subnet(prefix), vpn.router, interfaces[vpn.segment])
+                 for vpn in plan.lan_vpns for prefix in vpn.remote_prefixes)  # fmt: skip
 
 
 def _closed_port(plan: BaselinePlan, network: ClosedNetworkPlan) -> ClosedPort:
@@ -263,10 +279,12 @@ class _Names:
         self.known: dict[IPv4, str] = {}
         for segment in plan.segments:
             self.known[segment.gateway.network] = f"{segment.name}-net"
-        for vpn in plan.vpns:
-            for index, prefix in enumerate(vpn.remote_prefixes, start=1):
-                suffix = "" if len(vpn.remote_prefixes) == 1 else str(index)
-                self.known.setdefault(prefix, f"{vpn.name}-net{suffix}")
+        remote: list[tuple[str, tuple[IPv4, ...]]] = [(v.name, v.remote_prefixes) for v in plan.vpns]
+        remote += [(v.name, v.remote_prefixes) for v in plan.lan_vpns]
+        for name, prefixes in remote:
+            for index, prefix in enumerate(prefixes, start=1):
+                suffix = "" if len(prefixes) == 1 else str(index)
+                self.known.setdefault(prefix, f"{name}-net{suffix}")
         for network in PRIVATE:
             self.known.setdefault(network, f"private-{network.network_address}")
         self.known6: dict[IPv6, str] = {}
