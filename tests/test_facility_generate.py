@@ -7,6 +7,7 @@ checked by the exact engine over random policies on Cisco, Yamaha and FortiGate.
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import shutil
 from dataclasses import replace
@@ -18,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from onshi.generate.build import generate
+from onshi.generate.build import GenerateErrors, generate, plan_inventory
 from onshi.generate.plan import BaselinePlan, GenerateError
 from onshi.generate.roles import plan_host
 from onshi.inventory import HostEntry, Inventory, load_inventory
@@ -276,3 +277,23 @@ def test_the_isolated_variant_no_longer_lets_a_vpn_routers_flows_through() -> No
     assert vendor_entries(plan.isolated_variant()) == []
     kept = replace(plan, isolation_keep=("vendor",))
     assert vendor_entries(kept.isolated_variant()) == ["192.168.11.0/24"]
+
+
+def test_two_generated_routers_in_one_network_are_refused(tmp_path: Path) -> None:
+    """clinic_kiri (a FortiGate behind an RTX): each baseline is drawn from the whole policy as the
+    facility's edge, so a second one in the same network is refused, naming the first (the
+    secrets the copied baselines share are refused too, AUTH-05)."""
+    folder = tmp_path / "inventory"
+    shutil.copytree(SAMPLE_INVENTORY, folder)
+    hosts = yaml.safe_load((folder / "hosts.yaml").read_text(encoding="utf-8"))
+    vlans = {"onshi": 10, "office": 20, "guest_wifi": 100, "transit": 30}
+    for name, baseline in (("kiri-rtr1", "himawari-rtr1"), ("kiri-fw1", "momiji-fw1")):
+        copied = {key: value for key, value in hosts[baseline]["data"]["baseline"].items() if key != "wifi"}
+        hosts[name]["data"]["baseline"] = copy.deepcopy({**copied, "vlans": vlans})  # no YAML aliases
+    (folder / "hosts.yaml").write_text(yaml.safe_dump(hosts, allow_unicode=True), encoding="utf-8")
+    inventory = load_inventory(folder)
+    with pytest.raises(GenerateErrors) as raised:
+        plan_inventory(inventory, SAMPLE_SECRETS)
+    [refused] = [p for p in raised.value.problems if p.field == "data.baseline"]
+    first = ({"kiri-rtr1", "kiri-fw1"} - {refused.host}).pop()  # the first of the two in hosts.yaml
+    assert f"{first} already has its generated router" in str(refused)

@@ -75,9 +75,31 @@ def plan_inventory(inventory: Inventory, environment: Mapping[str, str]) -> list
         except GenerateError as error:
             problems.append(error)
     problems += _reused_secrets(plans)
+    problems += _one_router_per_network(plans)
     if problems:
         raise GenerateErrors(problems)
     return plans
+
+
+def _one_router_per_network(plans: Sequence[tuple[HostEntry, Plan]]) -> list[GenerateError]:
+    """In a facility judged as one network, one router or firewall is generated: each plan is drawn
+    from the whole policy as that facility's edge, and the policy does not say which of two routed
+    devices owns which segment. The facility's other devices are audited with it as they run."""
+    first: dict[str, str] = {}
+    problems = []
+    for entry, plan in plans:
+        if not isinstance(plan, BaselinePlan) or entry.facility is None:
+            continue
+        if not composed(entry.policy) or entry.name not in linked_devices(entry.policy):
+            continue
+        edge = first.setdefault(entry.facility, entry.name)
+        if edge != entry.name:
+            message = (
+                f"facility {entry.facility} is one network and {edge} already has its generated router: "
+                "one router or firewall is generated per facility, the others are audited with it as they run"
+            )
+            problems.append(GenerateError(entry.name, "data.baseline", message))
+    return problems
 
 
 def unset_variables(entry: HostEntry, environment: Mapping[str, str]) -> list[GenerateError]:
