@@ -90,6 +90,13 @@ class VerifyFormat(enum.StrEnum):
     JSON = "json"
 
 
+class Protocol(enum.StrEnum):
+    IP = "ip"
+    TCP = "tcp"
+    UDP = "udp"
+    ICMP = "icmp"
+
+
 class Language(enum.StrEnum):
     JA = "ja"
     EN = "en"
@@ -721,6 +728,49 @@ def generate_command(
         else:
             typer.echo(f"{entry.name}: {generated[entry.name].path} (audited: no fail)")
     raise typer.Exit(EXIT_FINDINGS if any(problems.values()) else EXIT_OK)
+
+
+ask_app = typer.Typer(no_args_is_help=True, help="Questions answered by the exact engine (what can reach what).")
+app.add_typer(ask_app, name="ask")
+
+
+@ask_app.command("reach")
+def ask_reach_command(
+    source: Annotated[str, typer.Option("--from", help="A zone (segment, VPN, internet), host or prefix.")],
+    destination: Annotated[str, typer.Option("--to", help="A zone (or device), host or prefix.")],
+    protocol: Annotated[Protocol, typer.Option(help="The protocol (ip: any).")] = Protocol.IP,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Destination port (tcp, udp).")] = None,
+    inventory: InventoryOption = Path("inventory"),
+    configs: ConfigsOption = None,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    lang: LangOption = Language.JA,
+    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+) -> None:
+    """Can SOURCE open a connection to DESTINATION? Answered for each facility selected (as one network
+    where its topology joins its devices) from the snapshots: yes or no, an example packet, its path and
+    the lines that let it through. Exit 0: reachable somewhere; 1: nowhere; 2: a wrong question."""
+    from onshi.report.ask import answer_text, answers_json
+    from onshi.validators.ask import QuestionError, answering, ask_reach, endpoint
+
+    if port is not None and protocol not in (Protocol.TCP, Protocol.UDP):
+        _refuse([f"--port {port}: a port needs --protocol tcp or udp"])
+    report = _snapshot_report(inventory, configs, 10, selection=_selection(facility, hosts, None))
+    answers = []
+    for inp in answering(list(report.inputs)):
+        assert inp.policy is not None  # answering() keeps devices with a policy
+        try:
+            ends = endpoint(inp.policy, source), endpoint(inp.policy, destination)
+        except QuestionError as error:
+            _refuse([f"{inp.facility_name}: {error}"])
+        answers.append(ask_reach(inp, *ends, protocol.value, port))
+    if not answers:
+        _refuse(["no device of the selection forwards between zones of a facility policy"])
+    if as_json:
+        sys.stdout.write(answers_json(answers))
+    else:
+        sys.stdout.write("".join(answer_text(answer, lang.value) for answer in answers))
+    raise typer.Exit(EXIT_OK if any(a.reachable for a in answers) else EXIT_FINDINGS)
 
 
 @app.command("verify")

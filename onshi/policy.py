@@ -257,7 +257,7 @@ class FacilityPolicy(Strict):
                 continue
             declared = self.zone_prefixes(zone)
             for host in hosts:
-                if declared is not None and not any(_inside(host, prefix) for prefix in declared):
+                if declared is not None and not any(within_prefix(host, prefix) for prefix in declared):
                     problems.append(
                         f"flows[{index}].{end}: {host} is not inside zone {zone!r} ({', '.join(map(str, declared))})"
                     )
@@ -298,7 +298,7 @@ class FacilityPolicy(Strict):
         return next((segment for segment in self.segments if ssid in segment.ssids), None)
 
 
-def _inside(
+def within_prefix(
     host: ipaddress.IPv4Network | ipaddress.IPv6Network, prefix: ipaddress.IPv4Network | ipaddress.IPv6Network
 ) -> bool:
     if isinstance(host, ipaddress.IPv4Network) and isinstance(prefix, ipaddress.IPv4Network):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, IPv6, Network, Towards, group, ipsec, permits
 from onshi.generate.variables import BaselineVars
 from onshi.generate.zones import SELF, ZonePairPlan, zone_name, zone_pairs
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Segment, Vpn, VpnPurpose
+from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Segment, Vpn, VpnPurpose, within_prefix
 
 if TYPE_CHECKING:  # the wireless plan builds on this module's secrets
     from onshi.generate.wireless import RadiusPlan, SsidPlan
@@ -461,11 +461,7 @@ def _covers(earlier: FilterEntry, entry: FilterEntry) -> bool:
 
 
 def _within(inner: Network | None, outer: Network | None) -> bool:
-    if outer is None:
-        return True
-    if isinstance(inner, IPv4) and isinstance(outer, IPv4):
-        return inner.subnet_of(outer)
-    return isinstance(inner, IPv6) and isinstance(outer, IPv6) and inner.subnet_of(outer)
+    return outer is None or (inner is not None and within_prefix(inner, outer))
 
 
 def _from_lan_vpns(policy: FacilityPolicy, segment: str, addressing: _Addressing) -> list[tuple[str, FilterEntry]]:

@@ -176,7 +176,7 @@ def _ingress(network: DeviceNetwork, zone: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Replayed:
+class Replayed:
     """The oracle's account of an example: the lines that let it through (on the judged device, and
     on the facility's others), and for a facility the devices it crossed."""
 
@@ -185,7 +185,7 @@ class _Replayed:
     route: list[str]
 
 
-def _replay(inp: RuleInput, source: str, destination: str, packet: Packet) -> _Replayed | None:
+def replay(inp: RuleInput, source: str, destination: str, packet: Packet) -> Replayed | None:
     """The oracle's evidence for the example, or None when no ingress forwards it there."""
     network = network_of(inp)
     if isinstance(network, FacilityNetwork):
@@ -194,13 +194,13 @@ def _replay(inp: RuleInput, source: str, destination: str, packet: Packet) -> _R
         interface = network.interfaces[name]
         verdict = forward(network, interface, packet)
         if destination in verdict.zones:
-            return _Replayed([*interface.lines[:1], *verdict.lines], [], [])
+            return Replayed([*interface.lines[:1], *verdict.lines], [], [])
     return None
 
 
 def _replay_facility(
     inp: RuleInput, network: FacilityNetwork, source: str, destination: str, packet: Packet
-) -> _Replayed | None:
+) -> Replayed | None:
     trace = reaches(network, source, packet, destination)
     if trace is None:
         return None
@@ -215,7 +215,7 @@ def _replay_facility(
             elsewhere.extend((hop.device, line) for line in cited)
     route = [f"{hop.device}: {_name(network, hop.device, hop.ingress)} → "
              f"{_name(network, hop.device, hop.egress) if hop.egress else DEVICE}" for hop in trace.hops]  # fmt: skip
-    return _Replayed(own, elsewhere, route)
+    return Replayed(own, elsewhere, route)
 
 
 def _name(network: FacilityNetwork, device: str, interface: str) -> str:
@@ -252,7 +252,7 @@ def reach_outcome(
     if not reach.exact:
         return outcome(Status.MANUAL, "_approximate", lines, example_packet=example, path=path, source=source,
                        destination=destination, example=text, reasons="; ".join(reach.reasons))  # fmt: skip
-    evidence = _replay(inp, source, destination, packet)
+    evidence = replay(inp, source, destination, packet)
     if evidence is None:
         log.error("engine and oracle disagree on %s: %s → %s", inp.host, source, destination)
         return outcome(Status.MANUAL, "_disagreement", lines, example_packet=example, path=path, source=source,

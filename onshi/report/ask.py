@@ -1,0 +1,49 @@
+"""An answer of ``onshi ask`` as a person reads it (Japanese or English) or a script does (JSON)."""
+
+from __future__ import annotations
+
+import json
+
+from onshi.validators.ask import Endpoint, ReachAnswer
+
+
+def _end(end: Endpoint) -> str:
+    return end.zone + (f" ({', '.join(map(str, end.hosts))})" if end.hosts else "")
+
+
+def answer_text(answer: ReachAnswer, lang: str = "ja") -> str:
+    ja = lang == "ja"
+    verdict = ("到達します" if ja else "yes") if answer.reachable else ("到達しません" if ja else "no")
+    lines = [f"{answer.host}: {_end(answer.source)} → {_end(answer.destination)}: {verdict}"]
+    if not answer.exact:
+        caveat = "（近似: 実際より広い可能性があります）" if ja else "(approximate: may be wider than the truth)"
+        lines.append(f"  {caveat} {'; '.join(answer.reasons)}")
+    if answer.example is not None:
+        lines.append(f"  {'例' if ja else 'e.g.'}: {answer.example.describe()}")
+    if answer.route:
+        lines.append(f"  {'経路' if ja else 'path'}: {' ▸ '.join(answer.route)}")
+    if answer.lines:
+        cited = ", ".join(f"{host}:{line}" for host, line in answer.lines)
+        lines.append(f"  {'根拠行' if ja else 'lines'}: {cited}")
+    return "\n".join(lines) + "\n"
+
+
+def answers_json(answers: list[ReachAnswer]) -> str:
+    return json.dumps([answer_json(answer) for answer in answers], ensure_ascii=False, indent=2) + "\n"
+
+
+def answer_json(answer: ReachAnswer) -> dict[str, object]:
+    example = answer.example
+    return {
+        "host": answer.host,
+        "from": {"zone": answer.source.zone, "hosts": [str(h) for h in answer.source.hosts]},
+        "to": {"zone": answer.destination.zone, "hosts": [str(h) for h in answer.destination.hosts]},
+        "reachable": answer.reachable,
+        "exact": answer.exact,
+        "reasons": list(answer.reasons),
+        "example_packet": None if example is None else {"text": example.describe(), "src": example.src,
+                                                        "dst": example.dst, "protocol": example.protocol,
+                                                        "src_port": example.src_port, "dst_port": example.dst_port},
+        "route": list(answer.route),
+        "evidence": [{"host": host, "line": line} for host, line in answer.lines],
+    }  # fmt: skip

@@ -1,0 +1,117 @@
+"""Questions a person asks in front of a rack, answered by the exact engine: can this reach that?
+
+``onshi ask reach --from guest_wifi --to 192.168.20.5 --protocol tcp --port 3389``: the question is
+a flow (zones, optionally narrowed to hosts or prefixes inside them, a protocol and port), and the
+answer is the set of new connections the device (or the facility, judged as one network) forwards
+of it: yes or no, an example packet, and its path with the lines that let it through at each hop,
+replayed through the single-packet oracle as a finding's example is.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, replace
+
+from onshi.analysis.packets import Packet
+from onshi.model import ExamplePacket, IPNetwork
+from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Flow, within_prefix
+from onshi.validators.base import RuleInput
+from onshi.validators.facility import facility_roles
+from onshi.validators.reachability import example_from, example_of, flow_set, network_of, new_connections, replay
+
+
+class QuestionError(ValueError):
+    """A question that names no zone, host or prefix the facility knows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One end of a question: a zone, and the hosts or prefixes inside it it is narrowed to (none: all)."""
+
+    zone: str
+    hosts: tuple[IPNetwork, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReachAnswer:
+    host: str  # the device that answered (a facility judged as one network: its lead)
+    source: Endpoint
+    destination: Endpoint
+    reachable: bool
+    exact: bool  # False: the engine's answer may be wider than the truth (reasons say why)
+    reasons: tuple[str, ...] = ()
+    example: ExamplePacket | None = None
+    route: tuple[str, ...] = ()  # the devices the example crosses ("device: in → out"), in a facility
+    lines: tuple[tuple[str, int], ...] = ()  # (host, line): what let the example through at each hop
+
+
+def endpoint(policy: FacilityPolicy, text: str) -> Endpoint:
+    """A zone by name (a segment, a VPN, ``internet``, ``device``), or an address or prefix placed in
+    the segment or VPN that declares it (anything else is the internet)."""
+    names = {s.name for s in policy.segments} | {v.name for v in policy.vpns} | {INTERNET, DEVICE}
+    if text in names:
+        return Endpoint(text)
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise QuestionError(f"{text!r} is neither a zone of {policy.name} ({', '.join(sorted(names))}) nor an "
+                            "address or prefix") from None  # fmt: skip
+    for zone in [s.name for s in policy.segments] + [v.name for v in policy.vpns]:
+        declared = policy.zone_prefixes(zone) or []
+        if any(within_prefix(network, prefix) for prefix in declared):
+            return Endpoint(zone, (network,))
+    return Endpoint(INTERNET, (network,))
+
+
+def ask_reach(
+    inp: RuleInput, source: Endpoint, destination: Endpoint, protocol: str = "ip", port: int | None = None
+) -> ReachAnswer:
+    """What ``inp``'s device (or facility, on its lead) forwards of the question, as new connections.
+
+    Packets are taken as the source sends them: a question to an address is answered wherever such
+    packets land (an address a router forwards by NAT lands in the zone behind it), its own zone first."""
+    network = network_of(inp)
+    sp = network.space
+    question = Flow.model_validate({
+        "from": source.zone, "to": destination.zone, "protocol": protocol, "ports": [port] if port else [],
+        "from_hosts": list(source.hosts), "to_hosts": list(destination.hosts),
+    })  # fmt: skip
+    zones = [destination.zone]
+    if destination.hosts:
+        zones += [zone for zone in (*network.zones(), DEVICE) if zone not in (destination.zone, source.zone)]
+    wanted = new_connections(sp) & flow_set(sp, question)
+    exact, reasons = True, set[str]()
+    for zone in zones:
+        reach = network.reach(source.zone, zone)
+        exact, reasons = exact and reach.exact, reasons | set(reach.reasons)
+        packet = example_from(network, source.zone, reach.packets & wanted, (), zone)
+        if packet is not None:
+            landed = Endpoint(zone, destination.hosts)
+            return _answered(inp, source, landed, packet, exact=reach.exact, reasons=reach.reasons)
+    return ReachAnswer(inp.host, source, destination, False, exact, tuple(sorted(reasons)))
+
+
+def _answered(
+    inp: RuleInput, source: Endpoint, destination: Endpoint, packet: Packet, *, exact: bool, reasons: tuple[str, ...]
+) -> ReachAnswer:
+    network = network_of(inp)
+    evidence = replay(inp, source.zone, destination.zone, packet)
+    lines = [(inp.host, line) for line in evidence.lines] + list(evidence.elsewhere) if evidence else []
+    return ReachAnswer(inp.host, source, destination, True, exact, reasons, example_of(network, packet),
+                       tuple(evidence.route) if evidence else (), tuple(dict.fromkeys(lines)))  # fmt: skip
+
+
+def answering(inputs: list[RuleInput]) -> list[RuleInput]:
+    """Who answers for a facility: its lead with the composed view when it is judged as one network,
+    else each device that forwards between zones of its own (an access point forwards between none)."""
+    roles = facility_roles(inputs)
+    found = []
+    for inp in inputs:
+        role = roles.get(inp.host)
+        if role is not None:
+            if role.view is not None:
+                found.append(replace(inp, composed=role.view))
+            continue
+        if inp.policy is not None and len(network_of(inp).zones()) >= 2:
+            found.append(inp)
+    return found

@@ -1,0 +1,69 @@
+"""``onshi ask reach``: the question a person asks in front of a rack, answered by the exact engine
+the zone matrix is drawn from, with the path of each reachable answer."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from onshi.pipeline import AuditReport
+from onshi.validators.ask import Endpoint, answering, ask_reach
+from tests.helpers import SAMPLE_INVENTORY
+
+runner = CliRunner()
+
+
+def test_every_zone_matrix_cell_of_the_sample_is_answered_alike(sample_report: AuditReport) -> None:
+    """Each cell (source zone × destination zone, or the device) of every matrix of the sample: ask
+    says reachable exactly where the matrix shows forwarding, and a facility's answers carry the path."""
+    inputs = {inp.host: inp for inp in answering(list(sample_report.inputs))}
+    compared = 0
+    for matrix in sample_report.matrices:
+        assert not matrix.error
+        inp = inputs[matrix.host]
+        for source, row in matrix.cells.items():
+            for target, cell in row.items():
+                if cell.state == "self":
+                    continue
+                answer = ask_reach(inp, Endpoint(source), Endpoint(target))
+                assert answer.reachable is (cell.state != "denied"), (matrix.host, source, target, cell.state)
+                if answer.reachable and matrix.members and target != "device":
+                    assert answer.route, (matrix.host, source, target)
+                compared += 1
+    assert compared > 200
+
+
+def _ask(*arguments: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["ask", "reach", "--inventory", str(SAMPLE_INVENTORY), *arguments])
+    return result.exit_code, result.output
+
+
+def test_rdp_from_the_internet_to_the_office_pc_is_answered_with_its_path_through_both_devices() -> None:
+    code, output = _ask("--facility", "clinic_kiri", "--from", "internet", "--to", "192.168.0.2",
+                        "--protocol", "tcp", "--port", "3389", "--json")  # fmt: skip
+    assert code == 0, output
+    [answer] = json.loads(output)
+    assert answer["reachable"] is True
+    assert answer["example_packet"]["dst_port"] == 3389
+    assert answer["route"] == ["kiri-rtr1: pp1 → lan1", "kiri-fw1: wan → a"]
+    assert {e["host"] for e in answer["evidence"]} == {"kiri-rtr1", "kiri-fw1"}
+
+
+def test_a_host_narrows_the_question_and_no_is_exit_1() -> None:
+    code, output = _ask("--facility", "clinic_sakura", "--from", "guest_wifi", "--to", "192.168.99.5",
+                        "--protocol", "tcp", "--port", "22", "--lang", "en")  # fmt: skip
+    assert (code, output.splitlines()[0]) == (1, "sakura-rtr1: guest_wifi → mgmt (192.168.99.5/32): no")
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--from", "lobby", "--to", "onshi"], "'lobby' is neither a zone of"),
+    (["--from", "office", "--to", "onshi", "--port", "22"], "--port 22: a port needs --protocol tcp or udp"),
+])  # fmt: skip
+def test_a_wrong_question_is_one_line_and_exit_2(arguments: list[str], message: str) -> None:
+    code, output = _ask("--facility", "clinic_sakura", *arguments)
+    assert code == 2
+    assert message in output
+    assert "Traceback" not in output
