@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -750,20 +751,57 @@ def ask_reach_command(
     """Can SOURCE open a connection to DESTINATION? Answered for each facility selected (as one network
     where its topology joins its devices) from the snapshots: yes or no, an example packet, its path and
     the lines that let it through. Exit 0: reachable somewhere; 1: nowhere; 2: a wrong question."""
+    if port is not None and protocol not in (Protocol.TCP, Protocol.UDP):
+        _refuse([f"--port {port}: a port needs --protocol tcp or udp"])
+    question = _Question(source, destination, protocol.value, port)
+    _answer(question, _snapshot_report(inventory, configs, 10, selection=_selection(facility, hosts, None)), lang,
+            as_json)  # fmt: skip
+
+
+@ask_app.command("path")
+def ask_path_command(
+    source: Annotated[str, typer.Option("--from", help="An address.")],
+    destination: Annotated[str, typer.Option("--to", help="An address.")],
+    inventory: InventoryOption = Path("inventory"),
+    configs: ConfigsOption = None,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    lang: LangOption = Language.JA,
+    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+) -> None:
+    """The path from one address to another (any protocol): the devices crossed, the interfaces in and
+    out of each, and the lines that let it through. Exit 0: a path exists; 1: none; 2: a wrong question."""
+    import ipaddress
+
+    for end in (source, destination):
+        try:
+            ipaddress.ip_address(end)
+        except ValueError:
+            _refuse([f"{end!r} is not an address (ask reach takes zones and prefixes)"])
+    report = _snapshot_report(inventory, configs, 10, selection=_selection(facility, hosts, None))
+    _answer(_Question(source, destination, "ip", None), report, lang, as_json)
+
+
+@dataclass(frozen=True)
+class _Question:
+    source: str
+    destination: str
+    protocol: str
+    port: int | None
+
+
+def _answer(question: _Question, report: AuditReport, lang: Language, as_json: bool) -> NoReturn:
     from onshi.report.ask import answer_text, answers_json
     from onshi.validators.ask import QuestionError, answering, ask_reach, endpoint
 
-    if port is not None and protocol not in (Protocol.TCP, Protocol.UDP):
-        _refuse([f"--port {port}: a port needs --protocol tcp or udp"])
-    report = _snapshot_report(inventory, configs, 10, selection=_selection(facility, hosts, None))
     answers = []
     for inp in answering(list(report.inputs)):
         assert inp.policy is not None  # answering() keeps devices with a policy
         try:
-            ends = endpoint(inp.policy, source), endpoint(inp.policy, destination)
+            ends = endpoint(inp.policy, question.source), endpoint(inp.policy, question.destination)
         except QuestionError as error:
             _refuse([f"{inp.facility_name}: {error}"])
-        answers.append(ask_reach(inp, *ends, protocol.value, port))
+        answers.append(ask_reach(inp, *ends, question.protocol, question.port))
     if not answers:
         _refuse(["no device of the selection forwards between zones of a facility policy"])
     if as_json:
@@ -771,6 +809,29 @@ def ask_reach_command(
     else:
         sys.stdout.write("".join(answer_text(answer, lang.value) for answer in answers))
     raise typer.Exit(EXIT_OK if any(a.reachable for a in answers) else EXIT_FINDINGS)
+
+
+@ask_app.command("exposure")
+def ask_exposure_command(
+    inventory: InventoryOption = Path("inventory"),
+    configs: ConfigsOption = None,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    lang: LangOption = Language.JA,
+    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+) -> None:
+    """What the internet can open, per facility (as one network where its topology joins its devices):
+    by zone, each destination address and service, from the snapshots. Exit 0 when nothing, 1 otherwise."""
+    from onshi.report.ask import exposure_json, exposure_text
+    from onshi.validators.ask import answering, ask_exposure
+
+    report = _snapshot_report(inventory, configs, 10, selection=_selection(facility, hosts, None))
+    exposures = {inp.host: ask_exposure(inp) for inp in answering(list(report.inputs))}
+    if as_json:
+        sys.stdout.write(exposure_json(exposures))
+    else:
+        sys.stdout.write("".join(exposure_text(host, found, lang.value) for host, found in exposures.items()))
+    raise typer.Exit(EXIT_FINDINGS if any(exposures.values()) else EXIT_OK)
 
 
 @app.command("verify")

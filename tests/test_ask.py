@@ -4,6 +4,8 @@ the zone matrix is drawn from, with the path of each reachable answer."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -11,7 +13,7 @@ from typer.testing import CliRunner
 from onshi.cli import app
 from onshi.pipeline import AuditReport
 from onshi.validators.ask import Endpoint, answering, ask_reach
-from tests.helpers import SAMPLE_INVENTORY
+from tests.helpers import FIXTURES, SAMPLE_INVENTORY
 
 runner = CliRunner()
 
@@ -67,3 +69,40 @@ def test_a_wrong_question_is_one_line_and_exit_2(arguments: list[str], message: 
     assert code == 2
     assert message in output
     assert "Traceback" not in output
+
+
+def test_exposure_lists_what_the_internet_can_open_by_zone_and_service() -> None:
+    """clinic_kiri: the RDP forward through both devices, and nothing else; sakura's open PPPoE
+    line: every protocol to each whole segment (its EXT-01 failures), listed as prefixes."""
+    result = runner.invoke(app, ["ask", "exposure", "--inventory", str(SAMPLE_INVENTORY), "--facility", "clinic_kiri",
+                                 "--facility", "clinic_sakura", "--json"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.output)
+    kiri = {zone["zone"]: zone["services"] for zone in document["kiri-rtr1"]}
+    assert kiri["office"][0] == "tcp 198.51.100.23:51000 → 192.168.0.2:3389"
+    sakura = {zone["zone"]: zone["services"] for zone in document["sakura-rtr1"]}
+    assert sakura["emr"] == ["any protocol 198.51.100.23 → 192.168.20.0/24"]
+
+
+def test_nothing_exposed_is_exit_0(tmp_path: Path) -> None:
+    folder = tmp_path / "inventory"
+    shutil.copytree(SAMPLE_INVENTORY, folder)
+    shutil.copy(FIXTURES / "yamaha_rtx" / "facility" / "kiri-rtr1-fixed.cfg", folder / "configs" / "kiri-rtr1.cfg")
+    result = runner.invoke(app, ["ask", "exposure", "--inventory", str(folder), "--facility", "clinic_kiri",
+                                 "--lang", "en"])  # fmt: skip
+    assert (result.exit_code, result.output) == (0, "kiri-rtr1: the internet can open nothing\n")
+
+
+def test_the_path_between_two_addresses_crosses_the_three_routers_of_tsubaki() -> None:
+    result = runner.invoke(app, ["ask", "path", "--inventory", str(SAMPLE_INVENTORY), "--facility", "clinic_tsubaki",
+                                 "--from", "172.20.0.9", "--to", "10.100.0.7", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [answer] = json.loads(result.output)
+    assert [hop.split(":")[0] for hop in answer["route"]] == [
+        "tsubaki-vpn-vendor",
+        "tsubaki-rtr1",
+        "tsubaki-vpn-claims",
+    ]
+    refused = runner.invoke(app, ["ask", "path", "--inventory", str(SAMPLE_INVENTORY), "--from", "office", "--to", "x"])
+    assert refused.exit_code == 2
+    assert "'office' is not an address" in refused.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from onshi.validators.ask import Endpoint, ReachAnswer
+from onshi.validators.ask import Endpoint, Exposed, ReachAnswer
 
 
 def _end(end: Endpoint) -> str:
@@ -47,3 +47,26 @@ def answer_json(answer: ReachAnswer) -> dict[str, object]:
         "route": list(answer.route),
         "evidence": [{"host": host, "line": line} for host, line in answer.lines],
     }  # fmt: skip
+
+
+def exposure_text(host: str, exposed: list[Exposed], lang: str = "ja") -> str:
+    ja = lang == "ja"
+    if not exposed:
+        return f"{host}: {'インターネットから開始できる通信はありません' if ja else 'the internet can open nothing'}\n"
+    lines = [f"{host}: {'インターネットから開始できる通信' if ja else 'what the internet can open'}"]
+    for zone in exposed:
+        caveat = "" if zone.exact else (" （近似）" if ja else " (approximate)")
+        lines.append(f"  {zone.zone}{caveat}:")
+        lines += [f"    {service}" for service in zone.services]
+        if zone.more:
+            lines.append(f"    {'ほか' if ja else 'and more'}")
+    return "\n".join(lines) + "\n"
+
+
+def exposure_json(exposures: dict[str, list[Exposed]]) -> str:
+    document = {
+        host: [{"zone": zone.zone, "exact": zone.exact, "reasons": list(zone.reasons), "more": zone.more,
+                "services": list(zone.services)} for zone in exposed]
+        for host, exposed in exposures.items()
+    }  # fmt: skip
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -11,13 +11,23 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, replace
+from typing import Any
 
-from onshi.analysis.packets import Packet
+from onshi.analysis.facility import FacilityNetwork
+from onshi.analysis.packets import Packet, PacketSpace
 from onshi.model import ExamplePacket, IPNetwork
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Flow, within_prefix
 from onshi.validators.base import RuleInput
 from onshi.validators.facility import facility_roles
-from onshi.validators.reachability import example_from, example_of, flow_set, network_of, new_connections, replay
+from onshi.validators.reachability import (
+    Network,
+    example_from,
+    example_of,
+    flow_set,
+    network_of,
+    new_connections,
+    replay,
+)
 
 
 class QuestionError(ValueError):
@@ -115,3 +125,102 @@ def answering(inputs: list[RuleInput]) -> list[RuleInput]:
         if inp.policy is not None and len(network_of(inp).zones()) >= 2:
             found.append(inp)
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Exposed:
+    """What the internet can open in one zone (or on the device), service by service."""
+
+    zone: str
+    services: tuple[str, ...]  # an example per service: "tcp 198.51.100.23:51000 → 192.168.20.5:3389"
+    more: bool  # there are more than the listed ones
+    exact: bool
+    reasons: tuple[str, ...] = ()
+
+
+def ask_exposure(inp: RuleInput, limit: int = 20) -> list[Exposed]:
+    """Per zone (and the device itself), the new connections the internet can open there, listed by
+    service (a protocol's every port at once where all are open, else port by port, or ICMP type) with
+    an example, at most ``limit`` per zone."""
+    network = network_of(inp)
+    sp = network.space
+    found = []
+    for zone in (*(z for z in network.zones() if z != INTERNET), DEVICE):
+        reach = network.reach(INTERNET, zone)
+        left = reach.packets & new_connections(sp)
+        # No one is reached at the zone's network and broadcast addresses or the routers' own: a
+        # prefix open but for those is listed whole.
+        beside, span = _beside(network, zone), _span(network, zone)
+        services: list[str] = []
+        while len(services) < limit:
+            packet = example_from(network, INTERNET, left, (), zone)
+            if packet is None:
+                break
+            text, listed = _service(network, (left | beside, span), packet)
+            services.append(text)
+            left &= ~listed
+        if services:
+            found.append(Exposed(zone, tuple(services), not sp.is_empty(left), reach.exact, reach.reasons))
+    return found
+
+
+def _beside(network: Network, zone: str) -> Any:
+    """Destinations that are no host of ``zone``: outside its declared prefixes, their network and
+    broadcast addresses, and the devices' own addresses (nothing when it declares no prefix)."""
+    sp = network.space
+    hosts = network.declared_hosts(zone, "dst")
+    if sp.is_empty(hosts):
+        return sp.false
+    devices = network.devices.values() if isinstance(network, FacilityNetwork) else [network]
+    own = sp.false
+    for device in devices:
+        own |= device.device_addresses(None)
+    return ~hosts | own
+
+
+def _span(network: Network, zone: str) -> Any:
+    """The zone's declared prefixes as destinations (a listed prefix never reaches beyond them), or
+    every destination for a zone that declares none (the internet, the device)."""
+    prefixes = network.policy.zone_prefixes(zone) if network.policy is not None else None
+    return network.space.networks("dst", prefixes) if prefixes else network.space.true
+
+
+def _service(network: Network, open_: tuple[Any, Any], packet: Packet) -> tuple[str, Any]:
+    """The example's line of the listing, and the packets it stands for: from the example's source, a
+    service (any protocol where all are open, a protocol's every port or ICMP type, else the one port
+    or type) to the widest prefix around the example's destination wholly open to it."""
+    sp = network.space
+    example = example_of(network, packet)
+    protocol = sp.protocol(packet.protocol)
+    one = protocol
+    if packet.has_ports:
+        one &= sp.value("dport", packet.dst_port)
+    elif packet.protocol in (1, 58):
+        one &= sp.value("icmp_type", packet.icmp_type)
+    choices: list[tuple[Any, str]] = [(sp.true, "any protocol")]
+    if packet.has_ports or packet.protocol in (1, 58):
+        name = example.protocol.split()[0]
+        choices.append((protocol, f"{name} ({'every port' if packet.has_ports else 'every type'})"))
+    for service, label in choices:
+        widest = _widest(sp, open_, packet, service)
+        if widest is not None:
+            return f"{label} {example.src} → {_shown(example.dst, widest)}", service & sp.network("dst", widest)
+    widest = _widest(sp, open_, packet, one) or ipaddress.ip_network(packet.dst)
+    return example.describe().replace(example.dst, _shown(example.dst, widest), 1), one & sp.network("dst", widest)
+
+
+def _widest(sp: PacketSpace, open_: tuple[Any, Any], packet: Packet, service: Any) -> IPNetwork | None:
+    """The widest prefix around the packet's destination, inside ``open_``'s span, whose every new
+    connection of ``service`` from the packet's source is open; None when not even the destination is."""
+    left, span = open_
+    bits = 32 if packet.dst.version == 4 else 128
+    from_source = sp.address("src", packet.src) & service & new_connections(sp)
+    for length in range(bits + 1):
+        candidate = sp.network("dst", ipaddress.ip_network(f"{packet.dst}/{length}", strict=False))
+        if sp.is_empty(candidate & ~span) and sp.is_empty(from_source & candidate & ~left):
+            return ipaddress.ip_network(f"{packet.dst}/{length}", strict=False)
+    return None
+
+
+def _shown(label: str, prefix: IPNetwork) -> str:
+    return label if prefix.num_addresses == 1 else str(prefix)
