@@ -735,6 +735,53 @@ ask_app = typer.Typer(no_args_is_help=True, help="Questions answered by the exac
 app.add_typer(ask_app, name="ask")
 
 
+@app.command("diff")
+def diff_command(
+    before: Annotated[Path, typer.Argument(help="Snapshots before the change: a folder, or one config with --host.")],
+    after: Annotated[Path, typer.Argument(help="Snapshots after the change: a folder, or one config with --host.")],
+    inventory: InventoryOption = Path("inventory"),
+    host: Annotated[str | None, typer.Option("--host", help="The inventory host two config files are of.")] = None,
+    facility: FacilitySelect = None,
+    hosts: HostsSelect = None,
+    lang: LangOption = Language.JA,
+    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+) -> None:
+    """What a change opens and closes: per device (or facility judged as one network) and zone pair, the
+    new connections newly let through and newly stopped, each with an example packet and the lines on
+    each side, and the rule verdicts that change. Exit 1 when the change newly lets through what the
+    policy does not declare, or a rule newly fails; 0 otherwise; 2 on a wrong input."""
+    from onshi.model import Status
+    from onshi.report.diff import diff_json, diff_text
+    from onshi.validators.diff import diff
+
+    reports = [_side(inventory, side, host, _selection(facility, hosts, None)) for side in (before, after)]
+    change = diff(reports[0].inputs, reports[1].inputs, (reports[0].findings, reports[1].findings))
+    sys.stdout.write(diff_json(change) if as_json else diff_text(change, lang.value))
+    newly_failing = any(v.after is Status.FAIL and v.before is not Status.FAIL for v in change.verdicts)
+    raise typer.Exit(EXIT_FINDINGS if change.opens_undeclared or newly_failing else EXIT_OK)
+
+
+def _side(inventory: Path, side: Path, host: str | None, selection: Selection) -> AuditReport:
+    """One side of a diff: the inventory's snapshots in a folder, or one host's config file."""
+    from onshi.pipeline import audit
+    from onshi.sources import SourceError, read_config_file
+    from onshi.tasks.audit import job
+
+    if side.is_dir():
+        return _snapshot_report(inventory, side, 10, selection=selection)
+    if host is None:
+        _refuse([f"{side}: a file needs --host (the inventory host it is the config of); folders need none"])
+    loaded = _load(inventory)
+    if host not in {entry.name for entry in loaded.hosts}:
+        _refuse([f"--host {host}: not a host of {inventory}"])
+    entry = loaded.host(host)
+    try:
+        config = read_config_file(side)
+    except SourceError as error:
+        _refuse([str(error)])
+    return audit([job(entry, config, None)])
+
+
 @ask_app.command("reach")
 def ask_reach_command(
     source: Annotated[str, typer.Option("--from", help="A zone (segment, VPN, internet), host or prefix.")],

@@ -1,0 +1,73 @@
+"""``onshi diff``: what a change opens and closes, exactly, with the lines on both sides; the change
+review gate (exit 1 when it opens what the policy does not declare)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from onshi.cli import app
+from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+
+runner = CliRunner()
+SAKURA = SAMPLE_INVENTORY / "configs" / "sakura-rtr1.cfg"
+
+
+def _diff(*arguments: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["diff", *arguments, "--inventory", str(SAMPLE_INVENTORY), "--json"])
+    return result.exit_code, result.output
+
+
+def test_moving_a_permit_above_a_deny_is_newly_allowed_with_both_lines_cited(tmp_path: Path) -> None:
+    """sakura's guest list denies the clinic's ranges, then permits the rest: the permit moved one line
+    up lets guests into every segment: newly allowed, beyond the declared flows, exit 1."""
+    text = SAKURA.read_bytes().decode("cp932")
+    lines = text.splitlines()
+    deny = lines.index(" deny   ip any 192.168.0.0 0.0.255.255")
+    permit = deny + 1
+    assert lines[permit] == " permit ip any any"
+    moved = [*lines[:deny], lines[permit], lines[deny], *lines[permit + 1 :]]
+    before, after = tmp_path / "before.cfg", tmp_path / "after.cfg"
+    before.write_text(text, encoding="utf-8")
+    after.write_text("\n".join(moved) + "\n", encoding="utf-8")
+    code, output = _diff(str(before), str(after), "--host", "sakura-rtr1")
+    assert code == 1, output
+    document = json.loads(output)
+    assert document["opens_undeclared"] is True
+    [to_emr] = [p for p in document["pairs"] if p["path"] == ["guest_wifi", "emr"]]
+    opened = to_emr["newly_allowed"]
+    assert opened["undeclared"] is True
+    assert {"host": "sakura-rtr1", "line": deny + 1} in opened["let_through_by"]  # the permit, now above
+    assert opened["stopped_by_other_side"] == [{"host": "sakura-rtr1", "line": deny + 1}]  # the deny, before
+    # SEG-02 failed before already (guests' HTTPS reached the clinic); the deny, now shadowed, is new:
+    assert {"host": "sakura-rtr1", "rule": "HYG-01", "path": None, "before": "pass", "after": "fail"} in document[
+        "verdicts"
+    ]
+
+
+def test_no_change_is_exit_0_and_says_so(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["diff", str(SAMPLE_INVENTORY / "configs"), str(SAMPLE_INVENTORY / "configs"),
+                                 "--inventory", str(SAMPLE_INVENTORY), "--lang", "en"])  # fmt: skip
+    assert (result.exit_code, result.output) == (0, "no change\n")
+
+
+def test_closing_the_front_port_forward_is_newly_denied_through_both_devices(tmp_path: Path) -> None:
+    after = tmp_path / "after"
+    shutil.copytree(SAMPLE_INVENTORY / "configs", after)
+    shutil.copy(FIXTURES / "yamaha_rtx" / "facility" / "kiri-rtr1-fixed.cfg", after / "kiri-rtr1.cfg")
+    code, output = _diff(str(SAMPLE_INVENTORY / "configs"), str(after), "--facility", "clinic_kiri")
+    assert code == 0, output  # it only closes
+    document = json.loads(output)
+    [pair] = document["pairs"]
+    assert pair["path"] == ["internet", "office"]
+    assert pair["newly_allowed"] is None
+    assert pair["newly_denied"]["route"] == ["kiri-rtr1: pp1 → lan1", "kiri-fw1: wan → a"]
+
+
+def test_a_file_without_its_host_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["diff", str(SAKURA), str(SAKURA), "--inventory", str(SAMPLE_INVENTORY)])
+    assert result.exit_code == 2
+    assert "a file needs --host" in result.output
