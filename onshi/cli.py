@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -735,16 +735,34 @@ ask_app = typer.Typer(no_args_is_help=True, help="Questions answered by the exac
 app.add_typer(ask_app, name="ask")
 
 
+JsonOption = Annotated[bool, typer.Option("--json", help="Answer as JSON.")]
+
+
+class Against(enum.StrEnum):
+    GENERATED = "generated"
+
+
 @app.command("diff")
 def diff_command(
-    before: Annotated[Path, typer.Argument(help="Snapshots before the change: a folder, or one config with --host.")],
-    after: Annotated[Path, typer.Argument(help="Snapshots after the change: a folder, or one config with --host.")],
+    before: Annotated[
+        Path | None, typer.Argument(help="Snapshots before the change: a folder, or one config with --host.")
+    ] = None,
+    after: Annotated[
+        Path | None, typer.Argument(help="Snapshots after the change: a folder, or one config with --host.")
+    ] = None,
+    against: Annotated[
+        Against | None,
+        typer.Option(
+            help="generated: the running snapshots (BEFORE, default INVENTORY/configs) against each "
+            "host's baseline as generate would write it (secrets from the environment)."
+        ),
+    ] = None,
     inventory: InventoryOption = Path("inventory"),
     host: Annotated[str | None, typer.Option("--host", help="The inventory host two config files are of.")] = None,
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     lang: LangOption = Language.JA,
-    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """What a change opens and closes: per device (or facility judged as one network) and zone pair, the
     new connections newly let through and newly stopped, each with an example packet and the lines on
@@ -754,11 +772,36 @@ def diff_command(
     from onshi.report.diff import diff_json, diff_text
     from onshi.validators.diff import diff
 
-    reports = [_side(inventory, side, host, _selection(facility, hosts, None)) for side in (before, after)]
+    selection = _selection(facility, hosts, None)
+    if against is Against.GENERATED:
+        reports = _against_generated(inventory, before, after, selection)
+    elif before is None or after is None:
+        _refuse(["diff needs BEFORE and AFTER (or --against generated)"])
+    else:
+        reports = [_side(inventory, side, host, selection) for side in (before, after)]
     change = diff(reports[0].inputs, reports[1].inputs, (reports[0].findings, reports[1].findings))
     sys.stdout.write(diff_json(change) if as_json else diff_text(change, lang.value))
     newly_failing = any(v.after is Status.FAIL and v.before is not Status.FAIL for v in change.verdicts)
     raise typer.Exit(EXIT_FINDINGS if change.opens_undeclared or newly_failing else EXIT_OK)
+
+
+def _against_generated(
+    inventory: Path, before: Path | None, after: Path | None, selection: Selection
+) -> list[AuditReport]:
+    """The running snapshots against the baselines as generated, for the hosts that have one."""
+    from onshi.generate.build import GenerateErrors, baseline_report
+    from onshi.sources import SnapshotSource
+
+    if after is not None:
+        _refuse([f"{after}: --against generated compares BEFORE (the running snapshots) with the baselines"])
+    snapshots = _snapshot_folder(inventory, before)
+    try:
+        generated = baseline_report(_load(inventory, selection), os.environ, SnapshotSource(snapshots))
+    except GenerateErrors as errors:
+        _refuse(errors.problems, "nothing was compared")
+    names = tuple(device.host for device in generated.devices)
+    running = _snapshot_report(inventory, snapshots, 10, selection=replace(selection, hosts=names))
+    return [running, generated]
 
 
 def _side(inventory: Path, side: Path, host: str | None, selection: Selection) -> AuditReport:
@@ -793,7 +836,7 @@ def ask_reach_command(
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     lang: LangOption = Language.JA,
-    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Can SOURCE open a connection to DESTINATION? Answered for each facility selected (as one network
     where its topology joins its devices) from the snapshots: yes or no, an example packet, its path and
@@ -814,7 +857,7 @@ def ask_path_command(
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     lang: LangOption = Language.JA,
-    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The path from one address to another (any protocol): the devices crossed, the interfaces in and
     out of each, and the lines that let it through. Exit 0: a path exists; 1: none; 2: a wrong question."""
@@ -865,7 +908,7 @@ def ask_exposure_command(
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     lang: LangOption = Language.JA,
-    as_json: Annotated[bool, typer.Option("--json", help="Answer as JSON.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """What the internet can open, per facility (as one network where its topology joins its devices):
     by zone, each destination address and service, from the snapshots. Exit 0 when nothing, 1 otherwise."""

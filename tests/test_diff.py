@@ -7,10 +7,12 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from onshi.cli import app
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+from tests.test_generate import SAMPLE_SECRETS
 
 runner = CliRunner()
 SAKURA = SAMPLE_INVENTORY / "configs" / "sakura-rtr1.cfg"
@@ -71,3 +73,22 @@ def test_a_file_without_its_host_is_one_line_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["diff", str(SAKURA), str(SAKURA), "--inventory", str(SAMPLE_INVENTORY)])
     assert result.exit_code == 2
     assert "a file needs --host" in result.output
+
+
+def test_each_clinic_against_its_generated_baseline_closes_and_opens_nothing_undeclared(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The running snapshots of the sample against the baselines generate would write: what the
+    baselines close, with examples (sakura's guests no longer reach the EMR), and nothing undeclared
+    opened; no rule newly fails, so exit 0."""
+    for name, value in SAMPLE_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    result = runner.invoke(app, ["diff", "--against", "generated", "--inventory", str(SAMPLE_INVENTORY), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["opens_undeclared"] is False
+    closed = {(p["host"], tuple(p["path"])): p["newly_denied"] for p in document["pairs"] if p["newly_denied"]}
+    guests = closed[("sakura-rtr1", ("guest_wifi", "emr"))]
+    assert guests["example_packet"].startswith("tcp 192.168.100.")
+    assert {host for host, _ in closed} >= {"sakura-rtr1", "aoba-rtr1", "himawari-rtr1", "momiji-fw1"}
+    assert all(not p["newly_allowed"] or not p["newly_allowed"]["undeclared"] for p in document["pairs"])

@@ -208,6 +208,16 @@ def generate(
     return result
 
 
+def baseline_report(inventory: Inventory, environment: Mapping[str, str], beside: ConfigSource | None = None
+                    ) -> AuditReport:  # fmt: skip
+    """The audit of every host's baseline as it would be generated (nothing is written), with its
+    facilities' other devices as they run: the after side of ``onshi diff --against generated``."""
+    texts = render_each(inventory, plan_inventory(inventory, environment), ())
+    jobs = [_job(inventory.host(host), Generated(host, Path("generated", f"{host}.cfg"), text))
+            for host, text in texts.items()]  # fmt: skip
+    return audit([*jobs, *_running_beside(inventory, set(texts), beside)], matrices=False)
+
+
 def _running_beside(inventory: Inventory, generated: set[str], source: ConfigSource | None) -> list[DeviceJob]:
     """The devices without a baseline in facilities judged as one network with a generated device."""
     facilities = {inventory.host(host).facility for host in generated}

@@ -89,7 +89,9 @@ def _pair_changes(before: RuleInput, after: RuleInput) -> list[PairChange]:
                 continue
             old = _reach(was, source, destination)
             fresh = _reach(now, source, destination)
-            beyond = ~expected(after, source, destination)
+            # What the device itself answers is the management rules' question (their verdict
+            # changes say it), and its run-time addresses stand in differently on each side.
+            beyond = sp.false if destination == DEVICE else ~expected(after, source, destination)
             opened = _moved(after, before, source, destination, fresh & ~old, undeclared=beyond)
             closed = _moved(before, after, source, destination, old & ~fresh, undeclared=sp.false)
             if opened is not None or closed is not None:
