@@ -113,8 +113,9 @@ def test_no_marker_reaches_the_sanitized_copy_or_the_printed_drift(platform: str
 
 def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) -> None:
     """The planted configs as the sample's snapshots: audit in every format, checklist, ledger and
-    verify (its printed drift and its remediation files' first lines, its JSON) and the isolation
-    runbooks built from the running configs carry no marker."""
+    verify (its printed drift and its remediation files' first lines, its JSON), the isolation
+    runbooks built from the running configs, ask, diff and generate (audited beside the running
+    configs) carry no marker."""
     inventory = tmp_path / "inventory"
     shutil.copytree(SAMPLE_INVENTORY, inventory)
     markers: list[str] = []
@@ -170,7 +171,35 @@ def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) 
     written = sorted(runbooks.glob("*.cfg"))
     assert written, result.output
     outputs += [result.output, *(path.read_text(encoding="utf-8") for path in written)]
+    outputs += _questions_and_changes(inventory, tmp_path)
     everything = "\n".join(outputs)
     assert "sakura-rtr1" in everything
     assert "tsubaki-vpn-claims.cfg" in everything  # the facility finding's evidence from another device's file
     assert [m for m in markers if m in everything] == []
+
+
+def _questions_and_changes(inventory: Path, tmp_path: Path) -> list[str]:
+    """What ask, diff and generate print (and generate writes) over the planted snapshots."""
+    outputs = []
+    questions = (["ask", "reach", "--facility", "clinic_sakura", "--from", "guest_wifi", "--to", "emr"],
+                 ["ask", "exposure"],
+                 ["ask", "path", "--facility", "clinic_tsubaki", "--from", "172.20.0.9", "--to", "10.100.0.7"],
+                 ["diff", str(SAMPLE_INVENTORY / "configs"), str(inventory / "configs")])  # fmt: skip
+    for arguments in questions:
+        for answer_format in ([], ["--json"]):
+            result = runner.invoke(app, [*arguments, "--inventory", str(inventory), *answer_format])
+            assert result.exit_code in (0, 1), result.output
+            outputs.append(result.output)
+    result = runner.invoke(app, ["diff", "--against", "generated", "--inventory", str(inventory), "--json"],
+                           env=SAMPLE_SECRETS)  # fmt: skip
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output
+    outputs.append(result.output)
+    generated = tmp_path / "generated"
+    result = runner.invoke(
+        app, ["generate", "--inventory", str(inventory), "--out", str(generated)], env=SAMPLE_SECRETS
+    )
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output
+    outputs += [result.output, *(path.read_text(encoding="utf-8") for path in sorted(generated.glob("*.cfg")))]
+    return outputs

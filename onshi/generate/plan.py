@@ -184,9 +184,7 @@ class BaselinePlan:
         if not prefixes:
             return self
         segments = tuple(_without(segment, prefixes) for segment in self.segments)
-        parts: tuple[SegmentPlan | VpnPlan | ClosedNetworkPlan, ...] = (*segments, *self.vpns, *self.closed_networks)
-        pairs = zone_pairs([(zone_name(p.name), p.towards) for p in parts], [v.peer for v in self.vpns],
-                           self.uplink.kind == "dhcp")  # fmt: skip
+        pairs = _zone_pairs(segments, self.vpns, self.closed_networks, self.uplink)
         return replace(self, segments=segments, zone_pairs=pairs)
 
 
@@ -215,8 +213,6 @@ def plan_baseline(
     segment_plans = tuple(
         _segment(host, s, policy=policy, variables=variables, addressing=addressing) for s in policy.segments
     )
-    parts: tuple[SegmentPlan | VpnPlan | ClosedNetworkPlan, ...] = (*segment_plans, *vpns, *networks)
-    sources = [(zone_name(part.name), part.towards) for part in parts]
     uplink = _uplink(host, variables, vpns, environment, networks)
     return BaselinePlan(
         host=host,
@@ -241,8 +237,17 @@ def plan_baseline(
         lan_vpns=lan_vpns,
         isolation_keep=tuple(policy.isolation_keep),
         firewall=variables.firewall,
-        zone_pairs=zone_pairs(sources, [vpn.peer for vpn in vpns], uplink.kind == "dhcp"),
+        zone_pairs=_zone_pairs(segment_plans, vpns, networks, uplink),
     )
+
+
+def _zone_pairs(
+    segments: Sequence[SegmentPlan], vpns: Sequence[VpnPlan], networks: Sequence[ClosedNetworkPlan], uplink: UplinkPlan
+) -> tuple[ZonePairPlan, ...]:
+    """The zone-based firewall of the plan's parts: each zone with what it may open."""
+    parts: tuple[SegmentPlan | VpnPlan | ClosedNetworkPlan, ...] = (*segments, *vpns, *networks)
+    sources = [(zone_name(part.name), part.towards) for part in parts]
+    return zone_pairs(sources, [vpn.peer for vpn in vpns], uplink.kind == "dhcp")
 
 
 @dataclass(frozen=True, slots=True)

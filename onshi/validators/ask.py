@@ -106,9 +106,8 @@ def _answered(
 ) -> ReachAnswer:
     network = network_of(inp)
     evidence = replay(inp, source.zone, destination.zone, packet)
-    lines = [(inp.host, line) for line in evidence.lines] + list(evidence.elsewhere) if evidence else []
-    return ReachAnswer(inp.host, source, destination, True, exact, reasons, example_of(network, packet),
-                       tuple(evidence.route) if evidence else (), tuple(dict.fromkeys(lines)))  # fmt: skip
+    route, cited = (tuple(evidence.route), evidence.cited(inp.host)) if evidence else ((), ())
+    return ReachAnswer(inp.host, source, destination, True, exact, reasons, example_of(network, packet), route, cited)
 
 
 def answering(inputs: list[RuleInput]) -> list[RuleInput]:
@@ -216,9 +215,10 @@ def _widest(sp: PacketSpace, open_: tuple[Any, Any], packet: Packet, service: An
     bits = 32 if packet.dst.version == 4 else 128
     from_source = sp.address("src", packet.src) & service & new_connections(sp)
     for length in range(bits + 1):
-        candidate = sp.network("dst", ipaddress.ip_network(f"{packet.dst}/{length}", strict=False))
+        prefix = ipaddress.ip_network(f"{packet.dst}/{length}", strict=False)
+        candidate = sp.network("dst", prefix)
         if sp.is_empty(candidate & ~span) and sp.is_empty(from_source & candidate & ~left):
-            return ipaddress.ip_network(f"{packet.dst}/{length}", strict=False)
+            return prefix
     return None
 
 

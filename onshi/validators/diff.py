@@ -79,9 +79,7 @@ def diff(before: Iterable[RuleInput], after: Iterable[RuleInput], findings: tupl
 def _pair_changes(before: RuleInput, after: RuleInput) -> list[PairChange]:
     was, now = network_of(before), network_of(after)
     sp = now.space
-    zones = sorted(
-        {*was.zones(), *now.zones()} - {z for z in {*was.zones(), *now.zones()} if z.startswith("unassigned:")}
-    )
+    zones = sorted(zone for zone in {*was.zones(), *now.zones()} if not zone.startswith("unassigned:"))
     changes = []
     for source in zones:
         for destination in (*zones, DEVICE):
@@ -117,9 +115,9 @@ def _moved(passing: RuleInput, stopping: RuleInput, source: str, destination: st
     packet = example_from(network, source, beyond if not sp.is_empty(beyond) else packets, (), destination)
     assert packet is not None
     evidence = replay(passing, source, destination, packet)
-    through = [(passing.host, line) for line in evidence.lines] + list(evidence.elsewhere) if evidence else []
-    return Moved(example_of(network, packet), not sp.is_empty(beyond), tuple(dict.fromkeys(through)),
-                 _stopped_by(stopping, source, packet), tuple(evidence.route) if evidence else ())  # fmt: skip
+    through = evidence.cited(passing.host) if evidence else ()
+    return Moved(example_of(network, packet), not sp.is_empty(beyond), through, _stopped_by(stopping, source, packet),
+                 tuple(evidence.route) if evidence else ())  # fmt: skip
 
 
 def _stopped_by(inp: RuleInput, source: str, packet: Packet) -> tuple[tuple[str, int], ...]:

@@ -46,6 +46,7 @@ _DHCP = ((67, 68), (547, 546))
 _ESP = 50
 
 _NETWORKS: dict[int, tuple[RuleInput, DeviceNetwork]] = {}
+_KEPT_NETWORKS = 2
 Network = DeviceNetwork | FacilityNetwork
 
 
@@ -56,12 +57,15 @@ def network_of(inp: RuleInput) -> Network:
 
 
 def device_network(inp: RuleInput) -> DeviceNetwork:
-    """The device's network model, built once per device (rules run device by device)."""
-    cached = _NETWORKS.get(id(inp.device))
+    """The device's network model, built once per device. Rules run device by device, so only the
+    last few are kept: two, for the callers that go back and forth between two devices (a diff's
+    before and after), which would otherwise build each again at every turn."""
+    cached = _NETWORKS.pop(id(inp.device), None)
     if cached is None or cached[0] is not inp:
-        _NETWORKS.clear()
         cached = (inp, DeviceNetwork(inp.device, inp.policy, inp.internet_names, inp.closed))
-        _NETWORKS[id(inp.device)] = cached
+    _NETWORKS[id(inp.device)] = cached  # the most recent last
+    while len(_NETWORKS) > _KEPT_NETWORKS:
+        del _NETWORKS[next(iter(_NETWORKS))]
     return cached[1]
 
 
@@ -183,6 +187,10 @@ class Replayed:
     lines: list[int]
     elsewhere: list[tuple[str, int]]
     route: list[str]
+
+    def cited(self, host: str) -> tuple[tuple[str, int], ...]:
+        """Every line cited, as (host, line): ``host``'s own first, each once."""
+        return tuple(dict.fromkeys([*((host, line) for line in self.lines), *self.elsewhere]))
 
 
 def replay(inp: RuleInput, source: str, destination: str, packet: Packet) -> Replayed | None:
