@@ -812,6 +812,8 @@ def _side(inventory: Path, side: Path, host: str | None, selection: Selection) -
 
     if side.is_dir():
         return _snapshot_report(inventory, side, 10, selection=selection)
+    if not side.exists():
+        _refuse([f"{side}: no such snapshot folder or config file"])
     if host is None:
         _refuse([f"{side}: a file needs --host (the inventory host it is the config of); folders need none"])
     loaded = _load(inventory)

@@ -92,3 +92,10 @@ def test_each_clinic_against_its_generated_baseline_closes_and_opens_nothing_und
     assert guests["example_packet"].startswith("tcp 192.168.100.")
     assert {host for host, _ in closed} >= {"sakura-rtr1", "aoba-rtr1", "himawari-rtr1", "momiji-fw1"}
     assert all(not p["newly_allowed"] or not p["newly_allowed"]["undeclared"] for p in document["pairs"])
+
+
+def test_a_side_that_does_not_exist_is_named_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["diff", str(tmp_path / "nowhere"), str(SAMPLE_INVENTORY / "configs"),
+                                 "--inventory", str(SAMPLE_INVENTORY)])  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'nowhere'}: no such snapshot folder or config file" in result.output
