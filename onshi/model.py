@@ -153,11 +153,12 @@ class Interface:
     cdp_enabled: bool | None  # None: platform default
     vlan_id: int | None
     tunnel: TunnelConfig | None
-    urpf: bool
+    urpf: bool  # a strict reverse-path check drops spoofed IPv4 sources (uRPF)
     lines: Lines
     # An IPv6 network numbered from a prefix another interface learns at run time (Yamaha
     # `ra-prefix@lan2::1/64`, Cisco general prefixes): the name of that interface.
     ipv6_prefix_from: str | None = None
+    urpf6: bool = False  # the same for IPv6 sources
 
     @property
     def addresses(self) -> tuple[IPInterface, ...]:

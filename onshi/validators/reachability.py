@@ -26,7 +26,7 @@ from onshi.analysis.facility_oracle import reaches
 from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
-from onshi.model import Aspect, ExamplePacket, IPNetwork, Severity, Status
+from onshi.model import Aspect, ExamplePacket, Interface, IPNetwork, Severity, Status
 from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, Vpn, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -529,6 +529,23 @@ def _protected_scope(inp: RuleInput, vpn: Vpn) -> Iterator[Outcome]:
                           example=example.describe(), acl=policy.match_acl or "-")  # fmt: skip
 
 
+def _admitted(network: DeviceNetwork, interface: Interface, packets: Any) -> Any:
+    """Which of ``packets`` arriving from the internet on ``interface`` the device delivers to itself
+    or forwards inside (its filters, firewall and routing all passed). A spoofed source matters where
+    it is admitted; what the device drops, or sends back out, needs no check of its source. What
+    the device itself needs from outside is left out, as in EXT-01: its DHCP client's answers come
+    from the provider's server, whose address no filter can know beforehand (and may be private),
+    and IKE authenticates its peer whatever the source address says."""
+    sp = network.space
+    admitted = sp.false
+    for exit_ in network.exits(interface, packets):
+        if exit_.zone == DEVICE:
+            admitted |= exit_.back(exit_.packets) & ~address_needs(sp) & ~vpn_needs(sp)
+        elif exit_.zone != INTERNET:
+            admitted |= exit_.back(exit_.packets)
+    return admitted
+
+
 # --- EXT ---------------------------------------------------------------------------------------------------
 
 
@@ -574,9 +591,8 @@ def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
         inside |= network.declared_hosts(segment.name, "dst")
     found = False
     for interface in wan:
-        if interface.urpf:
-            continue
-        accepted = network.inbound(interface) & spoofed
+        checked = (sp.ipv4 if interface.urpf else sp.false) | (sp.ipv6 if interface.urpf6 else sp.false)
+        accepted = _admitted(network, interface, spoofed & ~checked)
         packet = sp.example(accepted, (sp.network("src", ipaddress.ip_network("10.0.0.0/8")),), first=[inside])
         if packet is None:
             continue

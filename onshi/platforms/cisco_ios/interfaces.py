@@ -62,7 +62,9 @@ IGNORED_IP = frozenset(
         "next-hop-self",
     }
 )  # fmt: skip
-_VERIFY = re.compile(r"^(ip|ipv6) verify unicast (source )?reachable-via", re.IGNORECASE)
+# Strict uRPF only: loose mode (`any`) accepts the facility's own prefixes, and `allow-default` any
+# source the default route (out of the WAN itself) covers, so neither drops spoofed sources.
+_VERIFY = re.compile(r"^(ip|ipv6) verify unicast (source )?reachable-via rx(?!.*allow-default)", re.IGNORECASE)
 
 
 def interface_kind(name: str) -> InterfaceKind:
@@ -100,6 +102,7 @@ class _Iface:
     tunnel: dict[str, str] = field(default_factory=dict)
     tunnel_lines: list[int] = field(default_factory=list)
     urpf: bool = False
+    urpf6: bool = False
 
 
 def handle_interface(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
@@ -221,8 +224,8 @@ def _ip(ctx: Context, state: _Iface, child: ConfigLine, words: list[str]) -> boo
     if sub == "vrf" and len(rest) >= 2 and rest[0].lower() == "forwarding":
         state.vrf = rest[1]
         return True
-    if sub == "verify" and _VERIFY.match(child.text.strip()):
-        state.urpf = True
+    if sub == "verify":
+        state.urpf = state.urpf or bool(_VERIFY.match(child.text.strip()))
         return True
     if sub == "unnumbered":
         return True
@@ -276,7 +279,7 @@ def _ipv6(state: _Iface, words: list[str]) -> bool:
         state.acl["v6in" if rest[-1].lower() == "in" else "v6out"] = rest[0]
         return True
     if sub == "verify":
-        state.urpf = True
+        state.urpf6 = state.urpf6 or bool(_VERIFY.match(" ".join(words)))
         return True
     if sub == "nat":
         state.nat = NatRole.INSIDE if rest and rest[0].lower() == "inside" else state.nat
@@ -359,5 +362,6 @@ def _freeze(state: _Iface) -> Interface:
         vlan_id=state.vlan_id,
         tunnel=tunnel,
         urpf=state.urpf,
+        urpf6=state.urpf6,
         lines=tuple(state.lines),
     )

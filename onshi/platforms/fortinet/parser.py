@@ -72,8 +72,7 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
     local_in = {4: _local_in(tree, access, zone_of), 6: _local_in(tree, access6, zone_of, 6)}
     rules = firewall(tree, zone_of, Objects(v4, v6, service_table(tree)), local_in)
     outside = {rule.outside_interface for rule in nat if rule.outside_interface} | _wan(tree, interfaces)
-    strict = tree.block("system settings").value("strict-src-check") == "enable"
-    interfaces = [_with_zone(i, zone_of, outside, strict) for i in interfaces]
+    interfaces = [_with_zone(i, zone_of, outside) for i in interfaces]
     interfaces, selector_acls = _with_selectors(interfaces, tunnel_selectors(tree, v4, v6), bad)
     management, trusthosts = _management(tree, access, access6, bad)
     routes = _routes(tree, bad)
@@ -168,11 +167,12 @@ def _wan(tree: Tree, interfaces: list[Interface]) -> set[str]:
     return {i.name for i in interfaces if i.name in roles and roles[i.name].value("role") == "wan"}
 
 
-def _with_zone(interface: Interface, zone_of: dict[str, str], outside: set[str], strict_rpf: bool) -> Interface:
-    """Its zone and NAT side; ``strict-src-check enable`` (strict reverse-path check) on every
-    interface is uRPF (FortiOS's default check is loose: any route to the source will do)."""
+def _with_zone(interface: Interface, zone_of: dict[str, str], outside: set[str]) -> Interface:
+    """Its zone and NAT side. Never uRPF, even with ``strict-src-check enable``: FortiOS's reverse-path
+    check takes the default route, which covers every private and bogon source arriving on the WAN,
+    so EXT-05 judges what the policies admit from such sources."""
     nat = NatRole.OUTSIDE if interface.name in outside else NatRole.INSIDE
-    return replace(interface, zone=zone_of.get(interface.name, interface.name), nat=nat, urpf=strict_rpf)
+    return replace(interface, zone=zone_of.get(interface.name, interface.name), nat=nat)
 
 
 Allowaccess = tuple[tuple[str, tuple[str, ...], int], ...]  # (interface, services, line)
