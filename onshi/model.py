@@ -410,6 +410,9 @@ class VpnEndpoint:
     # The dead-peer detection / IKE keepalive lines that apply to this tunnel (its IKE profile's, its
     # peer's, or the device-wide ones of its IKE version); empty when none does.
     dpd_lines: Lines = ()
+    # The platform's name of the IKE peer settings it negotiates with, where commands for it are
+    # written by that name rather than in its block (Yamaha's gateway number); None elsewhere.
+    ike_gateway: str | None = None
     # Persons log in through it (SSL-VPN, L2TP, PPTP, IPsec with XAUTH, EAP or mode-config): VPN-08.
     remote_access: bool = False
     logins: tuple[RemoteLogin, ...] = ()  # how they authenticate; empty: the config does not say

@@ -78,11 +78,17 @@ def apply_fortios(text: str, commands: tuple[str, ...]) -> str:
 
 def with_secret(command: str, raw_lines: list[str]) -> str:
     """A command as the engineer enters it: a ``<value from line N>`` placeholder (onshi prints no
-    secret) filled with the value the unmasked line N holds, by undoing that whole line."""
+    secret) filled with the value the unmasked line N holds: undoing that whole line, or entering it
+    again (the value is the word of line N after the words the command has before the placeholder)."""
     found = _PLACEHOLDER.search(command)
     if found is None:
         return command
-    return command[: command.index(command.lstrip())] + "no " + raw_lines[int(found[1]) - 1].strip()
+    raw = raw_lines[int(found[1]) - 1].strip()
+    if command.lstrip().startswith("no "):
+        return command[: command.index(command.lstrip())] + "no " + raw
+    before, words = command[: found.start()].split(), raw.split()
+    assert words[: len(before)] == before, (command, "does not enter line", found[1], "again")
+    return command.replace(found[0], words[len(before)])
 
 
 def apply_ios(text: str, commands: tuple[str, ...]) -> str:
@@ -123,7 +129,7 @@ def _top_level(lines: list[str], command: str, opens: bool) -> int | None:
         doomed = [i for i in headers if _is(lines[i], target)]
         for index in reversed(doomed):
             del lines[index : _block_end(lines, index)]
-        if not doomed:
+        if not doomed and not target.startswith(("ip access-list", "ipv6 access-list")):  # none to delete
             lines.insert(_end(lines), command)
         return None
     same = next((i for i in headers if _same_but_last(lines[i], command) or _same_header(lines[i], command)), None)
@@ -166,9 +172,11 @@ def _ios_name(command: str) -> tuple[str, ...]:
 
 
 def _same_header(line: str, command: str) -> bool:
-    """A header whose values are entered again with it (``crypto ipsec transform-set NAME transforms``):
-    the same named object, changed in place (its block stays)."""
+    """A line whose values are entered again with it (``crypto ipsec transform-set NAME transforms``,
+    ``snmp-server community STRING …``): the same named object, changed in place (its block stays)."""
     have, want = line.split(), command.split()
+    if want[:2] == ["snmp-server", "community"]:
+        return have[:3] == want[:3]
     return want[:3] == ["crypto", "ipsec", "transform-set"] and have[:4] == want[:4]
 
 

@@ -14,10 +14,11 @@ from onshi.model import Finding, Status
 from onshi.pipeline import DeviceJob, Reading, audit
 from onshi.platforms import get_driver
 from onshi.policy import FacilityPolicy, HostData, Role
-from onshi.sources import SnapshotSource, read_config_file
+from onshi.sources import ConfigText, SnapshotSource, read_config_file
 from onshi.tasks.audit import job
 from tests.helpers import SAMPLE_INVENTORY, fixture_path
 from tests.remediation import apply_fortios, apply_ios, apply_ix, apply_yamaha, with_secret
+from tests.test_rules_fortinet import POLICY as FORTIGATE_POLICY
 from tests.test_rules_yamaha import POLICY as YAMAHA_POLICY
 
 APPLIERS = {"yamaha_rtx": apply_yamaha, "fortinet": apply_fortios, "cisco_ios": apply_ios, "nec_ix": apply_ix}
@@ -69,6 +70,8 @@ def test_applying_the_remediation_clears_the_finding(label: str, rule: str) -> N
     after = audit([replace(item, config=replace(item.config, text=fixed_text), reading=Reading.AUTHORED)],
                   matrices=False)  # fmt: skip
     assert not after.devices[0].error, after.devices[0].error
+    unread = {item.text.strip() for item in audit([item], matrices=False).devices[0].unrecognized}
+    assert {i.text.strip() for i in after.devices[0].unrecognized} <= unread, commands  # every command read back
     undone = {finding.message.en for finding in before}
     still = [f for f in after.findings if f.rule == rule and f.status in (Status.FAIL, Status.MANUAL)
              and f.message.en in undone]  # fmt: skip
@@ -77,10 +80,26 @@ def test_applying_the_remediation_clears_the_finding(label: str, rule: str) -> N
 
 def test_every_platform_has_its_commands_proven() -> None:
     rules = {(get_driver(_jobs()[label].platform).name, rule) for label, rule in _cases()}
-    yamaha = {"EXT-02", "EXT-04", "MGMT-01", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-04", "LOG-01", "LOG-02", "VPN-03"}
+    yamaha = {"EXT-02", "EXT-04", "MGMT-01", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-04", "LOG-01", "LOG-02", "VPN-03",
+              "VPN-05", "MGMT-02", "EXT-03"}  # fmt: skip
     cisco = {"EXT-02", "MGMT-01", "MGMT-02", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-02", "AUTH-04", "AUTH-06",
-             "AUTH-07", "LOG-01", "LOG-02", "VPN-03"}  # fmt: skip
+             "AUTH-07", "LOG-01", "LOG-02", "VPN-03", "VPN-05", "EXT-03"}  # fmt: skip
     expected = {("yamaha_rtx", r) for r in yamaha} | {("cisco_ios", r) for r in cisco}
-    fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "EXT-02", "MGMT-01", "MGMT-05", "MGMT-06", "VPN-03")}
+    fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "EXT-02", "EXT-03", "MGMT-01", "MGMT-05", "MGMT-06",
+                                             "VPN-03")}  # fmt: skip
     nec_ix = {("nec_ix", r) for r in ("EXT-02", "MGMT-01")}
     assert expected | fortinet | nec_ix <= rules
+
+
+def test_fortigate_dead_peer_detection_turned_off_is_turned_back_on() -> None:
+    """No sample FortiGate turns DPD off: the compliant fixture with `set dpd disable` on its phase 1
+    fails VPN-05, and its commands applied pass it."""
+    text = fixture_path("fortinet", "fw_compliant.cfg").read_text(encoding="utf-8")
+    text = text.replace("        set dpd on-idle\n", "        set dpd disable\n", 1)
+    item = DeviceJob("fw", "fortinet", ConfigText(text, "fw.cfg", "utf-8"), facility="test",
+                     policy=FacilityPolicy.model_validate(FORTIGATE_POLICY), host_data=HostData(role=Role.EDGE_ROUTER))  # fmt: skip
+    before = [f for f in audit([item], matrices=False).findings if f.rule == "VPN-05"]
+    assert [f.status for f in before] == [Status.FAIL]
+    fixed = apply_fortios(text, before[0].remediation)
+    after = audit([replace(item, config=ConfigText(fixed, "fw.cfg", "utf-8"))], matrices=False)
+    assert [f.status for f in after.findings if f.rule == "VPN-05"] == [Status.PASS], before[0].remediation

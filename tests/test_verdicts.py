@@ -192,3 +192,25 @@ def test_a_wifi_key_onshi_cannot_read_is_manual_not_not_applicable(sample_report
     assert finding.status is Status.MANUAL
     assert "MOMIJI-GUEST" in finding.message.en
     assert "13 characters or more" in finding.message.en
+
+
+# --- what is missing: an interface that filters nothing inbound ---------------------------------------------
+
+
+def test_a_leak_through_an_interface_without_inbound_filter_says_so_and_cites_its_block(
+    sample_report: AuditReport,
+) -> None:
+    """sakura's Dialer1 binds no inbound ACL: the EXT-01 finding says what is missing, in both
+    languages, and cites the interface block it is missing from."""
+    leak = next(f for f in findings(sample_report, "EXT-01", "sakura-rtr1") if f.status is Status.FAIL)
+    assert leak.message.en.endswith("No inbound IPv4 filter is bound to Dialer1, and no firewall policy applies there.")
+    assert "Dialer1 には受信方向の IPv4 フィルタが設定されておらず" in leak.message.ja
+    assert "interface Dialer1" in [e.text for e in leak.evidence]
+
+
+def test_a_leak_through_a_bound_filter_does_not_call_it_missing() -> None:
+    """WAN-IN is bound and lets RDP in: the filter is there, only too wide."""
+    opened = _inserted(COMPLIANT, " deny   ip any any log", [" permit tcp any any eq 3389"])
+    leaks = [f for f in findings(_audit(opened), "EXT-01") if f.status is Status.FAIL]
+    assert leaks
+    assert all("No inbound" not in f.message.en for f in leaks), [f.message.en for f in leaks]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+import ipaddress
 from dataclasses import dataclass
 
 from onshi.analysis.addresses import AddressSet, permitted_sources
+from onshi.model import Action, TerminalLine
 from onshi.validators.base import RuleInput
 
 
@@ -46,3 +48,25 @@ def judge_acl(inp: RuleInput, acl_name: str | None, family: int = 4) -> AccessVe
     if outside.is_empty():
         return AccessVerdict(Restriction.DECLARED, acl_name, lines)
     return AccessVerdict(Restriction.UNDECLARED, acl_name, lines, outside.example())
+
+
+def restrict_login(inp: RuleInput, terminal: TerminalLine) -> list[Action]:
+    """Logins on ``terminal`` limited to the declared IPv4 management sources (what its IPv4 access
+    class is judged against); nothing to offer when the policy declares none."""
+    return restrict(inp, "restrict_login", line=terminal.name)
+
+
+def restrict(inp: RuleInput, action: str, **params: object) -> list[Action]:
+    """``action`` limiting a management service to the declared IPv4 management sources (``sources``
+    beside ``params``), or nothing when the policy declares none."""
+    declared = [n for n in (inp.policy.management_sources if inp.policy else []) if n.version == 4]
+    if not declared:
+        return []
+    return [Action(action, {**params, "sources": [_source(n) for n in declared]})]
+
+
+def _source(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> dict[str, object]:
+    """A source network as each platform's commands may need it: address and host mask (IOS), first
+    and last address (ranges), and prefix length."""
+    return {"address": str(network.network_address), "hostmask": str(network.hostmask),
+            "first": str(network[0]), "last": str(network[-1]), "prefixlen": network.prefixlen}  # fmt: skip

@@ -41,10 +41,21 @@ class Catalogue:
         for language in LANGUAGES:
             template = self.text(language, section, key)
             try:
-                texts[language] = template.format_map(params)
+                texts[language] = template.format_map(params) + self._missing(language, params)
             except KeyError as error:
                 raise CatalogueError(f"{language} message {section}.{key} needs parameter {error}") from error
         return Message(ja=texts["ja"], en=texts["en"])
+
+    def _missing(self, language: str, params: Mapping[str, Any]) -> str:
+        """What the outcome found missing on the way (``unfiltered``: interfaces with no inbound
+        filter), said after any message that carries it."""
+        unfiltered = params.get("unfiltered")
+        if not unfiltered:
+            return ""
+        separator = "" if language == "ja" else " "
+        return separator + self.text(language, "_engine", "unfiltered").format(
+            interfaces=", ".join(unfiltered), family=params.get("family", "IP")
+        )
 
     def title(self, rule_id: str, language: str) -> str:
         return self.text(language, rule_id, "title")

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from onshi.analysis.packets import PacketSpace
-from onshi.model import Aspect, NatRule, Severity
+from onshi.model import Action, Aspect, NatRule, Severity
 from onshi.policy import DEVICE, INTERNET
-from onshi.validators.access import Restriction, judge_acl
+from onshi.validators.access import Restriction, judge_acl, restrict, restrict_login
 from onshi.validators.base import (
     Outcome,
     RuleInput,
@@ -78,23 +78,28 @@ def no_management_from_internet(inp: RuleInput) -> Iterator[Outcome]:
         return
     sp = network_of(inp).space
     exposed = False
-    for service, lines, params, ports in _exposed_services(inp):
-        result = reach_outcome(inp, INTERNET, DEVICE, ports(sp), f"open_{service}", lines=lines, message=params)
+    for service, lines, params, ports, actions in _exposed_services(inp):
+        result = reach_outcome(inp, INTERNET, DEVICE, ports(sp), f"open_{service}", lines=lines, message=params,
+                               actions=actions)  # fmt: skip
         if result is not None:
             exposed = True
             yield result
     management = inp.device.management
-    for interface, services, line in (*management.interface_services, *management.interface_services6):
-        admin = [s for s in services if s in _ADMIN_SERVICES]
-        if admin and interface.lower() in inp.internet_names:
-            exposed = True
-            yield failed("listening_on_internet", [line], interface=interface, services=", ".join(admin))
+    for family, answered in ((4, management.interface_services), (6, management.interface_services6)):
+        for interface, services, line in answered:
+            admin = [s for s in services if s in _ADMIN_SERVICES]
+            if admin and interface.lower() in inp.internet_names:
+                exposed = True
+                keep = [s for s in services if s not in _ADMIN_SERVICES]
+                close = Action("close_management", {"interface": interface, "keep": keep, "family": family})
+                yield failed("listening_on_internet", [line], interface=interface, services=", ".join(admin),
+                             actions=[close])  # fmt: skip
     if not exposed:
         yield passed("restricted", _restricting_lines(inp))
 
 
 _Ports = Callable[[PacketSpace], Any]
-_Exposure = tuple[str, tuple[int, ...], dict[str, str], _Ports]
+_Exposure = tuple[str, tuple[int, ...], dict[str, str], _Ports, list[Action]]
 _TRANSPORT_PORTS = {"telnet": 23, "ssh": 22, "rlogin": 513}
 _ADMIN_SERVICES = ("https", "http", "ssh", "telnet", "snmp", "fgfm")
 
@@ -120,17 +125,20 @@ def _exposed_services(inp: RuleInput) -> Iterator[_Exposure]:
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
             chosen = transports if transports is not None else ("telnet", "ssh")
             ports = _tcp(*(_TRANSPORT_PORTS[t] for t in chosen if t in _TRANSPORT_PORTS))
-            yield "vty", (terminal.line,), {"line": terminal.name, "protocols": "/".join(chosen)}, ports
+            params = {"line": terminal.name, "protocols": "/".join(chosen)}
+            yield "vty", (terminal.line,), params, ports, restrict_login(inp, terminal)
     web = management.web
     if web is not None and (web.http or web.https):
         verdict = judge_acl(inp, web.access_class)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
             ports = _tcp(*((80,) if web.http else ()), *((443,) if web.https else ()))
-            yield "web", web.lines, {}, ports
+            yield "web", web.lines, {}, ports, restrict(inp, "restrict_web")
     for community in management.snmp_communities:
         verdict = judge_acl(inp, community.acl)
         if verdict.restriction in (Restriction.NONE, Restriction.UNKNOWN):
-            yield "snmp", (community.line,), {}, _udp_snmp
+            text = inp.device.source.text(community.line)
+            actions = restrict(inp, "restrict_snmp", text=text, line=community.line, acl=community.acl)
+            yield "snmp", (community.line,), {}, _udp_snmp, actions
 
 
 def _udp_snmp(sp: PacketSpace) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from onshi.model import Action, Aspect, Severity, SnmpCommunity, Status, VpnKind
-from onshi.validators.access import Restriction, judge_acl
+from onshi.validators.access import Restriction, judge_acl, restrict_login
 from onshi.validators.base import (
     Outcome,
     RuleInput,
@@ -103,10 +103,11 @@ def ssh_v2_from_management_sources(inp: RuleInput) -> Iterator[Outcome]:
         lines = [terminal.line, *verdict.lines]
         if verdict.restriction is Restriction.NONE:
             problems = True
-            yield failed("unrestricted", lines, line=terminal.name)
+            yield failed("unrestricted", lines, line=terminal.name, actions=restrict_login(inp, terminal))
         elif verdict.restriction is Restriction.UNDECLARED:
             problems = True
-            yield failed("undeclared_source", lines, line=terminal.name, source=verdict.example_source)
+            yield failed("undeclared_source", lines, line=terminal.name, source=verdict.example_source,
+                         actions=restrict_login(inp, terminal))  # fmt: skip
         elif verdict.restriction is Restriction.UNKNOWN:
             problems = True
             yield manual("acl_unknown", lines, acl=verdict.acl)

@@ -26,7 +26,7 @@ from onshi.analysis.facility_oracle import reaches
 from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
-from onshi.model import Aspect, ExamplePacket, Interface, IPNetwork, Severity, Status
+from onshi.model import Action, Aspect, ExamplePacket, Interface, IPNetwork, Severity, Status
 from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, Vpn, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
@@ -187,6 +187,9 @@ class Replayed:
     lines: list[int]
     elsewhere: list[tuple[str, int]]
     route: list[str]
+    # The interfaces it entered through that filter nothing inbound (no filter bound for its address
+    # family, no firewall): what is missing, for the message to say.
+    unfiltered: list[str]
 
     def cited(self, host: str) -> tuple[tuple[str, int], ...]:
         """Every line cited, as (host, line): ``host``'s own first, each once."""
@@ -202,8 +205,16 @@ def replay(inp: RuleInput, source: str, destination: str, packet: Packet) -> Rep
         interface = network.interfaces[name]
         verdict = forward(network, interface, packet)
         if destination in verdict.zones:
-            return Replayed([*interface.lines[:1], *verdict.lines], [], [])
+            unfiltered = [interface.name] if _unfiltered(network, interface, packet.version) else []
+            return Replayed([*interface.lines[:1], *verdict.lines], [], [], unfiltered)
     return None
+
+
+def _unfiltered(network: DeviceNetwork, interface: Interface, version: int) -> bool:
+    """Nothing filters what ``interface`` receives of that address family: no inbound filter is
+    bound, and the device has no zone-based firewall or policy table."""
+    bound = interface.acl_in if version == 4 else interface.ipv6_acl_in
+    return bound is None and not network.device.zones
 
 
 def _replay_facility(
@@ -214,16 +225,19 @@ def _replay_facility(
         return None
     own: list[int] = []
     elsewhere: list[tuple[str, int]] = []
+    unfiltered: list[str] = []
     for hop in trace.hops:
         interface = network.devices[hop.device].interfaces[hop.ingress]
         cited = [*interface.lines[:1], *hop.lines]
+        if _unfiltered(network.devices[hop.device], interface, packet.version):
+            unfiltered.append(f"{hop.device} {interface.name}")
         if hop.device == inp.host:
             own.extend(cited)
         else:
             elsewhere.extend((hop.device, line) for line in cited)
     route = [f"{hop.device}: {_name(network, hop.device, hop.ingress)} → "
              f"{_name(network, hop.device, hop.egress) if hop.egress else DEVICE}" for hop in trace.hops]  # fmt: skip
-    return Replayed(own, elsewhere, route)
+    return Replayed(own, elsewhere, route, unfiltered)
 
 
 def _name(network: FacilityNetwork, device: str, interface: str) -> str:
@@ -242,10 +256,12 @@ def reach_outcome(
     preferences: tuple[Any, ...] = (),
     lines: tuple[int, ...] = (),
     message: Mapping[str, Any] | None = None,
+    actions: Iterable[Action] = (),
 ) -> Outcome | None:
     """A failing outcome for the packets ``extra`` forwarded ``source`` → ``destination``, or None.
 
-    ``lines`` are cited besides the oracle's; ``message`` holds further message parameters."""
+    ``lines`` are cited besides the oracle's; ``message`` holds further message parameters; ``actions``
+    remedy a fail."""
     network = network_of(inp)
     sp = network.space
     packets = network.reach(source, destination).packets & extra & new_connections(sp)
@@ -267,9 +283,11 @@ def reach_outcome(
                        destination=destination, example=text)  # fmt: skip
     if evidence.route:  # a facility's example names the devices it crosses
         text = f"{text} [{' ▸ '.join(evidence.route)}]"
-    return outcome(Status.FAIL, key, [*lines, *evidence.lines], severity=severity, example_packet=example, path=path,
-                   elsewhere=evidence.elsewhere, route=evidence.route, source=source, destination=destination,
-                   example=text, family="IPv6" if packet.version == 6 else "IPv4", **(message or {}))  # fmt: skip
+    return outcome(Status.FAIL, key, [*lines, *evidence.lines], severity=severity, actions=actions,
+                   example_packet=example, path=path, elsewhere=evidence.elsewhere, route=evidence.route,
+                   source=source, destination=destination, example=text,
+                   family="IPv6" if packet.version == 6 else "IPv4", unfiltered=evidence.unfiltered,
+                   **(message or {}))  # fmt: skip
 
 
 def example_from(

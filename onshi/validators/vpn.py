@@ -236,9 +236,19 @@ def dead_peer_detection(inp: RuleInput) -> Iterator[Outcome]:
         return
     without = [vpn for vpn in ipsec if not vpn.dpd_lines]
     for vpn in without:
-        yield failed("off", vpn.lines[:1], vpn=vpn.name)
+        yield failed("off", vpn.lines[:1], vpn=vpn.name, actions=[_keepalive(inp, vpn)])
     if not without:
         yield passed("on", [line for vpn in ipsec for line in vpn.dpd_lines], vpns=names(v.name for v in ipsec))
+
+
+def _keepalive(inp: RuleInput, vpn: VpnEndpoint) -> Action:
+    """Dead-peer detection for the tunnel: its first line (a crypto map entry, tunnel interface, phase
+    1 or tunnel block) and the blocks it stands in, and its IKE gateway where the platform names one."""
+    source = inp.device.source
+    header = vpn.lines[0]
+    context = enclosing(source.lines, header)
+    return Action("dead_peer_detection", {"header": source.text(header).strip(), "context": context,
+                                          "gateway": vpn.ike_gateway})  # fmt: skip
 
 
 @rule(

@@ -307,6 +307,7 @@ def _vpns(state: State) -> list[VpnEndpoint]:
             carries_l2tp = interface.encapsulation == "l2tp"  # L2TP/IPsec: persons log in through PPP
             found.append(VpnEndpoint(VpnKind.IPSEC, interface.name, peers, remote in (None, "any"), True,
                                      tuple(interface.lines), dpd_lines=keepalive, remote_access=carries_l2tp,
+                                     ike_gateway=str(gateway.number) if gateway is not None else None,
                                      logins=_dial_in_logins(state) if carries_l2tp else ()))  # fmt: skip
         elif interface.encapsulation == "l2tpv3":
             kind = VpnKind.L2TPV3
