@@ -165,8 +165,8 @@ def _ios_name(command: str) -> tuple[str, ...]:
     words = command.split()
     name: list[str] = []
     for word in words:
-        if word[0].isdigit() or (name and name[-1] == "input"):
-            break
+        if (word[0].isdigit() and name[-1:] != ["vlan"]) or (name and name[-1] == "input"):
+            break  # a radio's `encryption vlan N …` is one setting per VLAN
         name.append(word)
     return tuple(name)
 

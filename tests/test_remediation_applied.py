@@ -83,10 +83,10 @@ def test_every_platform_has_its_commands_proven() -> None:
     yamaha = {"EXT-02", "EXT-04", "MGMT-01", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-04", "LOG-01", "LOG-02", "VPN-03",
               "VPN-05", "MGMT-02", "EXT-03"}  # fmt: skip
     cisco = {"EXT-02", "MGMT-01", "MGMT-02", "MGMT-03", "MGMT-05", "MGMT-06", "AUTH-02", "AUTH-04", "AUTH-06",
-             "AUTH-07", "LOG-01", "LOG-02", "VPN-03", "VPN-05", "EXT-03"}  # fmt: skip
+             "AUTH-07", "LOG-01", "LOG-02", "VPN-03", "VPN-05", "EXT-03", "WLAN-01", "WLAN-02"}  # fmt: skip
     expected = {("yamaha_rtx", r) for r in yamaha} | {("cisco_ios", r) for r in cisco}
-    fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "EXT-02", "EXT-03", "MGMT-01", "MGMT-05", "MGMT-06",
-                                             "VPN-03")}  # fmt: skip
+    fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "EXT-02", "EXT-03", "MGMT-01", "MGMT-04", "MGMT-05",
+                                             "MGMT-06", "VPN-03", "WLAN-01")}  # fmt: skip
     nec_ix = {("nec_ix", r) for r in ("EXT-02", "MGMT-01")}
     assert expected | fortinet | nec_ix <= rules
 

@@ -167,13 +167,14 @@ def tls_versions(inp: RuleInput) -> Iterator[Outcome]:
         else:
             yield manual("ssl_vpn", vpn.lines, name=vpn.name)
         if vpn.min_tls in ("1.0", "1.1"):
-            yield failed("ssl_vpn_old_tls", vpn.lines, name=vpn.name, version=vpn.min_tls)
+            yield failed("ssl_vpn_old_tls", vpn.lines, name=vpn.name, version=vpn.min_tls,
+                         actions=[Action("ssl_vpn_tls12_only", {})])  # fmt: skip
     if not https or web is None:
         return
     if web.tls_versions is not None:
         old = [version for version in web.tls_versions if version in ("1.0", "1.1", "ssl3", "v1.0", "v1.1")]
         if old:
-            yield failed("old_tls", web.lines, versions=names(old))
+            yield failed("old_tls", web.lines, versions=names(old), actions=[Action("tls12_only", {})])
         else:
             yield passed("tls12", web.lines, versions=names(web.tls_versions))
     elif web.tls_default_ok is False:

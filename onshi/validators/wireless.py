@@ -10,9 +10,9 @@ import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from onshi.model import Aspect, Severity, Ssid, Status, WifiSecurity
+from onshi.model import Action, Aspect, Severity, Ssid, Status, WifiSecurity
 from onshi.policy import FacilityPolicy, Segment, SegmentKind
-from onshi.validators.base import Outcome, RuleInput, failed, manual, not_applicable, outcome, passed
+from onshi.validators.base import Outcome, RuleInput, enclosing, failed, manual, not_applicable, outcome, passed
 from onshi.validators.registry import rule
 
 REFS_WLAN = ("REG-EX 別表 7", "MHLW6 システム運用編 13 ③", "CHECKLIST 技術的 10-13")
@@ -31,6 +31,14 @@ def _is_guest(inp: RuleInput, ssid: Ssid) -> bool | None:
     return segment.kind is SegmentKind.GUEST_WIFI
 
 
+def _ssid_action(inp: RuleInput, action: str, ssid: Ssid) -> Action:
+    """``action`` on the SSID: its lines (masked) with the blocks each stands in, for the platform to
+    find the statements it changes (an IOS radio's cipher line, a FortiGate VAP's settings)."""
+    source = inp.device.source
+    lines = [{"text": source.text(line).strip(), "context": enclosing(source.lines, line)} for line in ssid.lines]
+    return Action(action, {"ssid": ssid.name, "lines": lines})
+
+
 @rule("WLAN-01", Severity.CRITICAL, *REFS_WLAN, reads=(Aspect.WIRELESS,))
 def wpa2_aes(inp: RuleInput) -> Iterator[Outcome]:
     if not inp.device.ssids:
@@ -44,7 +52,7 @@ def wpa2_aes(inp: RuleInput) -> Iterator[Outcome]:
             yield outcome(Status.FAIL, "open", ssid.lines, severity=severity, ssid=ssid.name)
         elif ssid.security in (WifiSecurity.WEP, WifiSecurity.WPA) or tkip:
             weak = "TKIP" if tkip else ssid.security.value.upper()
-            yield failed("weak", ssid.lines, ssid=ssid.name, weak=weak)
+            yield failed("weak", ssid.lines, ssid=ssid.name, weak=weak, actions=[_ssid_action(inp, "wpa2_aes", ssid)])
         elif ssid.security is WifiSecurity.WPA2 and not ssid.ciphers:
             yield manual("cipher_unknown", ssid.lines, ssid=ssid.name)
         else:
@@ -65,7 +73,7 @@ def internal_ssids_hidden(inp: RuleInput) -> Iterator[Outcome]:
         elif guest is None:
             yield manual("undeclared", ssid.lines, ssid=ssid.name)
         else:
-            yield failed("broadcast", ssid.lines, ssid=ssid.name)
+            yield failed("broadcast", ssid.lines, ssid=ssid.name, actions=[_ssid_action(inp, "hide_ssid", ssid)])
 
 
 @rule("WLAN-03", Severity.HIGH, *REFS_WLAN, reads=(Aspect.WIRELESS,))
