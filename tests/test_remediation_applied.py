@@ -11,7 +11,7 @@ import pytest
 
 from onshi.inventory import load_inventory
 from onshi.model import Finding, Status
-from onshi.pipeline import DeviceJob, Reading, audit
+from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.platforms import get_driver
 from onshi.policy import FacilityPolicy, HostData, Role
 from onshi.sources import ConfigText, SnapshotSource, read_config_file
@@ -103,3 +103,17 @@ def test_fortigate_dead_peer_detection_turned_off_is_turned_back_on() -> None:
     fixed = apply_fortios(text, before[0].remediation)
     after = audit([replace(item, config=ConfigText(fixed, "fw.cfg", "utf-8"))], matrices=False)
     assert [f.status for f in after.findings if f.rule == "VPN-05"] == [Status.PASS], before[0].remediation
+
+
+def test_a_rule_with_commands_on_a_platform_carries_them_on_every_failure_of_the_sample(
+    sample_report: AuditReport,
+) -> None:
+    """No half-covered rule: where a platform has commands for a rule, each of the sample's failures of
+    that rule carries them, except a failure that only a person can decide."""
+    person_decides = ("is open to the internet",)  # an SSL-VPN portal: keep it, move it, or drop it
+    platform = {device.host: device.platform for device in sample_report.devices}
+    failures = [f for f in sample_report.findings if f.status is Status.FAIL]
+    covered = {(platform[f.host], f.rule) for f in failures if f.remediation}
+    bare = [(f.host, f.rule, f.message.en) for f in failures if (platform[f.host], f.rule) in covered
+            and not f.remediation and not any(phrase in f.message.en for phrase in person_decides)]  # fmt: skip
+    assert not bare
