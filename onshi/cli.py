@@ -310,6 +310,13 @@ JobsOption = Annotated[
     int | None,
     typer.Option(min=1, max=256, help="Worker processes judging the facilities (default: the machine's cores)."),
 ]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="A Dask scheduler (tcp://HOST:8786): collect on its workers, a host with data.collector LABEL only on "
+        "workers started with --resources collector-LABEL=1. Credentials travel sealed with ONSHI_CLUSTER_KEY.",
+    ),
+]
 DEFAULT_KNOWN_HOSTS = Path.home() / ".ssh" / "known_hosts"
 
 
@@ -359,13 +366,20 @@ def _load(inventory: Path, selection: Selection | None = None) -> Inventory:
 
 
 def _collect(inventory: Inventory, options: CollectOptions, workers: int) -> list[Collected | CollectError]:
-    from onshi.collect import CollectError, resolve_credentials
+    from onshi.collect import ClusterKeyError, CollectError, resolve_credentials
     from onshi.tasks.collect import collect_inventory
 
     prompt = _memoised_prompt() if sys.stdin.isatty() else None
-    outcomes = collect_inventory(
-        inventory, lambda host: resolve_credentials(host, os.environ, prompt), options, workers
-    )
+    try:
+        outcomes = collect_inventory(
+            inventory, lambda host: resolve_credentials(host, os.environ, prompt), options, workers
+        )
+    except ClusterKeyError as error:
+        _error(str(error))
+        raise typer.Exit(EXIT_INPUT) from None
+    except OSError as error:  # the scheduler is not there (distributed raises OSError subclasses)
+        _error(f"cannot reach the Dask scheduler at {options.scheduler}: {type(error).__name__}")
+        raise typer.Exit(EXIT_INPUT) from None
     for outcome in outcomes:
         if isinstance(outcome, CollectError):
             _error(f"host {outcome.host} ({outcome.platform}): {outcome.reason}")
@@ -403,6 +417,7 @@ def collect_command(
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     where: WhereSelect = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Collect running configurations and device facts over SSH into snapshots."""
     from onshi.collect import Collected, CollectError, CollectOptions, write_snapshot
@@ -410,7 +425,7 @@ def collect_command(
     loaded = _load(inventory, _selection(facility, hosts, where))
     target = out if out is not None else inventory / "configs"
     options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
-                             accept_identity_change, target, max_output_mb * 1024 * 1024)  # fmt: skip
+                             accept_identity_change, target, max_output_mb * 1024 * 1024, scheduler)  # fmt: skip
     outcomes = _collect(loaded, options, workers)
     for outcome in outcomes:
         if isinstance(outcome, Collected):
@@ -458,6 +473,7 @@ def audit_command(
     facility: FacilitySelect = None,
     hosts: HostsSelect = None,
     where: WhereSelect = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Audit every device of the inventory, from saved snapshots or (--live) collected over SSH."""
     from onshi.collect import CollectOptions
@@ -472,10 +488,14 @@ def audit_command(
     store = _open_store(store_location)
     _stored_run_exists(store, compare_with)
     chosen = _selection(facility, hosts, where)
+    if scheduler is not None and not live:
+        _error("--scheduler collects on a cluster: it goes with --live")
+        raise typer.Exit(EXIT_INPUT)
     if live:
         loaded = _load(inventory, chosen)
+        snapshots = configs or inventory / "configs"
         options = CollectOptions(known_hosts, accept_new_host_keys, connect_timeout, command_timeout,
-                                 accept_identity_change, configs or inventory / "configs")  # fmt: skip
+                                 accept_identity_change, snapshots, scheduler=scheduler)  # fmt: skip
         report = audit_collected(loaded, _collect(loaded, options, workers), _reading(allow_partial), _processes(jobs))
     else:
         report = _snapshot_report(inventory, configs, workers, _reading(allow_partial), chosen, _processes(jobs))
@@ -1048,6 +1068,15 @@ def history_command(
         table.add_row(str(run.id), run.started_at, run.onshi_version, str(run.devices), str(run.fails),
                       str(run.manual), str(run.waived))  # fmt: skip
     Console().print(table)
+
+
+@app.command("cluster-key")
+def cluster_key_command() -> None:
+    """Print a new cluster key for --scheduler: set it as ONSHI_CLUSTER_KEY where onshi runs and on every
+    collector worker (credentials travel between them sealed with it)."""
+    from cryptography.fernet import Fernet
+
+    typer.echo(Fernet.generate_key().decode())
 
 
 @app.command("schema")

@@ -75,6 +75,14 @@ class CredentialsError(Exception):
     """No credentials for a host, and no way to ask for them."""
 
 
+class ClusterKeyError(Exception):
+    """The cluster key (--scheduler) is missing, or does not open what was sealed with it."""
+
+
+class CollectorLost(Exception):
+    """A host's task could not finish on the cluster (its collectors are gone, or time ran out)."""
+
+
 def resolve_credentials(
     host: Host,
     environ: Mapping[str, str],
@@ -117,6 +125,7 @@ class Collected:
     facts: DeviceFacts
     commands: tuple[str, ...]
     collected_at: str
+    collector: str | None = None  # the cluster worker that reached it (--scheduler); None: this machine
 
 
 @dataclass(frozen=True)
@@ -135,6 +144,7 @@ class CollectOptions:
     accept_identity_change: bool = False
     snapshots: Path | None = None  # the folder of the last snapshots: the identity they recorded
     max_output: int = MAX_OUTPUT_CHARS  # characters one command may print
+    scheduler: str | None = None  # a Dask scheduler's address: collect on its workers (onshi.tasks.dask_runner)
 
 
 # --- checking what a host returned -------------------------------------------------------------------------
@@ -197,6 +207,10 @@ def classify(error: BaseException | None, secrets: tuple[str, ...]) -> str:
     if "not found in known_hosts" in text:
         return "host key unknown: verify it and run once with --accept-new-host-keys"
     for cause in chain:
+        if isinstance(cause, CollectorLost | ClusterKeyError):  # onshi's own words, no secret in them
+            return f"not collected on the cluster: {cause}"
+        if type(cause).__name__ == "KilledWorker":  # distributed's, not imported for one name
+            return "not collected on the cluster: every worker that ran it died (Dask gave up on it)"
         if isinstance(cause, OutputTooLarge):
             return f"the output ran past {cause.limit // (1024 * 1024)} MB without ending: not collected"
         if isinstance(cause, ConnectionDropped):
@@ -303,6 +317,7 @@ def write_snapshot(out: Path, item: Collected, sanitize: bool) -> None:
         "platform": item.platform,
         "collected_at": item.collected_at,
         "commands": list(item.commands),
+        **({"collected_by": item.collector} if item.collector else {}),  # the cluster worker, with --scheduler
         "sha256": hashlib.sha256(data).hexdigest(),
         "facts": {
             "model": item.facts.model,

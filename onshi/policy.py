@@ -343,6 +343,12 @@ class HostData(BaseModel):
     enable_secret: str | None = Field(
         default=None, repr=False, description="The enable secret for live collection (or ONSHI_ENABLE_SECRET)."
     )
+    collector: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="Where the host is reached from, with --scheduler: only the Dask workers started with the "
+        "resource collector-LABEL collect it (`dask worker … --resources collector-LABEL=1`).",
+    )
 
     @model_validator(mode="after")
     def _one_side_per_interface(self) -> HostData:

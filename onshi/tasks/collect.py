@@ -6,6 +6,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -156,7 +157,7 @@ def collect_inventory(
 ) -> list[Collected | CollectError]:
     """Collect every host of the inventory concurrently; one outcome per host, in inventory order.
     A host without credentials is an error row; the others are still collected."""
-    nornir = init_nornir(inventory.directory, workers)
+    nornir = init_nornir(inventory.directory, workers, options.scheduler)
     credentials: dict[str, Credentials] = {}
     missing: dict[str, str] = {}
     for name, host in nornir.inventory.hosts.items():
@@ -184,7 +185,10 @@ def collect_inventory(
             if multi.failed:
                 outcomes.append(CollectError(entry.name, entry.platform, classify(multi[0].exception, secrets)))
             else:
-                outcomes.append(_checked(finish(entry.name, entry.platform, multi[0].result), entry, options))
+                outcome = finish(entry.name, entry.platform, multi[0].result)
+                if isinstance(outcome, Collected):  # the cluster worker that reached it, if any
+                    outcome = replace(outcome, collector=getattr(multi[0], "collector", None))
+                outcomes.append(_checked(outcome, entry, options))
         merge_known_hosts(options.known_hosts, copies)
     return outcomes
 
