@@ -8,11 +8,24 @@ import re
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 # A host name becomes a file name (`<host>.cfg`): letters (any script), digits and `._-@+`, not
 # starting with a dot, at most 100 characters. Anything else could name a path outside the folder.
 _SAFE_NAME = re.compile(r"^[^\W_][\w.@+-]{0,99}$")
 MAX_CONFIG_BYTES = 32 * 1024 * 1024  # the largest FortiOS full configuration seen is a few MB
+
+
+# libyaml's safe loader where PyYAML was built with it (the wheels are): the same documents as
+# yaml.safe_load, about ten times faster, which start-up feels (onshi's message catalogues).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load``, with libyaml when it is there."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 class UnsafePath(ValueError):

@@ -46,7 +46,7 @@ class VpnPurpose(enum.StrEnum):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Segment(Strict):
@@ -88,7 +88,7 @@ class Vpn(Strict):
 
 
 class Flow(Strict):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     source: str = Field(alias="from")
     destination: str = Field(alias="to")
@@ -318,7 +318,7 @@ class HostData(BaseModel):
     """A host's own data. A key onshi does not know is an error (a misspelt `vpn_interface` would
     otherwise be ignored and change the verdicts)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     role: Role
     location: str = ""

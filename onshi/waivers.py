@@ -31,7 +31,7 @@ WARN_DAYS = 30
 
 
 class WaiverMatch(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     path: tuple[str, str] | None = Field(
         default=None, description="The zone pair [from, to] of a reachability finding."
@@ -46,7 +46,7 @@ class WaiverMatch(BaseModel):
 class WaiverEntry(BaseModel):
     """One accepted risk."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     rule: str = Field(pattern=r"^[A-Z]+-\d{2}$", description="The rule id, e.g. EXT-02.")
     facility: str | None = Field(default=None, description="The facility (inventory group) it applies to.")

@@ -125,6 +125,20 @@ def test_the_command_line_starts_without_loading_what_no_command_has_asked_for()
     assert "audit" in shown.stdout
 
 
+def test_a_one_file_audit_loads_no_generator_drift_ssh_or_graph_library(tmp_path: Path) -> None:
+    """audit-file parses and judges one file: the baseline generator, hier_config (drift), SSH and
+    networkx (which dd would import for graph export) stay unloaded, so it starts sooner (issue 20)."""
+    unused = ("hier_config", "onshi.generate.plan", "netmiko", "paramiko", "nornir", "networkx", "distributed")
+    probe = ("import sys\nfrom onshi.cli import main\n"
+             f"sys.argv = ['onshi', 'audit-file', {str(SAMPLE_INVENTORY / 'configs' / 'aoba-rtr1.cfg')!r}, "
+             f"'--format', 'json', '-o', {str(tmp_path / 'r.json')!r}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             f"print(sorted(m for m in {unused!r} if m in sys.modules))")  # fmt: skip
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip().splitlines()[-1] == "[]"
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["devices"] == 1
+
+
 def test_worker_processes_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
     """--jobs judges facilities in worker processes: the JSON is what one process writes, down to the
     order, and a password reused across files is still found when the files are read in different

@@ -16,7 +16,7 @@ _NAME = r"^[A-Za-z][A-Za-z0-9_.-]{0,62}$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Uplink(Strict):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
 from onshi.model import Device, DeviceFacts
@@ -12,7 +15,7 @@ if TYPE_CHECKING:
     from onshi.generate.drift import Drift
     from onshi.generate.roles import Plan
 
-__all__ = ["DeviceFacts", "PlatformDriver"]
+__all__ = ["DeviceFacts", "PlatformDriver", "on_first_use"]
 
 
 class PlatformDriver(Protocol):
@@ -79,3 +82,14 @@ class PlatformDriver(Protocol):
     def drift(self, intended: str, running: str) -> Drift:
         """What differs between intended and running config, and the commands that remediate it."""
         ...
+
+
+def on_first_use(module: str) -> Callable[[], ModuleType]:
+    """``module``, imported the first time it is asked for: a driver's baseline and drift modules pull
+    in the generator, Jinja2 and hier_config, which an audit never uses (start-up of audit-file)."""
+
+    @cache
+    def load() -> ModuleType:
+        return importlib.import_module(module)
+
+    return load

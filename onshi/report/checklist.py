@@ -18,8 +18,7 @@ from functools import cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
-import yaml
-
+from onshi.files import load_yaml
 from onshi.model import Finding, Status
 from onshi.pipeline import AuditReport
 from onshi.report.text import spreadsheet_cell
@@ -58,7 +57,7 @@ def checklist_items() -> tuple[ChecklistItem, ...]:
         ChecklistItem(
             entry["id"], entry["source"], entry["ja"], entry["en"], tuple(entry["rules"]), entry.get("quoted", True)
         )
-        for entry in yaml.safe_load(text)
+        for entry in load_yaml(text)
     )
 
 

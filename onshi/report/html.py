@@ -13,9 +13,9 @@ from importlib import resources
 from typing import Any
 
 import jinja2
-import yaml
 
 from onshi import __version__
+from onshi.files import load_yaml
 from onshi.model import Finding, Severity, Status
 from onshi.pipeline import AuditReport
 from onshi.report.checklist import VERDICTS, checklist, checklist_items
@@ -66,7 +66,7 @@ def rule_quotes() -> dict[str, list[tuple[str, str]]]:
         for rule in item.rules if item.quoted else ():
             quotes[rule].append((item.source, item.ja))
     text = resources.files("onshi.data").joinpath("rule_quotes.yaml").read_text(encoding="utf-8")
-    for entry in yaml.safe_load(text):
+    for entry in load_yaml(text):
         quotes[entry["rule"]].append((entry["source"], entry["ja"]))
     return quotes
 

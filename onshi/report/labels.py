@@ -7,8 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from onshi.files import load_yaml
 from onshi.model import Severity, Status, Waiver
 
 
@@ -16,7 +15,7 @@ from onshi.model import Severity, Status, Waiver
 def labels() -> dict[str, dict[str, Any]]:
     """The report labels by language."""
     text = resources.files("onshi.report.messages").joinpath("html_labels.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, dict[str, Any]] = yaml.safe_load(text)
+    loaded: dict[str, dict[str, Any]] = load_yaml(text)
     return loaded
 
 

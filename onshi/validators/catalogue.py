@@ -13,8 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from onshi.files import load_yaml
 from onshi.model import Message
 
 LANGUAGES = ("ja", "en")
@@ -65,7 +64,6 @@ class Catalogue:
 def default_catalogue() -> Catalogue:
     package = resources.files("onshi.validators").joinpath("messages")
     texts = {
-        language: yaml.safe_load(package.joinpath(f"{language}.yaml").read_text(encoding="utf-8"))
-        for language in LANGUAGES
+        language: load_yaml(package.joinpath(f"{language}.yaml").read_text(encoding="utf-8")) for language in LANGUAGES
     }
     return Catalogue(texts)

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
-
+from onshi.files import load_yaml
 from onshi.model import Aspect, Device, Severity, Status, VpnKind
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, outcome, passed
 from onshi.validators.registry import rule
@@ -63,7 +62,7 @@ def advisories() -> tuple[Advisory, ...]:
             feature=entry.get("feature"),
             affected=tuple((str(low), str(high)) for low, high in entry["affected"]),
         )
-        for entry in yaml.safe_load(text) or []
+        for entry in load_yaml(text) or []
     )
 
 

@@ -5,19 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from onshi.generate.drift import Drift
-from onshi.generate.roles import Plan
 from onshi.model import Device
-from onshi.platforms.base import DeviceFacts
-from onshi.platforms.cisco_ios import baseline, facts
-from onshi.platforms.cisco_ios import drift as hier_drift
+from onshi.platforms.base import DeviceFacts, on_first_use
+from onshi.platforms.cisco_ios import facts
 from onshi.platforms.cisco_ios.parser import parse
 from onshi.platforms.cisco_ios.secrets import mask_line
 from onshi.platforms.cisco_ios.shut import shut as shut_interfaces
 from onshi.platforms.remediation import RemediationTemplates
 
+if TYPE_CHECKING:
+    from onshi.generate.drift import Drift
+    from onshi.generate.roles import Plan
+
 _REMEDIATION = RemediationTemplates("cisco_ios")
+_baseline = on_first_use("onshi.platforms.cisco_ios.baseline")
+_drift = on_first_use("onshi.platforms.cisco_ios.drift")
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,15 @@ class CiscoIosDriver:
         return facts.parse_facts(outputs.get("show version", ""))
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
-        return baseline.render_baseline(plan, role, template_dirs, running)
+        text: str = _baseline().render_baseline(plan, role, template_dirs, running)
+        return text
 
     def shut(self, running: str, interfaces: Sequence[str]) -> str:
         return shut_interfaces(running, interfaces)
 
     def drift(self, intended: str, running: str) -> Drift:
-        return hier_drift.drift(intended, running)
+        found: Drift = _drift().drift(intended, running)
+        return found
 
 
 DRIVER = CiscoIosDriver()

@@ -11,23 +11,28 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from onshi.generate.drift import Drift
-from onshi.generate.roles import Plan
 from onshi.model import Device
-from onshi.platforms.base import DeviceFacts
-from onshi.platforms.fortinet import baseline
-from onshi.platforms.fortinet import drift as fortinet_drift
+from onshi.platforms.base import DeviceFacts, on_first_use
 from onshi.platforms.fortinet.parser import _HEADER, parse
 from onshi.platforms.fortinet.secrets import mask_line_blind
 from onshi.platforms.fortinet.shut import shut as shut_interfaces
 from onshi.platforms.fortinet.tree import parse_tree
 from onshi.platforms.remediation import RemediationTemplates
 
+if TYPE_CHECKING:
+    from onshi.generate.drift import Drift
+    from onshi.generate.roles import Plan
+
 _REMEDIATION = RemediationTemplates("fortinet")
 _STATUS_VERSION = re.compile(r"^Version:\s*(\S+)\s+v(\d+\.\d+\.\d+)", re.MULTILINE)
 _STATUS_SERIAL = re.compile(r"^Serial-Number:\s*(\S+)", re.MULTILINE)
 _STATUS_HOSTNAME = re.compile(r"^Hostname:\s*(\S+)", re.MULTILINE)
+
+
+_baseline = on_first_use("onshi.platforms.fortinet.baseline")
+_drift = on_first_use("onshi.platforms.fortinet.drift")
 
 
 @dataclass(frozen=True)
@@ -81,13 +86,15 @@ class FortinetDriver:
         )
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
-        return baseline.render_baseline(plan, role, template_dirs, running)
+        text: str = _baseline().render_baseline(plan, role, template_dirs, running)
+        return text
 
     def shut(self, running: str, interfaces: Sequence[str]) -> str:
         return shut_interfaces(running, interfaces)
 
     def drift(self, intended: str, running: str) -> Drift:
-        return fortinet_drift.drift(intended, running)
+        found: Drift = _drift().drift(intended, running)
+        return found
 
 
 DRIVER = FortinetDriver()

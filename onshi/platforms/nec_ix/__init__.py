@@ -13,23 +13,28 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
-from onshi.generate.drift import Drift
-from onshi.generate.roles import Plan
 from onshi.model import Device
-from onshi.platforms.base import DeviceFacts
-from onshi.platforms.nec_ix import drift as ix_drift
+from onshi.platforms.base import DeviceFacts, on_first_use
 from onshi.platforms.nec_ix.parser import parse
 from onshi.platforms.nec_ix.secrets import mask_line
 from onshi.platforms.nec_ix.shut import shut as shut_interfaces
 from onshi.platforms.remediation import RemediationTemplates
 
+if TYPE_CHECKING:
+    from onshi.generate.drift import Drift
+    from onshi.generate.roles import Plan
+
 _VERSION = re.compile(r"IX Series (IX\S+) .*?Software, Version (\S+?),")
 _SERIAL = re.compile(r"(?im)^\s*(?:serial(?: number)?|製造番号)\s*[:=]?\s*(\S+)")
 _NOT_YET = "onshi does not generate NEC IX configurations yet"
 _REMEDIATION = RemediationTemplates("nec_ix")
+
+
+_drift = on_first_use("onshi.platforms.nec_ix.drift")
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,8 @@ class NecIxDriver:
         return shut_interfaces(running, interfaces)
 
     def drift(self, intended: str, running: str) -> Drift:
-        return ix_drift.drift(intended, running)
+        found: Drift = _drift().drift(intended, running)
+        return found
 
 
 DRIVER = NecIxDriver()

@@ -6,17 +6,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from onshi.generate.drift import Drift
-from onshi.generate.roles import Plan
 from onshi.model import Device
-from onshi.platforms.base import DeviceFacts
+from onshi.platforms.base import DeviceFacts, on_first_use
 from onshi.platforms.remediation import RemediationTemplates
-from onshi.platforms.yamaha_rtx import baseline
-from onshi.platforms.yamaha_rtx import drift as yamaha_drift
 from onshi.platforms.yamaha_rtx.parser import parse
 from onshi.platforms.yamaha_rtx.secrets import mask_line
 from onshi.platforms.yamaha_rtx.shut import shut as shut_interfaces
+
+if TYPE_CHECKING:
+    from onshi.generate.drift import Drift
+    from onshi.generate.roles import Plan
 
 # `# RTX1210 Rev.14.01.42 (...)` heads show config; show environment says it without the `#`.
 _REMEDIATION = RemediationTemplates("yamaha_rtx")
@@ -24,6 +25,10 @@ _HEADER = re.compile(r"^#?\s*((?:RTX|NVR|FWX|RT)\S*)\s+Rev\.(\S+)", re.MULTILINE
 _CONFIG_HEADER = re.compile(r"^#\s*((?:RTX|NVR|FWX|RT)\S*)\s+Rev\.(\S+)")
 _SERIAL = re.compile(r"serial=(\S+)")
 _HEADER_SEARCH = 10  # lines: a saved command echo and blank lines may come before the header
+
+
+_baseline = on_first_use("onshi.platforms.yamaha_rtx.baseline")
+_drift = on_first_use("onshi.platforms.yamaha_rtx.drift")
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,15 @@ class YamahaRtxDriver:
                            serial=serial[1] if serial else None)  # fmt: skip
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
-        return baseline.render_baseline(plan, role, template_dirs, running)
+        text: str = _baseline().render_baseline(plan, role, template_dirs, running)
+        return text
 
     def shut(self, running: str, interfaces: Sequence[str]) -> str:
         return shut_interfaces(running, interfaces)
 
     def drift(self, intended: str, running: str) -> Drift:
-        return yamaha_drift.drift(intended, running)
+        found: Drift = _drift().drift(intended, running)
+        return found
 
 
 DRIVER = YamahaRtxDriver()
