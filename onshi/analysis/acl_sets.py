@@ -119,22 +119,34 @@ def acl_set(space: PacketSpace, acl: Acl | None, family: int, name: str | None =
 
 
 def first_match(space: PacketSpace, entries: list[AclEntry], family: int) -> tuple[Any, Any]:
-    """(permitted, matched) of a list under first-match semantics, by divide and conquer.
+    """(permitted, matched) of a list under first-match semantics.
 
-    For two consecutive slices L and R: permitted = P_L ∪ (P_R ∖ M_L) and matched = M_L ∪ M_R.
+    Each entry's set is built in order until one matches every packet of the family (``permit ip
+    any any``, ``deny ip any any``): no packet reaches a later line, so the lines after it cannot
+    change the answer and are not built. The sets are then joined by divide and conquer."""
+    every = space.family(family)
+    leaves: list[tuple[Any, Any]] = []
+    for entry in entries:
+        matched = entry_set(space, entry, family)
+        leaves.append(((matched if entry.action == "permit" else space.false), matched))
+        if matched == every:  # BDDs are canonical: equality is one comparison
+            break
+    return _joined(space, leaves)
+
+
+def _joined(space: PacketSpace, leaves: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    """For two consecutive slices L and R: permitted = P_L ∪ (P_R ∖ M_L) and matched = M_L ∪ M_R.
     Joining balanced halves keeps every operand small, O(n log n) BDD operations in all, where
     folding entry by entry grows one accumulated BDD and costs O(n²) (measured in
     ``benchmarks.bench_reachability``). As P_L ⊆ M_L, the permitted join is one if-then-else
-    (M_L ? P_L : P_R): one pass of CUDD instead of a complement, a conjunction and a disjunction.
-    """
-    if not entries:
+    (M_L ? P_L : P_R): one pass of CUDD instead of a complement, a conjunction and a disjunction."""
+    if not leaves:
         return space.false, space.false
-    if len(entries) == 1:
-        matched = entry_set(space, entries[0], family)
-        return (matched if entries[0].action == "permit" else space.false), matched
-    middle = len(entries) // 2
-    left_permitted, left_matched = first_match(space, entries[:middle], family)
-    right_permitted, right_matched = first_match(space, entries[middle:], family)
+    if len(leaves) == 1:
+        return leaves[0]
+    middle = len(leaves) // 2
+    left_permitted, left_matched = _joined(space, leaves[:middle])
+    right_permitted, right_matched = _joined(space, leaves[middle:])
     return space.bdd.ite(left_matched, left_permitted, right_permitted), left_matched | right_matched
 
 

@@ -17,6 +17,10 @@ match of one ACL, seconds):
     blocklist   1000                      0.06         0.06                        0.35
     blocklist  10000                      0.84            -                        3.79
 
+(The random rows build every line; first_match now stops at the first line that matches every
+packet, so on the random shape, whose line 57 is such a line, it takes milliseconds. The benchmark's
+"no catch-all" shape keeps the hard case.)
+
 Hyper-rectangles win while entries do not overlap ("random": hosts anywhere in the address
 space), but first match subtracts every entry from what remains, and overlapping entries (host
 denies inside permitted networks, the shape of real block lists) fragment the remainder, which
@@ -101,6 +105,15 @@ class Packet:
         return self.protocol in (6, 17)
 
 
+def _leading_bits(field: str, value: int, length: int) -> dict[str, bool]:
+    """The first ``length`` variables of ``field`` set as ``value`` (of the field's width) has them:
+    a prefix or an exact value as a cube's assignment. Built from the value's binary digits in one
+    pass, which an ACL of 10,000 entries feels (a bit-by-bit loop cost twice the cube itself)."""
+    names = _NAMES[field]
+    digits = format(value, f"0{len(names)}b")[:length]
+    return dict(zip(names, map("1".__eq__, digits), strict=False))
+
+
 def address_bits(address: IPAddress) -> tuple[int, int]:
     """(value in the 128-bit field, number of significant bits) for an address."""
     if address.version == 4:
@@ -134,10 +147,7 @@ class PacketSpace:
     # --- constructors -----------------------------------------------------------------------------
 
     def _prefix_bits(self, field: str, value: int, length: int) -> Any:
-        names = _names(field)
-        width = len(names)
-        assignment = {names[i]: bool((value >> (width - 1 - i)) & 1) for i in range(length)}
-        return self.bdd.cube(assignment)
+        return self.bdd.cube(_leading_bits(field, value, length))
 
     def network(self, field: str, network: IPNetwork) -> Any:
         """Packets whose ``field`` ("src" or "dst") lies in ``network``."""
@@ -159,13 +169,9 @@ class PacketSpace:
         for field, network in (("src", src), ("dst", dst)):
             if network is not None:
                 value, _ = address_bits(network.network_address)
-                names = _names(field)
-                for index in range(network.prefixlen):
-                    assignment[names[index]] = bool((value >> (ADDRESS_BITS - 1 - index)) & 1)
+                assignment.update(_leading_bits(field, value, network.prefixlen))
         if protocol is not None:
-            names = _names("proto")
-            for index, name in enumerate(names):
-                assignment[name] = bool((protocol >> (7 - index)) & 1)
+            assignment.update(_leading_bits("proto", protocol, 8))
         return self.bdd.cube(assignment)
 
     def networks(self, field: str, networks: Iterable[IPNetwork]) -> Any:
