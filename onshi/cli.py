@@ -9,8 +9,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -20,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from onshi import __version__
-from onshi.files import MAX_CONFIG_BYTES, UnsafePath, within, write_atomic
+from onshi.files import MAX_CONFIG_BYTES, UnsafePath, open_atomic, within, write_atomic
 from onshi.report.text import printable
 from onshi.store import StoreError, default_location, inventory_hash, open_store, shown, url_of
 
@@ -29,9 +31,11 @@ if TYPE_CHECKING:
     from onshi.inventory import Inventory
     from onshi.pipeline import AuditReport, DeviceJob, Reading
     from onshi.report.compare import Comparison
+    from onshi.report.json_report import LinesBlock
     from onshi.selection import Selection
     from onshi.sources import ConfigSource, ConfigText
     from onshi.store.history import Store
+    from onshi.stream import Judged
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -62,6 +66,7 @@ def _main(
 class OutputFormat(enum.StrEnum):
     TABLE = "table"
     JSON = "json"
+    JSONL = "jsonl"  # JSON lines; audit-file streams it, device by device, in flat memory
     JUNIT = "junit"
     SARIF = "sarif"
     HTML = "html"
@@ -84,7 +89,7 @@ SplitOption = Annotated[
         "for audit): each holds nothing of another facility.",
     ),
 ]
-_EXTENSIONS = {"table": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "html": "html"}
+_EXTENSIONS = {"table": "txt", "json": "json", "jsonl": "jsonl", "junit": "xml", "sarif": "sarif", "html": "html"}
 
 
 class VerifyFormat(enum.StrEnum):
@@ -166,13 +171,15 @@ def _render(
     show_all: bool = False,
 ) -> str:
     from onshi.report.html import to_html
-    from onshi.report.json_report import to_json
+    from onshi.report.json_report import to_json, to_json_lines
     from onshi.report.junit import to_junit
     from onshi.report.sarif import to_sarif
     from onshi.report.table import render_table
 
     if output_format is OutputFormat.JSON:
         return to_json(report, comparison)
+    if output_format is OutputFormat.JSONL:
+        return to_json_lines(report)
     if output_format is OutputFormat.JUNIT:
         return to_junit(report, language.value)
     if output_format is OutputFormat.SARIF:
@@ -667,9 +674,42 @@ def audit_file_command(
         except UnknownPlatformError as error:
             _error(str(error))
             raise typer.Exit(EXIT_INPUT) from None
+    if output_format is OutputFormat.JSONL:
+        raise typer.Exit(_stream_files(files, platform, _reading(allow_partial), _processes(jobs), (output, fail_on)))
     report = audit(_file_jobs(files, platform, _reading(allow_partial)), processes=_processes(jobs))
     _emit(report, output_format, output, lang)
     raise typer.Exit(exit_code(report, fail_on))
+
+
+def _stream_files(
+    files: list[Path], platform: str | None, reading: Reading, processes: int, target: tuple[Path | None, FailOn]
+) -> int:
+    """audit-file as JSON lines, written as each file is judged (flat memory: nothing is kept but the
+    counts and the few kilobytes per device that the comparing rules read); the exit code as audit's."""
+    from onshi.model import Severity
+    from onshi.report.json_report import JsonLinesTotals
+    from onshi.stream import audit_stream
+
+    output, fail_on = target
+    generated_at = datetime.now(UTC).isoformat(timespec="seconds")
+    # Bare files belong to no facility: a few go to a worker together, which spares the messages.
+    groups = _batches(_file_jobs_lazily(files, platform, reading), _FILES_PER_TASK)
+    with open_atomic(output) if output is not None else nullcontext(sys.stdout) as handle:
+        totals = JsonLinesTotals(handle.write, generated_at)
+        for block in audit_stream(groups, _lines_of, processes):
+            totals.add(block)
+        totals.summary()
+    threshold = Severity(fail_on.value).rank
+    if totals.device_errors:
+        return EXIT_INPUT
+    return EXIT_FINDINGS if any(Severity(name).rank >= threshold for name in totals.failing) else EXIT_OK
+
+
+def _lines_of(judged: Judged) -> LinesBlock:
+    """A group's results as JSON lines, rendered in the worker that judged them."""
+    from onshi.report.json_report import json_lines_block
+
+    return json_lines_block(judged.devices, judged.findings)
 
 
 def _stdin_config() -> ConfigText:
@@ -682,12 +722,30 @@ def _stdin_config() -> ConfigText:
     return decode(data, "<stdin>")
 
 
+_FILES_PER_TASK = 8
+
+
+def _batches(items: Iterable[DeviceJob], size: int) -> Iterator[list[DeviceJob]]:
+    batch: list[DeviceJob] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _file_jobs(files: list[Path], platform: str | None, reading: Reading) -> list[DeviceJob]:
+    return list(_file_jobs_lazily(files, platform, reading))
+
+
+def _file_jobs_lazily(files: list[Path], platform: str | None, reading: Reading) -> Iterator[DeviceJob]:
+    """Each file as a job, read when it is asked for (a streamed audit holds only those in flight)."""
     from onshi.pipeline import DeviceJob
     from onshi.platforms.identify import Unrecognised, recognised_platform
     from onshi.sources import SourceError, read_config_file
 
-    jobs = []
     seen: dict[str, int] = {}
     for path in files:
         name = "stdin" if str(path) == "-" else path.stem
@@ -696,14 +754,13 @@ def _file_jobs(files: list[Path], platform: str | None, reading: Reading) -> lis
         try:
             config = _stdin_config() if str(path) == "-" else read_config_file(path)
         except SourceError as error:
-            jobs.append(DeviceJob(host, platform or "unknown", None, error=str(error)))
+            yield DeviceJob(host, platform or "unknown", None, error=str(error))
             continue
         found = platform or recognised_platform(config.text)
         if isinstance(found, Unrecognised):
-            jobs.append(DeviceJob(host, "unknown", None, error=f"{path}: {found.reason}"))
+            yield DeviceJob(host, "unknown", None, error=f"{path}: {found.reason}")
         else:
-            jobs.append(DeviceJob(host, found, config, reading=reading))
-    return jobs
+            yield DeviceJob(host, found, config, reading=reading)
 
 
 @app.command("generate")

@@ -7,8 +7,10 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import yaml
 
@@ -63,12 +65,21 @@ def read_bounded(path: Path, limit: int = MAX_CONFIG_BYTES) -> bytes:
 
 
 def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed over it. A target that is not a
-    regular file (``/dev/null``, a FIFO, a terminal) is written into, never replaced by a file; a
-    symbolic link planted at the target is replaced, never followed."""
+    """Write ``text`` to ``path`` through a temporary file renamed over it (see :func:`open_atomic`)."""
+    with open_atomic(path, mode) as handle:
+        handle.write(text)
+
+
+@contextmanager
+def open_atomic(path: Path, mode: int | None = None) -> Iterator[TextIO]:
+    """A text handle whose content replaces ``path`` when the block ends, through a temporary file
+    renamed over it: a reader sees the old file or the new one, never half (a report streamed line by
+    line is written this way too). A target that is not a regular file (``/dev/null``, a FIFO, a
+    terminal) is written into, never replaced by a file; a symbolic link planted at the target is
+    replaced, never followed; nothing is left behind when the block fails."""
     if path.exists() and not path.is_symlink() and not path.is_file() and not path.is_dir():
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with path.open("w", encoding="utf-8", newline="") as special:
+            yield special
         return
     if path.is_dir() and not path.is_symlink():
         raise IsADirectoryError(21, "is a folder, not a file", str(path))
@@ -79,7 +90,7 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:

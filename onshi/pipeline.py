@@ -171,7 +171,7 @@ def audit(jobs: Iterable[DeviceJob], *, matrices: bool = True, processes: int = 
     report is the same, in the same order."""
     jobs = list(jobs)
     parallel = processes > 1 and len(jobs) > 1
-    with _pool(processes) if parallel else nullcontext() as pool:
+    with process_pool(processes) if parallel else nullcontext() as pool:
         chunk = max(1, len(jobs) // (processes * 4))
         prepared = list(pool.map(prepare, jobs, chunksize=chunk)) if pool else [prepare(job) for job in jobs]
         reports = [report for report, _ in prepared]
@@ -190,7 +190,7 @@ def judge(
     return findings, zone_matrices(inputs, findings, roles) if matrices else ()
 
 
-def _pool(processes: int) -> ProcessPoolExecutor:
+def process_pool(processes: int) -> ProcessPoolExecutor:
     """Worker processes, forked where the platform can (they start at once, sharing what is loaded).
     Each fingerprints secrets with the run's key: AUTH-05 compares fingerprints made in different
     processes."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 _HEADER_WEIGHT = 10  # a header line says what printed the text; any other line only hints
 _SCANNED_LINES = 3000  # enough to tell, bounded for huge files
@@ -121,20 +122,31 @@ class Guess:
 def scores(text: str) -> dict[str, int]:
     """Each signature's score for ``text``, by name."""
     result = dict.fromkeys((signature.name for signature in SIGNATURES), 0)
+    matchers = [(signature.name, _either(signature.headers), _either(signature.lines)) for signature in SIGNATURES]
     for line in text.splitlines()[:_SCANNED_LINES]:
         if not line.strip():
             continue
-        for signature in SIGNATURES:
-            if any(pattern.match(line) for pattern in signature.headers):
-                result[signature.name] += _HEADER_WEIGHT
-            elif any(pattern.match(line) for pattern in signature.lines):
-                result[signature.name] += 1
+        for name, header, hint in matchers:
+            if header.match(line):
+                result[name] += _HEADER_WEIGHT
+            elif hint.match(line):
+                result[name] += 1
     return result
 
 
-def identify(text: str) -> Guess | None:
-    """The vendor whose syntax ``text`` is written in, or None when nothing says clearly."""
-    found = scores(text)
+@cache
+def _either(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """One pattern matching where any of ``patterns`` matches (one call per line instead of one per
+    pattern: the scan runs on every poorly read file of a fleet audit)."""
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+
+
+def identify(text: str, found: dict[str, int] | None = None) -> Guess | None:
+    """The vendor whose syntax ``text`` is written in, or None when nothing says clearly (``found``:
+    its :func:`scores`, when the caller has them)."""
+    found = scores(text) if found is None else found
     ranked = sorted(SIGNATURES, key=lambda signature: found[signature.name], reverse=True)
     best, second = found[ranked[0].name], found[ranked[1].name]
     if best < 3 or best < 2 * second:
@@ -146,7 +158,7 @@ def foreign_syntax(text: str, platform: str) -> str | None:
     """Why ``text`` cannot be ``platform``'s: it is clearly another vendor's syntax; None otherwise."""
     found = scores(text)
     own = next((found[s.name] for s in SIGNATURES if s.platform == platform), 0)
-    guess = identify(text)
+    guess = identify(text, found)
     if guess is None or guess.signature.platform == platform or own * 2 >= guess.score:
         return None
     hint = f" (audit it with --platform {guess.signature.platform})" if guess.signature.platform else ""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from onshi.model import Finding, Status
@@ -85,3 +86,78 @@ def to_json(report: AuditReport, comparison: Comparison | None = None) -> str:
             "fixed_findings": list(comparison.fixed),
         }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- JSON lines: one record per line, written as devices finish ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LinesBlock:
+    """Some devices' and findings' records as JSON lines, with their counts (what the summary needs)."""
+
+    text: str
+    devices: int
+    device_errors: int
+    statuses: Counter[str]
+    failing: Counter[str]  # failed findings by severity
+
+
+def json_lines_block(devices: Iterable[DeviceReport], findings: Iterable[Finding]) -> LinesBlock:
+    """A ``device`` record per device row and a ``finding`` record per finding (the JSON report's
+    fields). Pure, so that worker processes render their own results in parallel."""
+    records: list[str] = []
+    statuses: Counter[str] = Counter()
+    failing: Counter[str] = Counter()
+    count = errors = 0
+    for device in devices:
+        count, errors = count + 1, errors + bool(device.error)
+        records.append(_line({"type": "device", **_device(device)}))
+    for finding in findings:
+        statuses[finding.status.value] += 1
+        if finding.status is Status.FAIL:
+            failing[finding.severity.value] += 1
+        records.append(_line({"type": "finding", **_finding(finding)}))
+    return LinesBlock("".join(records), count, errors, statuses, failing)
+
+
+class JsonLinesTotals:
+    """Blocks written as they come, their counts added up for the closing ``summary`` record (the JSON
+    report's summary): nothing else is kept."""
+
+    def __init__(self, write: Callable[[str], object], generated_at: str) -> None:
+        self._write = write
+        self._generated_at = generated_at
+        self.devices = self.device_errors = 0
+        self.statuses: Counter[str] = Counter()
+        self.failing: Counter[str] = Counter()
+
+    def add(self, block: LinesBlock) -> None:
+        self._write(block.text)
+        self.devices += block.devices
+        self.device_errors += block.device_errors
+        self.statuses.update(block.statuses)
+        self.failing.update(block.failing)
+
+    def summary(self) -> None:
+        self._write(_line({
+            "type": "summary",
+            "generated_at": self._generated_at,
+            "devices": self.devices,
+            "device_errors": self.device_errors,
+            "findings": sum(self.statuses.values()),
+            "by_status": {status.value: self.statuses.get(status.value, 0) for status in Status},
+            "fail_by_severity": dict(sorted(self.failing.items())),
+        }))  # fmt: skip
+
+
+def _line(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False) + "\n"
+
+
+def to_json_lines(report: AuditReport) -> str:
+    """A whole report as JSON lines (what a streamed run writes, in the report's order)."""
+    parts: list[str] = []
+    totals = JsonLinesTotals(parts.append, report.generated_at)
+    totals.add(json_lines_block(report.devices, report.findings))
+    totals.summary()
+    return "".join(parts)

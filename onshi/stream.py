@@ -1,0 +1,114 @@
+"""A fleet audit that streams: each facility's results leave as soon as they are made, and memory
+stays that of the facilities being judged, whatever the number of devices.
+
+:func:`onshi.pipeline.audit` keeps every parsed device to the end, for the reports that need them
+(the HTML report's policies, ask, diff, the store). A fleet of thousands of configurations is read
+instead group by group: a worker parses and judges one facility (or one device outside any), hands
+back its device rows and findings, and drops the parsed devices. Up to a few groups per worker are in
+flight; the caller writes each result as it arrives (JSON lines) and forgets it.
+
+The rules that compare devices with each other (a secret reused on another device, AUTH-05) need
+every device: a group also hands back, per device, what those rules read (its secrets and the
+masked lines that hold them, and the lines it did not understand, so that they still fail closed),
+a few kilobytes, and those rules are judged over them at the end. Their findings come last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass
+from functools import cache
+from typing import TypeVar
+
+from onshi.model import Device, Finding, SourceText
+from onshi.pipeline import DeviceJob, DeviceReport, prepare, process_pool, with_remediation
+from onshi.validators.base import Rule, RuleInput
+from onshi.validators.engine import evaluate
+from onshi.validators.facility import facility_roles
+from onshi.validators.registry import all_rules
+
+IN_FLIGHT_PER_PROCESS = 3  # groups submitted ahead per worker: enough to keep it busy, few to hold
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One group's results (or, last, the findings of the rules that compare devices)."""
+
+    devices: tuple[DeviceReport, ...]
+    findings: tuple[Finding, ...]
+
+
+Shaped = TypeVar("Shaped")
+_Result = tuple[Shaped, tuple[RuleInput, ...]]  # a group's results as shaped, and what the comparing rules need
+
+
+def audit_stream(
+    groups: Iterable[Sequence[DeviceJob]], shape: Callable[[Judged], Shaped], processes: int = 1
+) -> Iterator[Shaped]:
+    """Each group's results, put in ``shape`` by the worker that made them (a report format renders
+    there, in parallel), as soon as they are ready (in the order groups finish); then the comparing
+    rules' findings. ``groups`` is read as it goes: a generator keeps only what is in flight.
+    ``shape`` must be a module-level function (it travels to the workers by name)."""
+    compared: list[RuleInput] = []
+    for shaped, kept in _judged_groups(groups, shape, processes):
+        compared.extend(kept)
+        yield shaped
+    if compared:
+        yield shape(Judged((), tuple(with_remediation(evaluate(compared, _comparing_rules()), compared))))
+
+
+def _judged_groups(
+    groups: Iterable[Sequence[DeviceJob]], shape: Callable[[Judged], Shaped], processes: int
+) -> Iterator[_Result[Shaped]]:
+    if processes <= 1:
+        yield from (judge_group(group, shape) for group in groups)
+        return
+    pending: set[Future[_Result[Shaped]]] = set()
+    with process_pool(processes) as pool:
+        for group in groups:
+            pending.add(pool.submit(judge_group, group, shape))
+            if len(pending) >= processes * IN_FLIGHT_PER_PROCESS:
+                yield from _finished(pending)
+        while pending:
+            yield from _finished(pending)
+
+
+def _finished(pending: set[Future[_Result[Shaped]]]) -> Iterator[_Result[Shaped]]:
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in done:
+        pending.discard(future)
+        yield future.result()
+
+
+def judge_group(jobs: Sequence[DeviceJob], shape: Callable[[Judged], Shaped]) -> _Result[Shaped]:
+    """Parse and judge one group with every rule that looks at its devices alone (or at its facility
+    as one network); return its rows and findings in ``shape``, and what the comparing rules will
+    need of it."""
+    prepared = [prepare(job) for job in jobs]
+    inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
+    findings = with_remediation(evaluate(inputs, _own_rules(), roles=facility_roles(inputs)), inputs) if inputs else []
+    judged = Judged(tuple(report for report, _ in prepared), tuple(findings))
+    return shape(judged), tuple(map(_compared_part, inputs))
+
+
+@cache
+def _own_rules() -> tuple[Rule, ...]:
+    return tuple(rule for rule in all_rules() if rule.fleet_check is None)
+
+
+@cache
+def _comparing_rules() -> tuple[Rule, ...]:
+    return tuple(rule for rule in all_rules() if rule.fleet_check is not None)
+
+
+def _compared_part(inp: RuleInput) -> RuleInput:
+    """The device as the comparing rules read it: its secrets, the lines it did not understand, and
+    the masked text of those lines only (the evidence they cite); nothing else is kept."""
+    device = inp.device
+    cited = {secret.line for secret in device.secrets} | {item.line for item in device.unrecognized}
+    source = device.source
+    lines = tuple(text if number in cited else "" for number, text in enumerate(source.lines, start=1))
+    kept = Device(device.hostname, device.platform, None, None, SourceText(source.file, lines, source.encoding),
+                  secrets=device.secrets, unrecognized=device.unrecognized)  # fmt: skip
+    return RuleInput(inp.host, kept, inp.facility_name, None, None, (), partial=inp.partial)
