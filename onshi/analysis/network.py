@@ -29,6 +29,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from onshi.analysis.acl_sets import FilterSet, acl_set, protocol_number
@@ -505,21 +506,9 @@ class DeviceNetwork:
         return combined
 
     def _class_protocol(self, protocol: str, class_name: str) -> Any:
-        sp = self.space
-        known = CLASS_PROTOCOLS.get(protocol)
-        if known is None:
+        if protocol not in CLASS_PROTOCOLS:
             self._note(f"class {class_name}: protocol {protocol} taken as any TCP or UDP")
-            return sp.protocol(6) | sp.protocol(17)
-        result = sp.false
-        for number, ports in known:
-            part = sp.protocol(number)
-            if ports is not None:
-                port_set = sp.false
-                for port in ports:
-                    port_set |= sp.value("dport", port)
-                part &= port_set
-            result |= part
-        return result
+        return _class_packets(self.space, protocol)
 
     # --- crypto maps -----------------------------------------------------------------------------------
 
@@ -744,3 +733,22 @@ def best_routes(table: list[Route]) -> dict[IPNetwork, list[Route]]:
         elif route.distance == current[0].distance:
             current.append(route)
     return best
+
+
+@lru_cache(maxsize=256)
+def _class_packets(sp: PacketSpace, protocol: str) -> Any:
+    """What a class-map's ``match protocol`` names (an unknown one: any TCP or UDP); the same for
+    every device of a process that shares the packet space, so built once."""
+    known = CLASS_PROTOCOLS.get(protocol)
+    if known is None:
+        return sp.protocol(6) | sp.protocol(17)
+    result = sp.false
+    for number, ports in known:
+        part = sp.protocol(number)
+        if ports is not None:
+            port_set = sp.false
+            for port in ports:
+                port_set |= sp.value("dport", port)
+            part &= port_set
+        result |= part
+    return result

@@ -318,38 +318,58 @@ class PacketSpace:
             result |= self.family(version) & octet
         return result
 
-    def _field(self, assignment: Mapping[str, bool], field: str) -> int:
-        value = 0
-        for name in _names(field):
-            value = (value << 1) | int(bool(assignment.get(name, False)))
-        return value
-
     def _packet(self, assignment: Mapping[str, bool]) -> Packet:
-        version = 6 if self._field(assignment, "family") else 4
+        """The packet a path assigns (variables off the path read as 0), field by field."""
+        fields = dict.fromkeys(FIELDS, 0)
+        for name, value in assignment.items():
+            if value:
+                field, shift = _POSITION[name]
+                fields[field] |= 1 << shift
+        version = 6 if fields["family"] else 4
         return Packet(
-            src=address_from_bits(version, self._field(assignment, "src")),
-            dst=address_from_bits(version, self._field(assignment, "dst")),
-            protocol=self._field(assignment, "proto"),
-            src_port=self._field(assignment, "sport"),
-            dst_port=self._field(assignment, "dport"),
-            icmp_type=self._field(assignment, "icmp_type"),
-            icmp_code=self._field(assignment, "icmp_code"),
-            established=bool(self._field(assignment, "est")),
+            src=address_from_bits(version, fields["src"]),
+            dst=address_from_bits(version, fields["dst"]),
+            protocol=fields["proto"],
+            src_port=fields["sport"],
+            dst_port=fields["dport"],
+            icmp_type=fields["icmp_type"],
+            icmp_code=fields["icmp_code"],
+            established=bool(fields["est"]),
         )
 
     def contains(self, packets: Any, packet: Packet) -> bool:
-        """Whether a concrete packet is in the set (used to cross-check the oracle)."""
-        point = (
-            self.address("src", packet.src)
-            & self.address("dst", packet.dst)
-            & self.value("proto", packet.protocol)
-            & self.value("sport", packet.src_port)
-            & self.value("dport", packet.dst_port)
-            & self.value("icmp_type", packet.icmp_type)
-            & self.value("icmp_code", packet.icmp_code)
-            & self.established(packet.established)
-        )
-        return not self.is_empty(packets & point)
+        """Whether a concrete packet is in the set (used to cross-check the oracle): one walk from the
+        root, taking at each variable the branch the packet's bit chooses."""
+        fields = _fields_of(packet)
+        node = packets
+        while node not in (self.true, self.false):
+            field, shift = _POSITION[node.var]
+            high, low = node.high, node.low
+            if node.negated:
+                high, low = ~high, ~low
+            node = high if (fields[field] >> shift) & 1 else low
+        return bool(node == self.true)
+
+
+# Each variable's field and bit (as a shift from the field's least significant bit).
+_POSITION: dict[str, tuple[str, int]] = {
+    name: (field, len(names) - 1 - index) for field, names in _NAMES.items() for index, name in enumerate(names)
+}
+
+
+def _fields_of(packet: Packet) -> dict[str, int]:
+    """A packet as the values of the header-space fields."""
+    return {
+        "family": int(packet.version == 6),
+        "src": address_bits(packet.src)[0],
+        "dst": address_bits(packet.dst)[0],
+        "proto": packet.protocol,
+        "sport": packet.src_port,
+        "dport": packet.dst_port,
+        "icmp_type": packet.icmp_type,
+        "icmp_code": packet.icmp_code,
+        "est": int(packet.established),
+    }
 
 
 # Addresses no host has (RFC 6890): never an example packet's source or destination.

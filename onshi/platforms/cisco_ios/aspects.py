@@ -4,6 +4,7 @@ that read that part of the device ``manual`` (:class:`~onshi.model.Aspect`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from onshi.model import Aspect
 from onshi.platforms.aspects import ACCOUNTS, FORWARDING, LOGGING, MANAGEMENT, NONE, VPN, WIRELESS
@@ -50,8 +51,20 @@ def block_aspects(words: list[str]) -> frozenset[Aspect]:
         extra = [aspects for prefix, aspects in _INTERFACE_EXTRA if name.startswith(prefix)]
         return FORWARDING.union(*extra)
     if head in ("ip", "ipv6"):
-        return _lookup(_BY_IP, words[1].lower() if len(words) > 1 else "")
-    return _lookup(_BY_HEAD, head)
+        return _ip_aspects(words[1].lower() if len(words) > 1 else "")
+    return _head_aspects(head)
+
+
+# Configurations repeat a few hundred keywords: each is looked up (and, abbreviated, matched
+# against every keyword) once per process; bounded, as a hostile text may bring any number of words.
+@lru_cache(maxsize=4096)
+def _ip_aspects(word: str) -> frozenset[Aspect]:
+    return _lookup(_BY_IP, word)
+
+
+@lru_cache(maxsize=4096)
+def _head_aspects(word: str) -> frozenset[Aspect]:
+    return _lookup(_BY_HEAD, word)
 
 
 def _lookup(table: Mapping[str, frozenset[Aspect]], word: str) -> frozenset[Aspect]:
