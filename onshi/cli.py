@@ -816,6 +816,13 @@ app.add_typer(ask_app, name="ask")
 JsonOption = Annotated[bool, typer.Option("--json", help="Answer as JSON.")]
 
 
+class DiffFormat(enum.StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
+
+
 class Against(enum.StrEnum):
     GENERATED = "generated"
 
@@ -841,6 +848,10 @@ def diff_command(
     hosts: HostsSelect = None,
     lang: LangOption = Language.JA,
     as_json: JsonOption = False,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="table, json, or for CI junit or sarif (--json: json).")
+    ] = DiffFormat.TABLE,
+    output: OutputOption = None,
 ) -> None:
     """What a change opens and closes: per device (or facility judged as one network) and zone pair, the
     new connections newly let through and newly stopped, each with an example packet and the lines on
@@ -848,6 +859,7 @@ def diff_command(
     policy does not declare, or a rule newly fails; 0 otherwise; 2 on a wrong input."""
     from onshi.model import Status
     from onshi.report.diff import diff_json, diff_text
+    from onshi.report.diff_ci import diff_junit, diff_sarif
     from onshi.validators.diff import diff
 
     selection = _selection(facility, hosts, None)
@@ -858,7 +870,15 @@ def diff_command(
     else:
         reports = [_side(inventory, side, host, selection) for side in (before, after)]
     change = diff(reports[0].inputs, reports[1].inputs, (reports[0].findings, reports[1].findings))
-    sys.stdout.write(diff_json(change) if as_json else diff_text(change, lang.value))
+    chosen = DiffFormat.JSON if as_json else output_format
+    after_files = {device.host: device.file for device in reports[1].devices if device.file}
+    rendered = {
+        DiffFormat.TABLE: lambda: diff_text(change, lang.value),
+        DiffFormat.JSON: lambda: diff_json(change),
+        DiffFormat.JUNIT: lambda: diff_junit(change),
+        DiffFormat.SARIF: lambda: diff_sarif(change, after_files),
+    }[chosen]()
+    _write_or_print_text(rendered, output)
     newly_failing = any(v.after is Status.FAIL and v.before is not Status.FAIL for v in change.verdicts)
     raise typer.Exit(EXIT_FINDINGS if change.opens_undeclared or newly_failing else EXIT_OK)
 

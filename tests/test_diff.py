@@ -7,11 +7,14 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
+import xmlschema
 from typer.testing import CliRunner
 
 from onshi.cli import app
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
+from tests.schemas import junit_xsd, sarif_schema
 from tests.test_generate import SAMPLE_SECRETS
 
 runner = CliRunner()
@@ -99,3 +102,47 @@ def test_a_side_that_does_not_exist_is_named_exit_2(tmp_path: Path) -> None:
                                  "--inventory", str(SAMPLE_INVENTORY)])  # fmt: skip
     assert result.exit_code == 2
     assert f"{tmp_path / 'nowhere'}: no such snapshot folder or config file" in result.output
+
+
+def _moved_permit(tmp_path: Path) -> tuple[Path, Path, int]:
+    text = SAKURA.read_bytes().decode("cp932")
+    lines = text.splitlines()
+    deny = lines.index(" deny   ip any 192.168.0.0 0.0.255.255")
+    moved = [*lines[:deny], lines[deny + 1], lines[deny], *lines[deny + 2 :]]
+    before, after = tmp_path / "before.cfg", tmp_path / "after.cfg"
+    before.write_text(text, encoding="utf-8")
+    after.write_text("\n".join(moved) + "\n", encoding="utf-8")
+    return before, after, deny + 1
+
+
+def test_the_change_gate_for_ci_in_junit_and_sarif(tmp_path: Path) -> None:
+    """The same change as JUnit (the opened pairs and the newly failing rule are failures) and SARIF
+    (error results on the after side's line that now lets guests in), both valid by their schemas."""
+    before, after, permit_line = _moved_permit(tmp_path)
+    common = [str(before), str(after), "--host", "sakura-rtr1", "--inventory", str(SAMPLE_INVENTORY)]
+    junit = runner.invoke(app, ["diff", *common, "-f", "junit", "-o", str(tmp_path / "diff.xml")])
+    assert junit.exit_code == 1
+    xml = (tmp_path / "diff.xml").read_text(encoding="utf-8")
+    xmlschema.XMLSchema(str(junit_xsd())).validate(xml)
+    for expected in ('name="guest_wifi → emr"', 'type="opened"', 'name="HYG-01"'):
+        assert expected in xml
+    sarif = runner.invoke(app, ["diff", *common, "-f", "sarif", "-o", str(tmp_path / "diff.sarif")])
+    assert sarif.exit_code == 1
+    document = json.loads((tmp_path / "diff.sarif").read_text(encoding="utf-8"))
+    jsonschema.validate(document, sarif_schema())
+    opened = [r for r in document["runs"][0]["results"] if r["ruleId"] == "DIFF-OPENED"]
+    assert opened
+    assert all(r["level"] == "error" for r in opened)
+    lines = {loc["physicalLocation"]["region"]["startLine"] for r in opened for loc in r.get("locations", [])}
+    assert permit_line in lines
+    assert any(
+        r["ruleId"] == "DIFF-VERDICT" and "HYG-01" in r["message"]["text"] for r in document["runs"][0]["results"]
+    )
+
+
+def test_no_change_in_junit_is_an_empty_passing_suite(tmp_path: Path) -> None:
+    configs = str(SAMPLE_INVENTORY / "configs")
+    result = runner.invoke(app, ["diff", configs, configs, "--inventory", str(SAMPLE_INVENTORY), "-f", "junit"])
+    assert result.exit_code == 0
+    xmlschema.XMLSchema(str(junit_xsd())).validate(result.output)
+    assert 'failures="0"' in result.output

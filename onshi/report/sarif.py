@@ -30,7 +30,8 @@ _KIND = {
 }
 
 
-def _uri(file: str) -> str:
+def artifact_uri(file: str) -> str:
+    """A file as SARIF names it: relative to the working folder where it lies below it, else a file URI."""
     path = Path(file)
     try:
         relative = path.resolve().relative_to(Path.cwd().resolve())
@@ -88,7 +89,7 @@ def _result(finding: Finding, rule_index: dict[str, int], artifacts: dict[str, i
     for evidence in finding.evidence:
         index = artifacts.setdefault(evidence.file, len(artifacts))
         locations.append({"physicalLocation": {
-            "artifactLocation": {"uri": _uri(evidence.file), "index": index},
+            "artifactLocation": {"uri": artifact_uri(evidence.file), "index": index},
             "region": {"startLine": evidence.line, "snippet": {"text": evidence.text}},
         }})  # fmt: skip
     if locations:
@@ -108,7 +109,7 @@ def to_sarif(report: AuditReport) -> str:
     ]  # fmt: skip
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "onshi", "version": __version__, "rules": rules}},
-        "artifacts": [{"location": {"uri": _uri(file)}} for file in artifacts],
+        "artifacts": [{"location": {"uri": artifact_uri(file)}} for file in artifacts],
         "results": results,
         "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
     }

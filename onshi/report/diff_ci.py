@@ -1,0 +1,148 @@
+"""A change's impact (:mod:`onshi.validators.diff`) for CI systems: JUnit XML and SARIF 2.1.0.
+
+The change-review gate a vendor runs before installation: a zone pair the change newly opens
+beyond the declared flows, and a rule that newly fails, are failures (JUnit ``<failure>``, SARIF
+results of level ``error`` on the lines that now let the example through); what the change closes
+or opens within the declared flows passes (JUnit) or is a ``note`` (SARIF), so the file is the whole
+change. A host audited on one side only is a JUnit ``<error>`` and a SARIF notification.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import Any
+
+from onshi import __version__
+from onshi.model import Status
+from onshi.report.sarif import SCHEMA, artifact_uri
+from onshi.validators.diff import Diff, Moved, PairChange, VerdictChange
+
+_RULES = (
+    ("DIFF-OPENED", "The change newly lets through what the facility policy does not declare", "error"),
+    ("DIFF-VERDICT", "A rule newly fails after the change", "error"),
+    ("DIFF-CHANGED", "The change newly lets through, or newly stops, declared traffic", "note"),
+)
+
+
+def _text(moved: Moved, kind: str) -> str:
+    lines = [f"{kind}: e.g. {moved.example.describe()}"]
+    if moved.route:
+        lines.append(f"path: {' ▸ '.join(moved.route)}")
+    lines += [f"{host}:{line}" for host, line in moved.through]
+    return "\n".join(lines)
+
+
+def _failed_verdict(change: VerdictChange) -> bool:
+    return change.after is Status.FAIL and change.before is not Status.FAIL
+
+
+def _verdict_name(change: VerdictChange) -> str:
+    path = f" {change.path[0]} → {change.path[1]}" if change.path else ""
+    return f"{change.rule}{path}"
+
+
+def diff_junit(change: Diff) -> str:
+    """One testsuite per host; a testcase per zone pair that changes and per verdict that changes."""
+    root = ET.Element("testsuites", name="onshi diff")
+    suites: dict[str, ET.Element] = {}
+    counts: dict[str, dict[str, int]] = {}
+
+    def case(host: str, name: str) -> ET.Element:
+        if host not in suites:
+            suites[host] = ET.SubElement(root, "testsuite", name=host)
+            counts[host] = {"tests": 0, "failures": 0, "errors": 0}
+        counts[host]["tests"] += 1
+        return ET.SubElement(suites[host], "testcase", classname=f"onshi.diff.{host}", name=name, time="0")
+
+    for pair in change.pairs:
+        element = case(pair.host, f"{pair.source} → {pair.destination}")
+        if pair.opened is not None and pair.opened.undeclared:
+            failure = ET.SubElement(element, "failure", message=f"newly allowed beyond the declared flows: "
+                                    f"e.g. {pair.opened.example.describe()}", type="opened")  # fmt: skip
+            failure.text = _text(pair.opened, "newly allowed")
+            counts[pair.host]["failures"] += 1
+    for verdict in change.verdicts:
+        element = case(verdict.host, _verdict_name(verdict))
+        if _failed_verdict(verdict):
+            before = verdict.before.value if verdict.before else "-"
+            ET.SubElement(element, "failure", message=f"{before} → fail", type="verdict")
+            counts[verdict.host]["failures"] += 1
+    for host in change.unmatched:
+        element = case(host, "audited on both sides")
+        ET.SubElement(element, "error", message="audited on one side only", type="unmatched")
+        counts[host]["errors"] += 1
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for host, suite in suites.items():
+        for key, value in counts[host].items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("time", "0")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("time", "0")
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def diff_sarif(change: Diff, files: Mapping[str, str]) -> str:
+    """Results on the after side's configuration lines (``files``: host → its file there)."""
+    artifacts: dict[str, int] = {}
+    results = [result for pair in change.pairs for result in _pair_results(pair, files, artifacts)]
+    results += [_verdict_result(verdict) for verdict in change.verdicts]
+    notifications = [{"level": "error", "message": {"text": f"{host}: audited on one side only"}}
+                     for host in change.unmatched]  # fmt: skip
+    rules = [{"id": rule, "name": rule.replace("-", ""), "shortDescription": {"text": text},
+              "defaultConfiguration": {"level": level}} for rule, text, level in _RULES]  # fmt: skip
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "onshi diff", "version": __version__, "rules": rules}},
+        "artifacts": [{"location": {"uri": artifact_uri(file)}} for file in artifacts],
+        "results": results,
+        "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
+    }
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _pair_results(pair: PairChange, files: Mapping[str, str], artifacts: dict[str, int]) -> list[dict[str, Any]]:
+    found = []
+    for moved, kind in ((pair.opened, "newly allowed"), (pair.closed, "newly denied")):
+        if moved is None:
+            continue
+        failing = kind == "newly allowed" and moved.undeclared
+        rule = "DIFF-OPENED" if failing else "DIFF-CHANGED"
+        result: dict[str, Any] = {
+            "ruleId": rule,
+            "ruleIndex": [r for r, _, _ in _RULES].index(rule),
+            "level": "error" if failing else "note",
+            "message": {
+                "text": f"{pair.host}: {pair.source} → {pair.destination} {kind}: e.g. {moved.example.describe()}"
+            },
+            "properties": {"host": pair.host, "path": [pair.source, pair.destination], "route": list(moved.route)},
+        }
+        cited = moved.through if kind == "newly allowed" else moved.stopped_by
+        locations = [_location(files[host], line, artifacts) for host, line in cited if host in files]
+        if locations:
+            result["locations"] = locations
+        found.append(result)
+    return found
+
+
+def _location(file: str, line: int, artifacts: dict[str, int]) -> dict[str, Any]:
+    index = artifacts.setdefault(file, len(artifacts))
+    return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(file), "index": index},
+                                 "region": {"startLine": line}}}  # fmt: skip
+
+
+def _verdict_result(verdict: VerdictChange) -> dict[str, Any]:
+    failing = _failed_verdict(verdict)
+    rule = "DIFF-VERDICT" if failing else "DIFF-CHANGED"
+    before = verdict.before.value if verdict.before else "-"
+    after = verdict.after.value if verdict.after else "-"
+    return {
+        "ruleId": rule,
+        "ruleIndex": [r for r, _, _ in _RULES].index(rule),
+        "level": "error" if failing else "note",
+        "message": {"text": f"{verdict.host} {_verdict_name(verdict)}: {before} → {after}"},
+        "properties": {"host": verdict.host, "rule": verdict.rule},
+    }
