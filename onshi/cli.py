@@ -819,6 +819,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Answer as JSON.")]
 class DiffFormat(enum.StrEnum):
     TABLE = "table"
     JSON = "json"
+    HTML = "html"
     JUNIT = "junit"
     SARIF = "sarif"
 
@@ -849,7 +850,7 @@ def diff_command(
     lang: LangOption = Language.JA,
     as_json: JsonOption = False,
     output_format: Annotated[
-        DiffFormat, typer.Option("--format", "-f", help="table, json, or for CI junit or sarif (--json: json).")
+        DiffFormat, typer.Option("--format", "-f", help="table, json, html, or for CI junit or sarif (--json: json).")
     ] = DiffFormat.TABLE,
     output: OutputOption = None,
 ) -> None:
@@ -859,7 +860,7 @@ def diff_command(
     policy does not declare, or a rule newly fails; 0 otherwise; 2 on a wrong input."""
     from onshi.model import Status
     from onshi.report.diff import diff_json, diff_text
-    from onshi.report.diff_ci import diff_junit, diff_sarif
+    from onshi.report.diff_ci import diff_html, diff_junit, diff_sarif
     from onshi.validators.diff import diff
 
     selection = _selection(facility, hosts, None)
@@ -875,6 +876,7 @@ def diff_command(
     rendered = {
         DiffFormat.TABLE: lambda: diff_text(change, lang.value),
         DiffFormat.JSON: lambda: diff_json(change),
+        DiffFormat.HTML: lambda: diff_html(change, lang.value),
         DiffFormat.JUNIT: lambda: diff_junit(change),
         DiffFormat.SARIF: lambda: diff_sarif(change, after_files),
     }[chosen]()

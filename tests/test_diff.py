@@ -146,3 +146,21 @@ def test_no_change_in_junit_is_an_empty_passing_suite(tmp_path: Path) -> None:
     assert result.exit_code == 0
     xmlschema.XMLSchema(str(junit_xsd())).validate(result.output)
     assert 'failures="0"' in result.output
+
+
+def test_the_change_as_one_page_for_a_reviewer(tmp_path: Path) -> None:
+    """-f html: a self-contained page (a CSP forbids every fetch) naming what the change opens, with the
+    example and the lines, in the report language; no configuration text on it."""
+    before, after, permit_line = _moved_permit(tmp_path)
+    common = [str(before), str(after), "--host", "sakura-rtr1", "--inventory", str(SAMPLE_INVENTORY)]
+    result = runner.invoke(app, ["diff", *common, "-f", "html", "--lang", "en", "-o", str(tmp_path / "d.html")])
+    assert result.exit_code == 1
+    page = (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "default-src 'none'" in page
+    assert "guest_wifi → emr" in page
+    assert "newly allowed (beyond the declared flows)" in page
+    assert f"sakura-rtr1:{permit_line}" in page
+    assert "The change newly allows undeclared traffic" in page
+    assert "permit ip any any" not in page  # lines are cited by number, never quoted
+    japanese = runner.invoke(app, ["diff", *common, "-f", "html"])
+    assert "新たに許可" in japanese.output

@@ -1,4 +1,5 @@
-"""A change's impact (:mod:`onshi.validators.diff`) for CI systems: JUnit XML and SARIF 2.1.0.
+"""A change's impact (:mod:`onshi.validators.diff`) for CI systems, JUnit XML and SARIF 2.1.0, and
+for a reviewer, one self-contained HTML page.
 
 The change-review gate a vendor runs before installation: a zone pair the change newly opens
 beyond the declared flows, and a rule that newly fails, are failures (JUnit ``<failure>``, SARIF
@@ -16,6 +17,7 @@ from typing import Any
 
 from onshi import __version__
 from onshi.model import Status
+from onshi.report.html import environment
 from onshi.report.sarif import SCHEMA, artifact_uri
 from onshi.validators.diff import Diff, Moved, PairChange, VerdictChange
 
@@ -146,3 +148,62 @@ def _verdict_result(verdict: VerdictChange) -> dict[str, Any]:
         "message": {"text": f"{verdict.host} {_verdict_name(verdict)}: {before} → {after}"},
         "properties": {"host": verdict.host, "rule": verdict.rule},
     }
+
+
+_HTML_WORDS = {
+    "ja": {"title": "変更の影響（onshi diff）",
+           "gate_fail": "ポリシーで宣言されていない通信を新たに許可するか、新たに不合格になる項目があります",
+           "gate_pass": "宣言されていない通信を新たに許可せず、新たに不合格になる項目もありません",
+           "none": "変化はありません",
+           "pairs": "ゾーン間の変化", "host": "機器", "path": "送信元 → 宛先", "change": "変化", "example": "例",
+           "route": "経路", "lines": "根拠の行", "verdicts": "判定の変化", "rule": "項目", "before": "変更前",
+           "after": "変更後", "unmatched": "片方にしかない機器", "opened": "新たに許可", "closed": "新たに遮断",
+           "undeclared": "（宣言外を含む）"},
+    "en": {"title": "Change impact (onshi diff)", "gate_fail": "The change newly allows undeclared traffic, or a rule "
+           "newly fails", "gate_pass": "The change opens nothing undeclared and no rule newly fails",
+           "none": "No change", "pairs": "Zone pairs that change", "host": "Device", "path": "Source → destination",
+           "change": "Change", "example": "Example", "route": "Path", "lines": "Lines",
+           "verdicts": "Verdicts that change",
+           "rule": "Rule", "before": "Before", "after": "After", "unmatched": "Audited on one side only",
+           "opened": "newly allowed", "closed": "newly denied", "undeclared": " (beyond the declared flows)"},
+}  # fmt: skip
+
+
+def diff_html(change: Diff, lang: str = "ja") -> str:
+    """One self-contained, escaped page: what the change opens and closes, and the verdicts that change."""
+    words = _HTML_WORDS["ja" if lang == "ja" else "en"]
+    pairs = [row for pair in change.pairs for row in _html_rows(pair, words)]
+    verdicts = [_verdict_row(verdict) for verdict in change.verdicts]
+    return (
+        environment()
+        .get_template("diff.html.j2")
+        .render(
+            lang=lang,
+            t=words,
+            pairs=pairs,
+            verdicts=verdicts,
+            unmatched=list(change.unmatched),
+            opens_undeclared=change.opens_undeclared or any(row["failing"] for row in verdicts),
+            version=__version__,
+        )
+    )
+
+
+def _verdict_row(verdict: VerdictChange) -> dict[str, object]:
+    before = verdict.before.value if verdict.before else "-"
+    after = verdict.after.value if verdict.after else "-"
+    return {"host": verdict.host, "rule": _verdict_name(verdict), "before": before, "after": after,
+            "failing": _failed_verdict(verdict)}  # fmt: skip
+
+
+def _html_rows(pair: PairChange, words: Mapping[str, str]) -> list[dict[str, str]]:
+    rows = []
+    for moved, kind in ((pair.opened, "opened"), (pair.closed, "closed")):
+        if moved is None:
+            continue
+        cited = moved.through if kind == "opened" else moved.stopped_by
+        label = words[kind] + (words["undeclared"] if kind == "opened" and moved.undeclared else "")
+        rows.append({"host": pair.host, "source": pair.source, "destination": pair.destination, "kind": kind,
+                     "label": label, "example": moved.example.describe(), "route": " ▸ ".join(moved.route),
+                     "lines": ", ".join(f"{host}:{line}" for host, line in cited)})  # fmt: skip
+    return rows
