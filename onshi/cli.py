@@ -289,13 +289,21 @@ def _record(store: Store | None, report: AuditReport, inventory: Path, command: 
 
 
 def exit_code(report: AuditReport, fail_on: FailOn) -> int:
-    from onshi.model import Severity, Status
+    from onshi.model import Status
 
-    threshold = Severity(fail_on.value).rank
-    if any(device.error for device in report.devices):
+    failing = {finding.severity.value for finding in report.findings if finding.status is Status.FAIL}
+    return _exit_for(any(device.error for device in report.devices), failing, fail_on)
+
+
+def _exit_for(device_errors: bool, failing: Iterable[str], fail_on: FailOn) -> int:
+    """2 when a device could not be audited; else 1 when a finding fails at or above ``fail_on``
+    (``failing``: the severities that fail); else 0."""
+    from onshi.model import Severity
+
+    if device_errors:
         return EXIT_INPUT
-    failing = any(f.status is Status.FAIL and f.severity.rank >= threshold for f in report.findings)
-    return EXIT_FINDINGS if failing else EXIT_OK
+    threshold = Severity(fail_on.value).rank
+    return EXIT_FINDINGS if any(Severity(name).rank >= threshold for name in failing) else EXIT_OK
 
 
 KnownHostsOption = Annotated[
@@ -686,7 +694,6 @@ def _stream_files(
 ) -> int:
     """audit-file as JSON lines, written as each file is judged (flat memory: nothing is kept but the
     counts and the few kilobytes per device that the comparing rules read); the exit code as audit's."""
-    from onshi.model import Severity
     from onshi.report.json_report import JsonLinesTotals
     from onshi.stream import audit_stream
 
@@ -699,10 +706,7 @@ def _stream_files(
         for block in audit_stream(groups, _lines_of, processes):
             totals.add(block)
         totals.summary()
-    threshold = Severity(fail_on.value).rank
-    if totals.device_errors:
-        return EXIT_INPUT
-    return EXIT_FINDINGS if any(Severity(name).rank >= threshold for name in totals.failing) else EXIT_OK
+    return _exit_for(totals.device_errors > 0, totals.failing, fail_on)
 
 
 def _lines_of(judged: Judged) -> LinesBlock:
@@ -858,7 +862,6 @@ def diff_command(
     new connections newly let through and newly stopped, each with an example packet and the lines on
     each side, and the rule verdicts that change. Exit 1 when the change newly lets through what the
     policy does not declare, or a rule newly fails; 0 otherwise; 2 on a wrong input."""
-    from onshi.model import Status
     from onshi.report.diff import diff_json, diff_text
     from onshi.report.diff_ci import diff_html, diff_junit, diff_sarif
     from onshi.validators.diff import diff
@@ -881,8 +884,7 @@ def diff_command(
         DiffFormat.SARIF: lambda: diff_sarif(change, after_files),
     }[chosen]()
     _write_or_print_text(rendered, output)
-    newly_failing = any(v.after is Status.FAIL and v.before is not Status.FAIL for v in change.verdicts)
-    raise typer.Exit(EXIT_FINDINGS if change.opens_undeclared or newly_failing else EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if change.refused else EXIT_OK)
 
 
 def _against_generated(

@@ -25,9 +25,15 @@ _WAN = """interface GigabitEthernet0/0/0
 """
 
 
-def _ext05(wan: str) -> list[tuple[Status, str]]:
+def _ext05(wan: str, first_entry: str | None = None) -> list[tuple[Status, str]]:
+    """EXT-05 on the compliant fixture with ``wan`` for its WAN block; with ``first_entry``, that line
+    put first in WAN-IN instead of its stateless established permit."""
     text = fixture_path("cisco_ios", "edge_compliant.cfg").read_text(encoding="utf-8")
     assert _WAN in text
+    if first_entry is not None:
+        text = text.replace(" permit tcp any any established\n", "").replace(
+            "ip access-list extended WAN-IN\n", "ip access-list extended WAN-IN\n" + first_entry
+        )
     job = DeviceJob("r1", "cisco_ios", ConfigText(text.replace(_WAN, wan), "r1.cfg", "utf-8"), facility="f",
                     policy=FacilityPolicy.model_validate(CLINIC_POLICY),
                     host_data=HostData.model_validate({"role": "edge_router"}))  # fmt: skip
@@ -68,18 +74,6 @@ def test_a_filter_onshi_reads_only_approximately_makes_it_manual_not_fail() -> N
     """A permit qualified by DSCP is taken as matching everything it names: what it admits may be too
     wide, so a spoofed source it seems to let in is for a person to confirm, not a fail."""
     qualified = _WAN.replace(" ip verify unicast source reachable-via rx\n", "")
-    found = _ext05_with_acl(qualified, " permit tcp any any dscp ef\n")
+    found = _ext05(qualified, " permit tcp any any dscp ef\n")
     assert [s for s, _ in found] == [Status.MANUAL], found
     assert "over-approximation" in found[0][1]
-
-
-def _ext05_with_acl(wan: str, first_entry: str) -> list[tuple[Status, str]]:
-    """EXT-05 with ``first_entry`` put first in WAN-IN instead of its stateless established permit."""
-    text = fixture_path("cisco_ios", "edge_compliant.cfg").read_text(encoding="utf-8")
-    text = text.replace(" permit tcp any any established\n", "").replace(
-        "ip access-list extended WAN-IN\n", "ip access-list extended WAN-IN\n" + first_entry
-    )
-    job = DeviceJob("r1", "cisco_ios", ConfigText(text.replace(_WAN, wan), "r1.cfg", "utf-8"), facility="f",
-                    policy=FacilityPolicy.model_validate(CLINIC_POLICY),
-                    host_data=HostData.model_validate({"role": "edge_router"}))  # fmt: skip
-    return [(f.status, f.message.en) for f in findings(audit([job]), "EXT-05")]

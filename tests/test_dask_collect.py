@@ -182,3 +182,11 @@ def test_cluster_key_prints_a_key_the_collectors_accept() -> None:
     result = CliRunner().invoke(app, ["cluster-key"])
     assert result.exit_code == 0
     Fernet(result.output.strip().encode())  # a valid key, or this raises
+
+
+def test_a_scheduler_without_live_is_one_line_exit_2() -> None:
+    result = CliRunner().invoke(
+        app, ["audit", "--inventory", str(SAMPLE_INVENTORY), "--scheduler", "tcp://127.0.0.1:1"]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == ["error: --scheduler collects on a cluster: it goes with --live"]

@@ -86,7 +86,7 @@ def test_no_marker_reaches_any_report(platform: str, tmp_path: Path) -> None:
     config = tmp_path / "planted.cfg"
     config.write_text(text, encoding="utf-8")
     assert all(marker in text for marker in markers)
-    for output_format in ("table", "json", "html", "junit", "sarif"):
+    for output_format in ("table", "json", "jsonl", "html", "junit", "sarif"):
         for lang in ("ja", "en"):
             report = tmp_path / f"r.{output_format}.{lang}"
             result = runner.invoke(app, ["audit-file", str(config), "--platform", platform, "-f", output_format,
@@ -133,7 +133,7 @@ def test_no_marker_reaches_any_output_of_the_inventory_commands(tmp_path: Path) 
         markers += planted
     store = tmp_path / "history.sqlite"
     outputs = []
-    for output_format in ("table", "json", "html", "junit", "sarif"):
+    for output_format in ("table", "json", "jsonl", "html", "junit", "sarif"):
         target = tmp_path / f"audit.{output_format}"
         result = runner.invoke(app, ["audit", "--inventory", str(inventory), "-f", output_format, "-o", str(target),
                                      "--store", str(store), "--compare", "last"])  # fmt: skip
@@ -186,7 +186,8 @@ def _questions_and_changes(inventory: Path, tmp_path: Path) -> list[str]:
                  ["ask", "path", "--facility", "clinic_tsubaki", "--from", "172.20.0.9", "--to", "10.100.0.7"],
                  ["diff", str(SAMPLE_INVENTORY / "configs"), str(inventory / "configs")])  # fmt: skip
     for arguments in questions:
-        for answer_format in ([], ["--json"]):
+        formats = [[], ["--json"]] + ([["-f", f] for f in ("html", "junit", "sarif")] if arguments[0] == "diff" else [])
+        for answer_format in formats:
             result = runner.invoke(app, [*arguments, "--inventory", str(inventory), *answer_format])
             assert result.exit_code in (0, 1), result.output
             outputs.append(result.output)

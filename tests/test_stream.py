@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +72,13 @@ def test_the_exit_code_is_the_reports(tmp_path: Path) -> None:
         streamed = runner.invoke(app, ["audit-file", clean, "-f", "jsonl", "--fail-on", fail_on])
         assert streamed.exit_code == whole.exit_code
         assert streamed.output.strip().splitlines()[-1].startswith('{"type": "summary"')
+
+
+def test_a_folder_as_the_output_is_one_line_naming_it(tmp_path: Path) -> None:
+    """As the command runs (its entry point turns a path problem into one line, exit 2)."""
+    clean = str(FIXTURES / "cisco_ios" / "edge_compliant.cfg")
+    command = [sys.executable, "-m", "onshi", "audit-file", clean, "-f", "jsonl", "-o", str(tmp_path)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {tmp_path}: is a folder, not a file"
+    assert result.stdout == ""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+from onshi.model import Status
 from onshi.validators.diff import Diff, Moved, PairChange, VerdictChange
 
-_WORDS = {
+WORDS = {  # the words of a change, in each report language
     "ja": {"opened": "新たに許可", "closed": "新たに遮断", "undeclared": "（ポリシーで宣言されていない通信を含む）",
            "through": "通す行", "stopped": "以前止めていた行", "now_stopped": "今止める行", "verdicts": "判定の変化",
            "none": "変化はありません", "only": "片方にしかない機器", "path": "経路", "eg": "例"},
@@ -17,11 +18,13 @@ _WORDS = {
 }  # fmt: skip
 
 
-def _lines(cited: tuple[tuple[str, int], ...]) -> str:
+def cited_lines(cited: tuple[tuple[str, int], ...]) -> str:
+    """Lines as ``host:line``: cited by number, never quoted."""
     return ", ".join(f"{host}:{line}" for host, line in cited)
 
 
-def _moved(words: dict[str, str], kind: str, moved: Moved, stop_key: str) -> list[str]:
+def moved_lines(words: dict[str, str], kind: str, moved: Moved, stop_key: str) -> list[str]:
+    """What a change lets through (``kind`` opened) or stops (closed), indented as the text report shows it."""
     head = (
         f"    {words[kind]}{words['undeclared'] if moved.undeclared else ''}: {words['eg']} {moved.example.describe()}"
     )
@@ -29,36 +32,43 @@ def _moved(words: dict[str, str], kind: str, moved: Moved, stop_key: str) -> lis
     if moved.route:
         found.append(f"      {words['path']}: {' ▸ '.join(moved.route)}")
     if moved.through:
-        found.append(f"      {words['through']}: {_lines(moved.through)}")
+        found.append(f"      {words['through']}: {cited_lines(moved.through)}")
     if moved.stopped_by:
-        found.append(f"      {words[stop_key]}: {_lines(moved.stopped_by)}")
+        found.append(f"      {words[stop_key]}: {cited_lines(moved.stopped_by)}")
     return found
 
 
 def diff_text(change: Diff, lang: str = "ja") -> str:
-    words = _WORDS["ja" if lang == "ja" else "en"]
+    words = WORDS["ja" if lang == "ja" else "en"]
     if not change.pairs and not change.verdicts and not change.unmatched:
         return words["none"] + "\n"
     lines: list[str] = []
     for pair in change.pairs:
         lines.append(f"{pair.host}: {pair.source} → {pair.destination}")
         if pair.opened is not None:
-            lines += _moved(words, "opened", pair.opened, "stopped")
+            lines += moved_lines(words, "opened", pair.opened, "stopped")
         if pair.closed is not None:
-            lines += _moved(words, "closed", pair.closed, "now_stopped")
+            lines += moved_lines(words, "closed", pair.closed, "now_stopped")
     if change.verdicts:
         lines.append(f"{words['verdicts']}:")
-        lines += [f"  {_verdict(v)}" for v in change.verdicts]
+        lines += [f"  {verdict_line(v)}" for v in change.verdicts]
     if change.unmatched:
         lines.append(f"{words['only']}: {', '.join(change.unmatched)}")
     return "\n".join(lines) + "\n"
 
 
-def _verdict(change: VerdictChange) -> str:
+def verdict_name(change: VerdictChange) -> str:
+    """The rule, and the zone pair it judged if any."""
     path = f" {change.path[0]} → {change.path[1]}" if change.path else ""
-    before = change.before.value if change.before else "-"
-    after = change.after.value if change.after else "-"
-    return f"{change.host} {change.rule}{path}: {before} → {after}"
+    return f"{change.rule}{path}"
+
+
+def verdict_state(status: Status | None) -> str:
+    return status.value if status else "-"
+
+
+def verdict_line(change: VerdictChange) -> str:
+    return f"{change.host} {verdict_name(change)}: {verdict_state(change.before)} → {verdict_state(change.after)}"
 
 
 def _moved_json(moved: Moved | None) -> dict[str, object] | None:

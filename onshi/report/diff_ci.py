@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from onshi import __version__
-from onshi.model import Status
+from onshi.report.diff import WORDS, cited_lines, moved_lines, verdict_line, verdict_name, verdict_state
 from onshi.report.html import environment
 from onshi.report.sarif import SCHEMA, artifact_uri
-from onshi.validators.diff import Diff, Moved, PairChange, VerdictChange
+from onshi.validators.diff import Diff, PairChange, VerdictChange
 
 _RULES = (
     ("DIFF-OPENED", "The change newly lets through what the facility policy does not declare", "error"),
@@ -28,21 +28,8 @@ _RULES = (
 )
 
 
-def _text(moved: Moved, kind: str) -> str:
-    lines = [f"{kind}: e.g. {moved.example.describe()}"]
-    if moved.route:
-        lines.append(f"path: {' ▸ '.join(moved.route)}")
-    lines += [f"{host}:{line}" for host, line in moved.through]
-    return "\n".join(lines)
-
-
-def _failed_verdict(change: VerdictChange) -> bool:
-    return change.after is Status.FAIL and change.before is not Status.FAIL
-
-
-def _verdict_name(change: VerdictChange) -> str:
-    path = f" {change.path[0]} → {change.path[1]}" if change.path else ""
-    return f"{change.rule}{path}"
+def _rule_index(rule: str) -> int:
+    return [name for name, _, _ in _RULES].index(rule)
 
 
 def diff_junit(change: Diff) -> str:
@@ -63,13 +50,14 @@ def diff_junit(change: Diff) -> str:
         if pair.opened is not None and pair.opened.undeclared:
             failure = ET.SubElement(element, "failure", message=f"newly allowed beyond the declared flows: "
                                     f"e.g. {pair.opened.example.describe()}", type="opened")  # fmt: skip
-            failure.text = _text(pair.opened, "newly allowed")
+            failure.text = "\n".join(
+                line.strip() for line in moved_lines(WORDS["en"], "opened", pair.opened, "stopped")
+            )
             counts[pair.host]["failures"] += 1
     for verdict in change.verdicts:
-        element = case(verdict.host, _verdict_name(verdict))
-        if _failed_verdict(verdict):
-            before = verdict.before.value if verdict.before else "-"
-            ET.SubElement(element, "failure", message=f"{before} → fail", type="verdict")
+        element = case(verdict.host, verdict_name(verdict))
+        if verdict.newly_failing:
+            ET.SubElement(element, "failure", message=f"{verdict_state(verdict.before)} → fail", type="verdict")
             counts[verdict.host]["failures"] += 1
     for host in change.unmatched:
         element = case(host, "audited on both sides")
@@ -137,41 +125,36 @@ def _location(file: str, line: int, artifacts: dict[str, int]) -> dict[str, Any]
 
 
 def _verdict_result(verdict: VerdictChange) -> dict[str, Any]:
-    failing = _failed_verdict(verdict)
-    rule = "DIFF-VERDICT" if failing else "DIFF-CHANGED"
-    before = verdict.before.value if verdict.before else "-"
-    after = verdict.after.value if verdict.after else "-"
+    rule = "DIFF-VERDICT" if verdict.newly_failing else "DIFF-CHANGED"
     return {
         "ruleId": rule,
-        "ruleIndex": [r for r, _, _ in _RULES].index(rule),
-        "level": "error" if failing else "note",
-        "message": {"text": f"{verdict.host} {_verdict_name(verdict)}: {before} → {after}"},
+        "ruleIndex": _rule_index(rule),
+        "level": "error" if verdict.newly_failing else "note",
+        "message": {"text": verdict_line(verdict)},
         "properties": {"host": verdict.host, "rule": verdict.rule},
     }
 
 
-_HTML_WORDS = {
+# The page's own words beside the text report's (WORDS: opened, closed, undeclared, path, verdicts ...).
+_PAGE_WORDS = {
     "ja": {"title": "変更の影響（onshi diff）",
            "gate_fail": "ポリシーで宣言されていない通信を新たに許可するか、新たに不合格になる項目があります",
            "gate_pass": "宣言されていない通信を新たに許可せず、新たに不合格になる項目もありません",
-           "none": "変化はありません",
-           "pairs": "ゾーン間の変化", "host": "機器", "path": "送信元 → 宛先", "change": "変化", "example": "例",
-           "route": "経路", "lines": "根拠の行", "verdicts": "判定の変化", "rule": "項目", "before": "変更前",
-           "after": "変更後", "unmatched": "片方にしかない機器", "opened": "新たに許可", "closed": "新たに遮断",
-           "undeclared": "（宣言外を含む）"},
-    "en": {"title": "Change impact (onshi diff)", "gate_fail": "The change newly allows undeclared traffic, or a rule "
-           "newly fails", "gate_pass": "The change opens nothing undeclared and no rule newly fails",
-           "none": "No change", "pairs": "Zone pairs that change", "host": "Device", "path": "Source → destination",
-           "change": "Change", "example": "Example", "route": "Path", "lines": "Lines",
-           "verdicts": "Verdicts that change",
-           "rule": "Rule", "before": "Before", "after": "After", "unmatched": "Audited on one side only",
-           "opened": "newly allowed", "closed": "newly denied", "undeclared": " (beyond the declared flows)"},
+           "pairs": "ゾーン間の変化", "host": "機器", "pair": "送信元 → 宛先", "change": "変化", "example": "例",
+           "lines": "根拠の行", "rule": "項目", "before": "変更前", "after": "変更後"},
+    "en": {"title": "Change impact (onshi diff)",
+           "gate_fail": "The change newly allows undeclared traffic, or a rule newly fails",
+           "gate_pass": "The change opens nothing undeclared and no rule newly fails",
+           "pairs": "Zone pairs that change", "host": "Device", "pair": "Source → destination", "change": "Change",
+           "example": "Example",
+           "lines": "Lines", "rule": "Rule", "before": "Before", "after": "After"},
 }  # fmt: skip
 
 
 def diff_html(change: Diff, lang: str = "ja") -> str:
     """One self-contained, escaped page: what the change opens and closes, and the verdicts that change."""
-    words = _HTML_WORDS["ja" if lang == "ja" else "en"]
+    language = "ja" if lang == "ja" else "en"
+    words = {**WORDS[language], **_PAGE_WORDS[language]}
     pairs = [row for pair in change.pairs for row in _html_rows(pair, words)]
     verdicts = [_verdict_row(verdict) for verdict in change.verdicts]
     return (
@@ -183,17 +166,15 @@ def diff_html(change: Diff, lang: str = "ja") -> str:
             pairs=pairs,
             verdicts=verdicts,
             unmatched=list(change.unmatched),
-            opens_undeclared=change.opens_undeclared or any(row["failing"] for row in verdicts),
+            refused=change.refused,
             version=__version__,
         )
     )
 
 
 def _verdict_row(verdict: VerdictChange) -> dict[str, object]:
-    before = verdict.before.value if verdict.before else "-"
-    after = verdict.after.value if verdict.after else "-"
-    return {"host": verdict.host, "rule": _verdict_name(verdict), "before": before, "after": after,
-            "failing": _failed_verdict(verdict)}  # fmt: skip
+    return {"host": verdict.host, "rule": verdict_name(verdict), "before": verdict_state(verdict.before),
+            "after": verdict_state(verdict.after), "failing": verdict.newly_failing}  # fmt: skip
 
 
 def _html_rows(pair: PairChange, words: Mapping[str, str]) -> list[dict[str, str]]:
@@ -205,5 +186,5 @@ def _html_rows(pair: PairChange, words: Mapping[str, str]) -> list[dict[str, str
         label = words[kind] + (words["undeclared"] if kind == "opened" and moved.undeclared else "")
         rows.append({"host": pair.host, "source": pair.source, "destination": pair.destination, "kind": kind,
                      "label": label, "example": moved.example.describe(), "route": " ▸ ".join(moved.route),
-                     "lines": ", ".join(f"{host}:{line}" for host, line in cited)})  # fmt: skip
+                     "lines": cited_lines(cited)})  # fmt: skip
     return rows

@@ -14,13 +14,30 @@ from onshi.report.compare import Comparison
 
 
 def summary(report: AuditReport) -> dict[str, Any]:
-    statuses = Counter(finding.status.value for finding in report.findings)
-    failing = Counter(f.severity.value for f in report.findings if f.status is Status.FAIL)
+    statuses, failing = _counts(report.findings)
+    errors = sum(1 for device in report.devices if device.error)
+    return _summary(report.generated_at, len(report.devices), errors, statuses, failing)
+
+
+def _counts(findings: Iterable[Finding]) -> tuple[Counter[str], Counter[str]]:
+    """Findings by status, and failed findings by severity."""
+    statuses: Counter[str] = Counter()
+    failing: Counter[str] = Counter()
+    for finding in findings:
+        statuses[finding.status.value] += 1
+        if finding.status is Status.FAIL:
+            failing[finding.severity.value] += 1
+    return statuses, failing
+
+
+def _summary(
+    generated_at: str, devices: int, device_errors: int, statuses: Counter[str], failing: Counter[str]
+) -> dict[str, Any]:
     return {
-        "generated_at": report.generated_at,
-        "devices": len(report.devices),
-        "device_errors": sum(1 for device in report.devices if device.error),
-        "findings": len(report.findings),
+        "generated_at": generated_at,
+        "devices": devices,
+        "device_errors": device_errors,
+        "findings": sum(statuses.values()),
         "by_status": {status.value: statuses.get(status.value, 0) for status in Status},
         "fail_by_severity": dict(sorted(failing.items())),
     }
@@ -120,19 +137,11 @@ class LinesBlock:
 def json_lines_block(devices: Iterable[DeviceReport], findings: Iterable[Finding]) -> LinesBlock:
     """A ``device`` record per device row and a ``finding`` record per finding (the JSON report's
     fields). Pure, so that worker processes render their own results in parallel."""
-    records: list[str] = []
-    statuses: Counter[str] = Counter()
-    failing: Counter[str] = Counter()
-    count = errors = 0
-    for device in devices:
-        count, errors = count + 1, errors + bool(device.error)
-        records.append(_line({"type": "device", **_device(device)}))
-    for finding in findings:
-        statuses[finding.status.value] += 1
-        if finding.status is Status.FAIL:
-            failing[finding.severity.value] += 1
-        records.append(_line({"type": "finding", **_finding(finding)}))
-    return LinesBlock("".join(records), count, errors, statuses, failing)
+    devices, findings = list(devices), list(findings)
+    records = [_line({"type": "device", **_device(device)}) for device in devices]
+    records += [_line({"type": "finding", **_finding(finding)}) for finding in findings]
+    statuses, failing = _counts(findings)
+    return LinesBlock("".join(records), len(devices), sum(1 for d in devices if d.error), statuses, failing)
 
 
 class JsonLinesTotals:
@@ -154,15 +163,8 @@ class JsonLinesTotals:
         self.failing.update(block.failing)
 
     def summary(self) -> None:
-        self._write(_line({
-            "type": "summary",
-            "generated_at": self._generated_at,
-            "devices": self.devices,
-            "device_errors": self.device_errors,
-            "findings": sum(self.statuses.values()),
-            "by_status": {status.value: self.statuses.get(status.value, 0) for status in Status},
-            "fail_by_severity": dict(sorted(self.failing.items())),
-        }))  # fmt: skip
+        counts = _summary(self._generated_at, self.devices, self.device_errors, self.statuses, self.failing)
+        self._write(_line({"type": "summary", **counts}))
 
 
 def _line(document: dict[str, Any]) -> str:

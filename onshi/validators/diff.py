@@ -52,6 +52,10 @@ class VerdictChange:
     before: Status | None  # None: the rule said nothing of it before
     after: Status | None
 
+    @property
+    def newly_failing(self) -> bool:
+        return self.after is Status.FAIL and self.before is not Status.FAIL
+
 
 @dataclass(frozen=True, slots=True)
 class Diff:
@@ -62,6 +66,12 @@ class Diff:
     @property
     def opens_undeclared(self) -> bool:
         return any(change.opened is not None and change.opened.undeclared for change in self.pairs)
+
+    @property
+    def refused(self) -> bool:
+        """The change-review gate: it newly lets through what the policy does not declare, or a rule
+        newly fails."""
+        return self.opens_undeclared or any(change.newly_failing for change in self.verdicts)
 
 
 def diff(before: Iterable[RuleInput], after: Iterable[RuleInput], findings: tuple[Iterable[Finding], Iterable[Finding]]
