@@ -27,14 +27,18 @@ _SECRET_VARIABLES = ("AOBA_PPPOE_PASSWORD", "AOBA_ENABLE_SECRET", "AOBA_ADMIN_SE
                      "KAEDE_PPPOE_PASSWORD", "KAEDE_ENABLE_SECRET", "KAEDE_ADMIN_SECRET", "KAEDE_AP_ENABLE_SECRET",
                      "KAEDE_AP_ADMIN_SECRET", "KAEDE_RADIUS_KEY", "KAEDE_GUEST_PSK", "HIMAWARI_PPPOE_PASSWORD",
                      "HIMAWARI_CLAIMS_PSK", "MOMIJI_PPPOE_PASSWORD", "MOMIJI_CLAIMS_PSK", "MOMIJI_ADMIN_SECRET",
-                     "MOMIJI_STAFF_SECRET", "MOMIJI_VENDOR_SECRET", "MOMIJI_GUEST_PSK")  # fmt: skip
-# Yamaha takes its own `encrypted` form of a password (32 characters), which onshi cannot compute.
+                     "MOMIJI_STAFF_SECRET", "MOMIJI_VENDOR_SECRET", "MOMIJI_GUEST_PSK", "AYAME_PPPOE_PASSWORD",
+                     "AYAME_CLAIMS_PSK")  # fmt: skip
+# Yamaha takes its own `encrypted` form of a password (32 characters), IX its `password hash` form
+# (hexadecimal), which onshi cannot compute.
 _ENCRYPTED_VARIABLES = ("HIMAWARI_ADMINISTRATOR_ENCRYPTED", "HIMAWARI_KATO_ENCRYPTED", "HIMAWARI_SUZUKI_ENCRYPTED")
+_HASH_VARIABLES = ("AYAME_ITO_HASH", "AYAME_MORI_HASH")
 # Distinct values: the generator refuses one secret on two devices (AUTH-05).
 SECRETS = {variable: f"Bench-Secret-{index:02d}-xx" for index, variable in enumerate(_SECRET_VARIABLES)}
 SECRETS |= {
     variable: f"BenchEncrypted{index:02d}".ljust(32, "x") for index, variable in enumerate(_ENCRYPTED_VARIABLES)
 }
+SECRETS |= {variable: f"{index:02d}".rjust(16, "A") for index, variable in enumerate(_HASH_VARIABLES)}
 
 
 def _best(rounds: int, work: Callable[[], object]) -> float:

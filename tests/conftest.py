@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -12,12 +13,23 @@ from onshi.sources import SnapshotSource
 from onshi.tasks.audit import audit_inventory
 from tests.helpers import CORPUS, SAMPLE_INVENTORY
 
+_STORE_FOLDER = pytest.StashKey[Path]()
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Audits run by the tests record into a throw-away history store, never the user's own (the
     variable reaches the CLI in process and in the subprocesses tests start)."""
-    folder = Path(tempfile.mkdtemp(prefix="onshi-store-"))
-    os.environ.setdefault("ONSHI_STORE", str(folder / "history.sqlite"))
+    if "ONSHI_STORE" not in os.environ:
+        folder = Path(tempfile.mkdtemp(prefix="onshi-store-"))
+        config.stash[_STORE_FOLDER] = folder
+        os.environ["ONSHI_STORE"] = str(folder / "history.sqlite")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The throw-away store goes with the session (a user's own store is never touched)."""
+    folder = config.stash.get(_STORE_FOLDER, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,8 +6,11 @@ Cisco IOS: configuration mode, block by block (see :func:`apply_ios`).
 FortiOS: the commands are configuration text themselves; entered after the config, each setting
 they make replaces the one before (which the parser reads as the device would).
 
-NEC IX: configuration mode; ``interface X`` enters that block (any other top-level command leaves
-it); ``no X`` removes the line X there; any other command is added there (``ssh-server ip enable``).
+NEC IX: configuration mode; ``interface X`` or ``ppp profile X`` enters that block (any other
+top-level command leaves it); ``no X`` removes the line X there (a secret in X given as the
+placeholder), ``no ip access-list NAME`` the whole list, ``no interface X`` the whole block; a command
+holding one value per key (``username NAME``, ``ike policy NAME`` ...) replaces the one before; any
+other command is added there (``ssh-server ip enable``).
 
 Yamaha RTX: commands are entered at the prompt; ``pp select N`` / ``tunnel select N`` choose the
 block a command acts in (``… select none`` leaves it); ``no X`` removes the line X there; any other
@@ -17,6 +20,8 @@ command replaces the line with the same command name (its leading words) there, 
 from __future__ import annotations
 
 import re
+
+from onshi.platforms.nec_ix.secrets import mask_line
 
 _PLACEHOLDER = re.compile(r"<value from line (\d+)>")
 
@@ -203,15 +208,69 @@ def apply_ix(text: str, commands: tuple[str, ...]) -> str:
     for command in commands:
         stripped = command.strip()
         if not command.startswith(" "):
-            block = stripped if stripped.startswith("interface ") else None
+            block = stripped if stripped.startswith(_IX_BLOCKS) else None
             if block is not None:
                 if block not in (line.strip() for line in lines):
                     lines += ["!", block]
                 continue
         span = _span(lines, block)
-        if stripped.startswith("no "):
+        if stripped.startswith("no ") and block is None and _ix_removes_whole(stripped[3:], lines):
+            lines = _ix_without(lines, stripped[3:])
+        elif stripped.startswith("no "):
             target = stripped[3:]
-            lines = [line for i, line in enumerate(lines) if i not in span or line.strip() != target]
+            lines = [line for i, line in enumerate(lines) if i not in span or not _ix_is(line.strip(), target)]
+            if stripped in _IX_SHOWN_NO:  # a state the router shows as it is: `no shutdown`
+                span = _span(lines, block)
+                lines.insert(span.stop if block else len(lines), ("  " if block else "") + stripped)
         elif stripped not in (lines[i].strip() for i in span):
-            lines.insert(span.stop if block else len(lines), ("  " if block else "") + stripped)
+            same = [i for i in span if block is None and _ix_key(lines[i]) is not None
+                    and _ix_key(lines[i]) == _ix_key(stripped)]  # fmt: skip
+            if same:  # one value per key: entering it replaces the one before
+                lines[same[0]] = stripped
+            else:
+                lines.insert(span.stop if block else len(lines), ("  " if block else "") + stripped)
     return "\n".join(lines) + "\n"
+
+
+_IX_BLOCKS = ("interface ", "ppp profile ")
+_IX_SHOWN_NO = ("no shutdown", "no ip address", "no auto-connect")
+_IX_KEYED = (("hostname", 1), ("timezone", 1), ("username", 2), ("logging buffered", 2), ("ntp interval", 2),
+             ("ike proposal", 3), ("ike policy", 3), ("ike keepalive", 3), ("ipsec autokey-proposal", 3),
+             ("ipsec autokey-map", 3), ("ipsec local-id", 3), ("ipsec remote-id", 3),
+             ("ssh-server ip access-list", 3))  # fmt: skip
+
+
+def _ix_key(line: str) -> str | None:
+    words = line.split()
+    for prefix, length in _IX_KEYED:
+        if " ".join(words).startswith(prefix + " ") and len(words) >= length:
+            return " ".join(words[:length])
+    return None
+
+
+def _ix_is(line: str, target: str) -> bool:
+    """The line a ``no`` names, a secret in it given as the placeholder for the value configured."""
+    return line == target or ("<value as configured>" in target and _ix_masked(line) == target)
+
+
+def _ix_masked(line: str) -> str:
+    return mask_line(line).replace("<masked>", "<value as configured>")
+
+
+def _ix_removes_whole(target: str, lines: list[str]) -> bool:
+    """``no ip access-list NAME`` (the whole list) and ``no interface X`` / ``no ppp profile X`` (the block)."""
+    words = target.split()
+    return (words[1:2] == ["access-list"] and len(words) == 3) or target in (
+        line.strip() for line in lines if line.startswith(_IX_BLOCKS)
+    )
+
+
+def _ix_without(lines: list[str], target: str) -> list[str]:
+    words = target.split()
+    if words[1:2] == ["access-list"]:
+        return [line for line in lines if line.split()[:3] != words]
+    start = next(i for i, line in enumerate(lines) if line.strip() == target)
+    end = start + 1
+    while end < len(lines) and lines[end].startswith(" "):
+        end += 1
+    return lines[:start] + lines[end:]

@@ -3,7 +3,7 @@ the clinic, beside the generated edge router (the provider-router layout). The e
 VPN's prefixes to that router, builds no tunnel for it, and admits the VPN's declared flows on that
 segment's interface; composed with the vendor's router (filtering its tunnel and LAN side to the
 declared flows, as the facility requires of it), the facility forwards exactly the declared flows,
-checked by the exact engine over random policies on Cisco, Yamaha and FortiGate."""
+checked by the exact engine over random policies on Cisco, Yamaha, FortiGate and NEC IX."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from tests.test_generate import (
     SAMPLE_SECRETS,
     Drawn,
     _as_fortigate,
+    _as_ix,
     _as_yamaha,
     _assert_exactly_declared,
     _policy_data,
@@ -42,8 +43,8 @@ from tests.test_generate import (
 
 VENDOR_PEER = "198.51.100.7"
 VENDOR_PREFIX = ipaddress.ip_network("172.20.0.0/24")
-ROLES = {"cisco_ios": "edge_router", "yamaha_rtx": "edge_router", "fortinet": "firewall"}
-SHAPES = {"cisco_ios": lambda drawn: drawn, "yamaha_rtx": _as_yamaha, "fortinet": _as_fortigate}
+ROLES = {"cisco_ios": "edge_router", "yamaha_rtx": "edge_router", "fortinet": "firewall", "nec_ix": "edge_router"}
+SHAPES = {"cisco_ios": lambda drawn: drawn, "yamaha_rtx": _as_yamaha, "fortinet": _as_fortigate, "nec_ix": _as_ix}
 
 
 def vendor_router(address: str, gateway: str, flows: list[dict[str, Any]], segments: dict[str, str]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -35,7 +35,7 @@ from onshi.validators.reachability import device_network, flow_set, new_connecti
 from tests.helpers import FIXTURES, SAMPLE_INVENTORY
 
 GOLDEN = FIXTURES / "cisco_ios" / "golden"
-PLATFORM_OF = {"himawari-rtr1": "yamaha_rtx", "momiji-fw1": "fortinet"}  # the others are Cisco
+PLATFORM_OF = {"himawari-rtr1": "yamaha_rtx", "momiji-fw1": "fortinet", "ayame-rtr1": "nec_ix"}  # others: Cisco
 SAMPLE_SECRETS = {
     "AOBA_PPPOE_PASSWORD": "pppoe-Secret-1",
     "AOBA_ENABLE_SECRET": "enable-Secret-2",
@@ -63,11 +63,16 @@ SAMPLE_SECRETS = {
     "MOMIJI_STAFF_SECRET": "staff-Secret-20",
     "MOMIJI_VENDOR_SECRET": "vendor-Secret-21",
     "MOMIJI_GUEST_PSK": "guest-Passphrase-22",
+    "AYAME_PPPOE_PASSWORD": "Ayame-Pppoe-23",
+    "AYAME_CLAIMS_PSK": "claims-Psk-24-Ayame",
+    # IX's `password hash` forms, as show running-config prints them (onshi cannot compute them).
+    "AYAME_ITO_HASH": "5F3A9C0E2B7D4186",
+    "AYAME_MORI_HASH": "9E1C7A3F0B5D2864",
 }
-GENERATED = {"sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1", "himawari-rtr1", "momiji-fw1"}
+GENERATED = {"sakura-rtr1", "aoba-rtr1", "kaede-rtr1", "kaede-ap1", "himawari-rtr1", "momiji-fw1", "ayame-rtr1"}
 # Secrets written as given: Yamaha's encrypted forms, and the keys a device must send (Yamaha keeps them
 # in clear; FortiOS encrypts them with its own key when the config is loaded). Passwords are hashed.
-STORED_AS_GIVEN = {"himawari-rtr1": ("HIMAWARI_",),
+STORED_AS_GIVEN = {"himawari-rtr1": ("HIMAWARI_",), "ayame-rtr1": ("AYAME_",),
                    "momiji-fw1": ("MOMIJI_PPPOE", "MOMIJI_CLAIMS_PSK", "MOMIJI_GUEST_PSK")}  # fmt: skip
 
 
@@ -399,6 +404,51 @@ def test_random_policies_generate_fortigate_configs_forwarding_exactly_the_decla
     _assert_exactly_declared(_generated_without_fail("fortinet", _as_fortigate(drawn), "firewall"))
 
 
+def _as_ix(drawn: Drawn) -> Drawn:
+    """The same facility on an NEC IX: segments as VLAN subinterfaces of GigaEthernet1, the line on
+    GigaEthernet0, IKE keys and IX's password hash forms from the environment."""
+    policy, variables, _ = drawn
+    ix = {
+        "lan_interface": "GigaEthernet1", "uplink": {**variables["uplink"], "interface": "GigaEthernet0"},
+        "vlans": variables["vlans"], "tunnels": variables["tunnels"],
+        "psk_env": {"claims": "AYAME_CLAIMS_PSK", "vendor": "HIMAWARI_VENDOR_PSK"},
+        "enable_secret_env": "AYAME_ITO_HASH",
+        "users": [{"name": "clinic-admin", "secret_env": "AYAME_ITO_HASH"},
+                  {"name": "vendor-maint", "secret_env": "AYAME_MORI_HASH"}],
+    }  # fmt: skip
+    return policy, ix, {}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(policies())
+def test_random_policies_generate_ix_configs_forwarding_exactly_the_declared_flows(drawn: Drawn) -> None:
+    assume(not drawn[2])  # IPsec+IKE: onshi refuses an IX on a closed network (tested below)
+    _assert_exactly_declared(_generated_without_fail("nec_ix", _as_ix(drawn)))
+
+
+def test_ix_refuses_what_it_cannot_generate() -> None:
+    """A closed network (NGN IPoE) and a password in clear where IX's hash form belongs: one clear error
+    each, naming the field."""
+    ix = {
+        "lan_interface": "GigaEthernet1",
+        "uplink": {"kind": "dhcp", "interface": "GigaEthernet0"},
+        "vlans": {"onshi": 10, "office": 20, "staff_wifi": 40, "guest_wifi": 100, "mgmt": 99},
+        "enable_secret_env": "AYAME_ITO_HASH",
+        "users": [{"name": "kaede-admin", "secret_env": "AYAME_MORI_HASH"}],
+    }
+    kaede = load_inventory(SAMPLE_INVENTORY).host("kaede-rtr1").policy
+    closed = HostData.model_validate({"role": "edge_router", "vpn_interfaces": {"GigaEthernet2": "claims"},
+                                      "baseline": ix})  # fmt: skip
+    plan = plan_host(HostEntry("r1", "nec_ix", "f", kaede, closed), SAMPLE_SECRETS)
+    with pytest.raises(GenerateError, match=r"data.vpn_interfaces: onshi does not generate an IX on a closed network"):
+        get_driver("nec_ix").render_baseline(plan, "edge_router")
+    ayame = load_inventory(SAMPLE_INVENTORY).host("ayame-rtr1")
+    clear = {**SAMPLE_SECRETS, "AYAME_MORI_HASH": "a-password-in-clear"}
+    plan = plan_host(HostEntry("r1", "nec_ix", "f", ayame.policy, ayame.data), clear)
+    with pytest.raises(GenerateError, match=r"baseline.users\[vendor-mori\]: \$AYAME_MORI_HASH must hold IX's"):
+        get_driver("nec_ix").render_baseline(plan, "edge_router")
+
+
 def test_yamaha_admits_declared_flows_from_the_closed_network_and_nothing_else() -> None:
     """On NGN IPoE, the claims network's declared flow into the onshi segment is a dynamic filter of
     the closed network's list (its replies come back through the segment's list); the router's own
@@ -559,9 +609,10 @@ def test_a_config_that_fails_a_rule_is_not_written(tmp_path: Path, monkeypatch: 
                                       "--templates", str(templates)])  # fmt: skip
     assert result.exit_code == 1
     assert "aoba-rtr1: NOT written: MGMT-01 fail:" in result.output
-    # The Cisco routers' configs fail; the AP's, the Yamaha router's and the FortiGate's (onshi's own
-    # templates) pass.
-    assert sorted(p.name for p in out.iterdir()) == ["himawari-rtr1.cfg", "kaede-ap1.cfg", "momiji-fw1.cfg"]
+    # The Cisco routers' configs fail; the AP's, the Yamaha router's, the FortiGate's and the IX's
+    # (onshi's own templates) pass.
+    assert sorted(p.name for p in out.iterdir()) == ["ayame-rtr1.cfg", "himawari-rtr1.cfg", "kaede-ap1.cfg",
+                                                      "momiji-fw1.cfg"]  # fmt: skip
 
 
 # --- access points ----------------------------------------------------------------------------------------

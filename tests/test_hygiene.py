@@ -81,6 +81,21 @@ def test_a_segment_filter_that_filters_nothing_is_named_an_internet_one_is_left_
     assert [f[2] for f in found] == ["OPEN-DOOR lets every packet through: it filters nothing."]
 
 
+def test_an_ix_session_list_bound_out_is_not_a_filter_that_filters_nothing_bound_in_it_is(tmp_path: Path) -> None:
+    """IX's dynamic list of every packet bound ``out`` opens sessions for replies (what may start is the
+    inbound lists' to say): not HYG-05. The same list bound ``in`` lets every new connection start."""
+    text = ("ip access-list any permit ip src any dest any\nip access-list dynamic dyn access any\n"
+            "ip access-list seg-in permit tcp src 10.0.1.0/24 sport any dest any dport eq 443\n"
+            "interface GigaEthernet0.0\n  ip address 203.0.113.2/30\n!\nip route default 203.0.113.1\n"
+            "interface GigaEthernet1.0\n  ip address 10.0.1.1/24\n  ip filter seg-in 10 in\n"
+            "  ip filter dyn 100 out\n")  # fmt: skip
+    found = [f for f in _audit("nec_ix", text, tmp_path) if f[0] == "HYG-05"]
+    assert [f[1] for f in found] == [Status.PASS]
+    opened = text.replace("ip filter seg-in 10 in", "ip filter dyn 10 in")
+    found = [f for f in _audit("nec_ix", opened, tmp_path) if f[0] == "HYG-05" and f[1] is Status.FAIL]
+    assert [f[2] for f in found] == ["ip filter GigaEthernet1.0 in lets every packet through: it filters nothing."]
+
+
 def test_yamaha_dynamic_filters_are_not_judged_as_unreachable(tmp_path: Path) -> None:
     """`secure filter out 200099 dynamic 200080 …` with 200099 passing everything is Yamaha's own
     pattern: the dynamic filters admit the replies, which first-match order does not show."""

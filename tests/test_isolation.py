@@ -151,6 +151,27 @@ def test_isolating_a_yamaha_router_cuts_the_internet_and_keeps_the_claims_tunnel
 
 
 @pytest.mark.parametrize("kept", [(), ("claims",)])
+def test_isolating_an_ix_router_cuts_the_internet_and_keeps_the_claims_tunnel_only_when_asked(
+    kept: tuple[str, ...],
+) -> None:
+    """With no tunnel kept, the PPPoE session and the tunnel are shut; keeping the claims tunnel, the
+    line stays up behind lists of the isolation's own, each bound before the one it replaces is
+    unbound (never a moment unfiltered), and the restore binds the normal ones back first."""
+    runbook, reach = _isolated_keeping(kept, "ayame-rtr1")
+    assert reach["office", "guest_wifi"] == (False, True)
+    if not kept:
+        assert runbook.cut == ("interface GigaEthernet0.1", "  shutdown", "interface Tunnel10.0", "  shutdown")
+        return
+    cut, restore = [line.strip() for line in runbook.cut], [line.strip() for line in runbook.restore]
+    assert "shutdown" not in cut
+    assert cut.index("ip filter wan-cut 5 in") < cut.index("no ip filter wan-in 10 in")
+    assert cut.index("ip filter office-cut 5 in") < cut.index("no ip filter office-in 10 in")
+    assert restore.index("ip filter wan-in 10 in") < restore.index("no ip filter wan-cut 5 in")
+    assert restore.index("no ip filter wan-cut 5 in") < restore.index(next(c for c in restore if c.startswith(
+        "no ip access-list wan-cut")))  # fmt: skip
+
+
+@pytest.mark.parametrize("kept", [(), ("claims",)])
 def test_isolating_a_fortigate_deletes_the_policies_of_what_is_cut(kept: tuple[str, ...]) -> None:
     """The cut deletes the internet's and the cut tunnels' policies (no policy, no path) and, with no
     tunnel kept, shuts wan1; the restore brings back the same policies in the baseline's order."""

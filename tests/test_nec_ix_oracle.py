@@ -5,15 +5,17 @@ Random IX configurations are written as text: ``ip access-list`` entries (protoc
 ``ip filter LIST SEQ in|out`` at random sequence numbers, and parsed by the IX parser. The reference
 below never sees onshi's model: it evaluates each packet on the lists as IX does (the lists bound to
 a direction by ascending sequence number, entries in the order written, the first match decides, and
-a packet nothing matches is discarded where any filter is bound). For every random packet, the
-engine's set for a zone contains it exactly when the reference forwards it there, and onshi's own
-single-packet oracle agrees.
+a packet nothing matches is discarded where any filter is bound). Some bound names are dynamic
+lists (``ip access-list dynamic NAME access LIST``, LIST of permits only), one of them named like a
+static list, which it then stands for: a new connection LIST permits passes, one it does not match
+goes on to the next filter. For every random packet, the engine's set for a zone contains it exactly
+when the reference forwards it there, and onshi's own single-packet oracle agrees.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -91,10 +93,12 @@ def _port(spec: str, port: int) -> bool:
 class Config:
     lists: dict[str, list[Entry]]
     bindings: dict[tuple[str, str], list[tuple[int, str]]]  # (interface, direction) → [(sequence, list)]
+    dynamic: dict[str, str]  # a dynamic list → the list of permits that starts its sessions
 
     def text(self) -> str:
         lines = ["hostname random", "ip route default 203.0.113.1"]
         lines += [entry.text(name) for name, entries in self.lists.items() for entry in entries]
+        lines += [f"ip access-list dynamic {name} access {trigger}" for name, trigger in self.dynamic.items()]
         for name, address in INTERFACES.items():
             lines += ["!", f"interface {name}", f"  ip address {address}"]
             for direction in ("in", "out"):
@@ -110,7 +114,7 @@ class Config:
         if not bound:
             return True
         for _, name in sorted(bound):
-            for entry in self.lists[name]:
+            for entry in self.lists[self.dynamic.get(name, name)]:
                 if entry.matches(packet):
                     return entry.action == "permit"
         return False  # the implicit deny of a bound filter
@@ -143,14 +147,19 @@ def entries(draw: st.DrawFn) -> Entry:
 @st.composite
 def configs(draw: st.DrawFn) -> Config:
     lists = {name: draw(st.lists(entries(), min_size=1, max_size=5)) for name in LISTS[: draw(st.integers(1, 4))]}
+    permits = {name: [replace(e, action="permit") for e in found] for name, found in lists.items()}
+    triggers = {f"{name}-trig": found for name, found in permits.items() if draw(st.booleans())}
+    lists |= triggers
+    # A dynamic list of its own name, or named like a static list (then bound in its stead).
+    dynamic = {draw(st.sampled_from([f"{name}-dyn", LISTS[0]])): name for name in triggers}
     bindings: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for interface in INTERFACES:
         for direction in ("in", "out"):
-            names = draw(st.lists(st.sampled_from(sorted(lists)), max_size=3, unique=True))
+            names = draw(st.lists(st.sampled_from(sorted({*lists, *dynamic})), max_size=3, unique=True))
             sequences = draw(st.lists(st.integers(1, 100), min_size=len(names), max_size=len(names), unique=True))
             if names:
                 bindings[(interface, direction)] = list(zip(sequences, names, strict=True))
-    return Config(lists, bindings)
+    return Config(lists, bindings, dynamic)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -124,6 +124,51 @@ def test_what_is_not_read_is_said_never_guessed() -> None:
     assert acl.unparsed_lines == (5,)
 
 
+def test_a_dynamic_list_passes_what_its_trigger_permits_and_a_deny_in_it_is_not_guessed() -> None:
+    text = ("ip access-list any-list permit ip src any dest any\n"
+            "ip access-list dyn permit tcp src any sport any dest any dport eq 22\n"  # a static list of the same name
+            "ip access-list dynamic dyn access any-list\n"
+            "ip access-list odd permit ip src any dest 10.0.0.0/8\n"
+            "ip access-list odd deny ip src any dest any\n"
+            "ip access-list dynamic odd-dyn access odd\n"
+            "ip access-list dynamic timer tcp 3600\n"
+            "interface GigaEthernet0.0\n  ip address 192.0.2.1/24\n  ip filter dyn 10 out\n  ip filter odd-dyn 10 in\n")  # fmt: skip
+    device = parse(text, "dynamic.cfg")
+    assert device.unrecognized == ()
+    interface = device.interfaces[0]
+    out, inbound = device.acl(interface.acl_out), device.acl(interface.acl_in)
+    assert out is not None
+    assert inbound is not None
+    # the dynamic list is bound, not the static one of its name: every packet starts a session
+    assert [(e.action, e.protocol, e.stateful, e.line) for e in out.entries] == [("permit", "ip", True, 1)]
+    assert out.unparsed_lines == ()
+    # whether a trigger's deny discards or goes on to the next filter is not confirmed: not exact
+    assert inbound.unparsed_lines == (6,)
+
+
+def test_an_optimised_list_is_exact_only_where_its_order_cannot_matter() -> None:
+    text = ("ip access-list invalid option optimize\n"
+            "ip access-list invalid deny ip src 0.0.0.0/8 dest any\n"
+            "ip access-list invalid deny ip src 127.0.0.0/8 dest any\n"
+            "ip access-list mixed option optimize\n"
+            "ip access-list mixed deny tcp src any sport any dest any dport eq 445\n"
+            "ip access-list mixed permit ip src any dest any\n"
+            "ipv6 access-list icmp6 permit icmp type 2 src any dest any\n"
+            "interface GigaEthernet0.0\n  ip address dhcp receive-default\n  ip napt enable\n"
+            "  ip napt hairpinning\n  ip napt translation tcp-timeout 7440\n"
+            "  ip filter invalid 2 in suppress-logging\n  ip filter mixed 1 out\n  ipv6 enable\n"
+            "  ipv6 filter icmp6 1 in\n")  # fmt: skip
+    device = parse(text, "optimised.cfg")
+    assert device.unrecognized == ()
+    interface = device.interfaces[0]
+    inbound, out = device.acl(interface.acl_in), device.acl(interface.acl_out)
+    assert inbound is not None
+    assert out is not None
+    assert [entry.line for entry in inbound.entries] == [2, 3]  # bound despite suppress-logging
+    assert inbound.unparsed_lines == ()  # denies only: the same in any order
+    assert out.unparsed_lines == (4,)  # a deny before a permit: the optimised order is not known
+
+
 def test_napt_static_without_an_address_keeps_the_port_for_the_router() -> None:
     text = "interface GigaEthernet0.1\n  ip napt enable\n  ip napt static GigaEthernet0.1 udp 500\n"
     device = parse(text, "own.cfg")

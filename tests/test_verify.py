@@ -82,9 +82,9 @@ def test_generated_config_is_in_sync_with_itself(tmp_path: Path) -> None:
     results = verify(inventory, running, SAMPLE_SECRETS, check_whole=False)  # generated, not `show` output
     assert [(r.host, r.drift is not None and r.drift.in_sync) for r in results] == [
         ("sakura-rtr1", True), ("aoba-rtr1", True), ("kaede-rtr1", True), ("kaede-ap1", True),
-        ("himawari-rtr1", True), ("momiji-fw1", True),
+        ("himawari-rtr1", True), ("momiji-fw1", True), ("ayame-rtr1", True),
     ]  # fmt: skip
-    assert drift_text(results).count("in sync with its intended config") == 6
+    assert drift_text(results).count("in sync with its intended config") == 7
 
 
 def test_drift_text_masks_secrets() -> None:

@@ -8,7 +8,8 @@ FortiGate policy tables) is taken line by line as exact packet sets, in first-ma
   permit as well. A deny the rest of the list would also make is not reported: lists spell out
   their denies on purpose (and the default deny at the end);
 - HYG-04, a filter bound by a name that does not exist (IOS then filters nothing);
-- HYG-05, a filter on a segment or VPN boundary that lets every packet through: it filters nothing.
+- HYG-05, a filter on a segment or VPN boundary that lets every packet through: it filters nothing
+  (a list of dynamic entries bound out alone is a session table for replies, not a filter).
 
 A list with lines onshi could not read exactly, or too long to take line by line here, is named
 (``manual``), never judged on a guess.
@@ -175,6 +176,12 @@ def undefined_references(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("defined", [line for _, _, lines in references for line in lines], count=len(references))
 
 
+def _sessions_only(acl: Acl) -> bool:
+    """A list of dynamic entries alone (an IX ``ip access-list dynamic`` bound out): it opens a session
+    for what leaves so that the replies come back; what may start is the inbound lists' to say."""
+    return all(entry.stateful for entry in acl.entries)
+
+
 @rule("HYG-05", Severity.MEDIUM, *REFS_HYG, reads=(Aspect.FORWARDING,))
 def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
     """A filter on a segment or VPN boundary (an interface that does not face the internet, where
@@ -182,9 +189,11 @@ def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
     of its family through."""
     device = inp.device
     internet = inp.internet_names
-    bound = {name for interface in device.interfaces if interface.name.lower() not in internet
-             for name in _bound(interface)}  # fmt: skip
-    lists = [acl for acl in _lists(inp) if acl.name in bound and _judgeable(acl) is None]
+    boundary = [interface for interface in device.interfaces if interface.name.lower() not in internet]
+    bound = {name for interface in boundary for name in _bound(interface)}
+    inbound = {name for i in boundary for name in (i.acl_in, i.ipv6_acl_in) if name is not None}
+    lists = [acl for acl in _lists(inp) if acl.name in bound and _judgeable(acl) is None
+             and not (_sessions_only(acl) and acl.name not in inbound)]  # fmt: skip
     if not lists:
         yield not_applicable("no_bound_filters")
         return

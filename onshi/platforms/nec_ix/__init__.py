@@ -1,10 +1,10 @@
 """NEC UNIVERGE IX routers (IX2105, IX2106, IX2215, IX2235, IX3110, IX2015/IX2025): ``show
 running-config``, collected with netmiko's ``nec_ix`` driver.
 
-This release audits IX configurations (every rule, through the neutral model), builds isolation
-runbooks from the running config, and prints remediation where the command is the ``no`` form of
-a line shown (a port forward, say) or a server switch (telnet, HTTP). It generates no IX
-baseline: ``generate`` stops with a clear error naming the platform.
+IX configurations are audited (every rule, through the neutral model); baselines are generated for
+IPsec+IKE and for the claims network through the provider's router (``baseline.py``); isolation
+runbooks come from the running config or the baseline; remediation is printed where the command is
+the ``no`` form of a line shown (a port forward, say) or a server switch (telnet, HTTP).
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import jinja2
 
 from onshi.model import Device
 from onshi.platforms.base import DeviceFacts, on_first_use
@@ -30,11 +28,11 @@ if TYPE_CHECKING:
 
 _VERSION = re.compile(r"IX Series (IX\S+) .*?Software, Version (\S+?),")
 _SERIAL = re.compile(r"(?im)^\s*(?:serial(?: number)?|製造番号)\s*[:=]?\s*(\S+)")
-_NOT_YET = "onshi does not generate NEC IX configurations yet"
 _REMEDIATION = RemediationTemplates("nec_ix")
 
 
 _drift = on_first_use("onshi.platforms.nec_ix.drift")
+_baseline = on_first_use("onshi.platforms.nec_ix.baseline")
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,8 @@ class NecIxDriver:
                            serial=serial[1] if serial else None)  # fmt: skip
 
     def render_baseline(self, plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
-        raise jinja2.TemplateNotFound(f"{role}.j2 ({_NOT_YET})")
+        text: str = _baseline().render_baseline(plan, role, template_dirs, running)
+        return text
 
     def shut(self, running: str, interfaces: Sequence[str]) -> str:
         return shut_interfaces(running, interfaces)

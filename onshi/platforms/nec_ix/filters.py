@@ -5,12 +5,22 @@ the list NAME (entries keep the order written). ``ip filter NAME SEQ in|out`` bi
 interface direction; the lists bound to one direction are evaluated by ascending sequence number,
 the first matching entry decides, and a packet no entry matches is discarded (the filter's
 implicit deny). onshi joins them into one ACL per interface direction, keeping each entry's line.
+
+``ip access-list dynamic NAME access LIST`` is a dynamic (stateful) list: a packet LIST permits
+passes and opens a session on that interface, whose replies come back in the other direction; a
+packet LIST does not match goes on to the next filter. Where a dynamic and a static list share a
+name, the dynamic one is bound. What a ``deny`` in LIST does (discard, or go on) is not confirmed,
+so a list bound through such a trigger is not exactly known.
+
+``ip access-list NAME option optimize`` lets the router evaluate the list in an order of its own,
+which NEC's reference does not spell out: a list whose entries all have one action means the same
+in any order, and any other is not exactly known.
 """
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from onshi.model import ANY_PORT, Acl, AclEntry, AddressMatch, IPNetwork, PortMatch
@@ -28,6 +38,16 @@ class Lists:
     entries: dict[str, list[AclEntry]] = field(default_factory=dict)
     first_line: dict[str, int] = field(default_factory=dict)
     unparsed: dict[str, list[int]] = field(default_factory=dict)
+    dynamic: dict[str, tuple[str, int]] = field(default_factory=dict)  # name → (its trigger list, line)
+    optimized: dict[str, int] = field(default_factory=dict)  # name → its `option optimize` line
+
+    def inexact(self, name: str) -> list[int]:
+        """The lines that leave list ``name`` not exactly known: entries not read, and an optimised
+        evaluation order where the order matters (entries with both actions)."""
+        lines = list(self.unparsed.get(name, ()))
+        if name in self.optimized and len({entry.action for entry in self.entries.get(name, ())}) > 1:
+            lines.append(self.optimized[name])
+        return lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +60,9 @@ class Binding:
 def read_entry(lists: Lists, words: list[str], line: int, family: Literal[4, 6]) -> bool:
     """``ip access-list NAME ACTION …``: the entry is added, or the line is kept as unparsed (the
     list is then not exactly known). False only when the command is not an entry at all."""
+    if words[3:] == ["option", "optimize"]:
+        lists.optimized[words[2]] = line
+        return True
     if len(words) < 4 or words[3] not in ("permit", "deny"):
         return False
     name = words[2]
@@ -52,6 +75,15 @@ def read_entry(lists: Lists, words: list[str], line: int, family: Literal[4, 6])
         return False
     lists.entries[name].append(entry)
     return True
+
+
+def read_dynamic(lists: Lists, words: list[str], line: int) -> bool:
+    """``ip access-list dynamic NAME access LIST``; the global ``ip access-list dynamic cache|timer``
+    settings (how many sessions, how long they live) change nothing about what may start."""
+    if len(words) == 6 and words[4] == "access":
+        lists.dynamic[words[3]] = (words[5], line)
+        return True
+    return len(words) > 4 and words[3] in ("cache", "timer")
 
 
 @dataclass
@@ -136,12 +168,18 @@ def bound_acl(name: str, family: Literal[4, 6], bindings: list[Binding], lists: 
     unparsed: list[int] = []
     missing: list[tuple[str, int]] = []
     for binding in sorted(bindings, key=lambda b: b.sequence):
-        if binding.name not in lists.entries:
-            unparsed.append(binding.line)
-            missing.append((binding.name, binding.line))
+        listed, line, stateful = binding.name, binding.line, binding.name in lists.dynamic
+        if stateful:
+            listed, line = lists.dynamic[binding.name]
+        if listed not in lists.entries:
+            unparsed.append(line)
+            missing.append((listed, line))
             continue
-        entries.extend(lists.entries[binding.name])
-        unparsed.extend(lists.unparsed.get(binding.name, ()))
+        found = lists.entries[listed]
+        entries.extend([replace(entry, stateful=True) for entry in found] if stateful else found)
+        unparsed.extend(lists.inexact(listed))
+        if stateful and any(entry.action == "deny" for entry in found):
+            unparsed.append(line)  # a trigger's deny: discarded, or on to the next filter? not confirmed
     first = min(b.line for b in bindings)
     return Acl(name, family, "extended", tuple(entries), first, tuple(unparsed), implicit_nd=False,
                missing=tuple(missing))  # fmt: skip

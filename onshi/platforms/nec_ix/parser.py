@@ -44,7 +44,7 @@ from onshi.model import (
 )
 from onshi.platforms.aspects import ACCOUNTS, FORWARDING, LOGGING, MANAGEMENT, VPN
 from onshi.platforms.nec_ix import crypto
-from onshi.platforms.nec_ix.filters import Binding, bound_acl, read_entry
+from onshi.platforms.nec_ix.filters import Binding, bound_acl, read_dynamic, read_entry
 from onshi.platforms.nec_ix.management import management
 from onshi.platforms.nec_ix.secrets import mask_line
 from onshi.platforms.nec_ix.state import InterfaceState, State
@@ -64,7 +64,7 @@ _UNREAD = frozenset({"timezone", "device", "ip dhcp", "ip ufs-cache", "ipv6 ufs-
 _ASPECTS = {"interface": FORWARDING, "ip": FORWARDING, "ipv6": FORWARDING, "ike": VPN, "ipsec": VPN, "ikev2": VPN,
             "telnet-server": MANAGEMENT, "ssh-server": MANAGEMENT, "http-server": MANAGEMENT, "snmp-agent": MANAGEMENT,
             "upnp": MANAGEMENT, "svintr-config": MANAGEMENT, "username": ACCOUNTS, "logging": LOGGING,
-            "ntp": LOGGING}  # fmt: skip
+            "ntp": LOGGING, "syslog": LOGGING}  # fmt: skip
 
 
 def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
@@ -121,6 +121,8 @@ def _hostname(state: State, words: list[str], line: int) -> bool:
 
 def _access_list(state: State, words: list[str], line: int) -> bool:
     family: Literal[4, 6] = 4 if words[0] == "ip" else 6
+    if len(words) > 3 and words[2] == "dynamic":
+        return read_dynamic(state.lists[family], words, line)
     return read_entry(state.lists[family], words, line, family)
 
 
@@ -161,10 +163,13 @@ def _username(state: State, words: list[str], line: int) -> bool:
 
 
 def _server(state: State, words: list[str], line: int) -> bool:
-    """``telnet-server ip enable`` / ``ssh-server ip enable`` / ``http-server ip enable``; other
-    settings of the servers (``http-server username``) are read as understood."""
+    """``telnet-server ip enable`` / ``ssh-server ip enable`` / ``http-server ip enable``, and
+    ``ssh-server ip access-list NAME`` (the sources the SSH server accepts); other settings of the
+    servers (``http-server username``) are read as understood."""
     if words[1:] in (["ip", "enable"], ["ipv6", "enable"]):
         state.servers.setdefault(words[0].removesuffix("-server"), line)
+    if words[0] == "ssh-server" and words[1:3] == ["ip", "access-list"] and len(words) == 4:
+        state.ssh_access_list = (words[3], line)
     return True
 
 
@@ -192,6 +197,18 @@ def _logging(state: State, words: list[str], line: int) -> bool:
         state.syslog.append((words[-1], line))
         return True
     return False
+
+
+def _syslog(state: State, words: list[str], line: int) -> bool:
+    """``syslog ip host A`` sends the log to A once ``syslog ip enable`` starts sending;
+    ``syslog timestamp datetime`` stamps the messages; the rest (facility, id, source) is understood."""
+    if words[1:3] == ["ip", "host"] and len(words) == 4:
+        state.syslog_hosts.append((words[3], line))
+    elif words[1:] == ["ip", "enable"]:
+        state.syslog_enabled = line
+    elif words[1:] == ["timestamp", "datetime"]:
+        state.timestamps.append(line)
+    return words[1] in ("ip", "timestamp", "facility", "id")
 
 
 def _ntp(state: State, words: list[str], line: int) -> bool:
@@ -228,6 +245,7 @@ _HANDLERS: dict[str, Callable[[State, list[str], int], bool]] = {
     "hostname": _hostname, "ip access-list": _access_list, "ipv6 access-list": _access_list, "ip route": _route,
     "ipv6 route": _route, "ip router": _ospf, "username": _username, "telnet-server": _server,
     "ssh-server": _server, "http-server": _server, "snmp-agent": _snmp, "upnp": _upnp, "logging": _logging,
+    "syslog": _syslog,
     "ntp": _ntp, "ike": _ike, "ipsec": _ipsec, "ikev2": _ikev2,
 }  # fmt: skip
 
@@ -306,8 +324,9 @@ def _encapsulation(state: State, interface: InterfaceState, words: list[str], li
 
 
 def _filter(state: State, interface: InterfaceState, words: list[str], line: int) -> bool:
-    """``ip filter LIST SEQ in|out`` (``ipv6 filter`` too)."""
-    if len(words) != 5 or words[4] not in ("in", "out"):
+    """``ip filter LIST SEQ in|out [suppress-logging]`` (``ipv6 filter`` too); not logging the
+    packets it discards changes nothing about which pass."""
+    if len(words) not in (5, 6) or words[4] not in ("in", "out") or words[5:] not in ([], ["suppress-logging"]):
         return False
     family = 4 if words[0] == "ip" else 6
     interface.filters.setdefault((family, words[4]), []).append(Binding(words[2], int(words[3]), line))
@@ -326,7 +345,8 @@ def _napt(state: State, interface: InterfaceState, words: list[str], line: int) 
         if rest and _is_address(rest[0]):
             return _forward(state, interface, (rest[0], words[4]), rest[1:], line)
         return True  # kept for the router itself (IKE, ESP): no translation to an inside host
-    return False
+    # Session timers, entry limits and hairpinning: how translations live, not which packets pass.
+    return words[2] in ("translation", "hairpinning")
 
 
 def _is_address(word: str) -> bool:
@@ -522,7 +542,7 @@ def _device(state: State, file: str, encoding: str) -> Device:
             "extended",
             tuple(entries),
             state.lists[family].first_line[name],
-            tuple(state.lists[family].unparsed.get(name, ())),
+            tuple(state.lists[family].inexact(name)),
             implicit_nd=False,
         )
         for family in (4, 6)
@@ -546,8 +566,8 @@ def _device(state: State, file: str, encoding: str) -> Device:
         logging=Logging(
             ntp_servers=tuple(server for server, _ in state.ntp),
             ntp_lines=tuple(line for _, line in state.ntp),
-            syslog_hosts=tuple(server for server, _ in state.syslog),
-            syslog_lines=tuple(line for _, line in state.syslog),
+            syslog_hosts=state.sent_syslog[0],
+            syslog_lines=state.sent_syslog[1],
             timestamp_lines=tuple(state.timestamps),
             events_known=False,  # which IX settings log logins and changes is not confirmed
         ),

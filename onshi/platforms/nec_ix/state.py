@@ -65,15 +65,26 @@ class State:
     maps: dict[str, AutokeyMap] = field(default_factory=dict)
     ikev2_lines: list[int] = field(default_factory=list)
     servers: dict[str, int] = field(default_factory=dict)  # telnet / ssh / http → the line enabling it
+    ssh_access_list: tuple[str, int] | None = None  # `ssh-server ip access-list NAME`: (NAME, line)
     users: list[Account] = field(default_factory=list)
     communities: list[SnmpCommunity] = field(default_factory=list)
     secrets: list[Secret] = field(default_factory=list)
     upnp: list[int] = field(default_factory=list)
     ntp: list[tuple[str, int]] = field(default_factory=list)
     syslog: list[tuple[str, int]] = field(default_factory=list)
+    syslog_hosts: list[tuple[str, int]] = field(default_factory=list)  # `syslog ip host A`
+    syslog_enabled: int | None = None  # `syslog ip enable`: without it, nothing is sent
     timestamps: list[int] = field(default_factory=list)
     recognized: set[int] = field(default_factory=set)
     aspects: dict[int, frozenset[Aspect]] = field(default_factory=dict)
+
+    @property
+    def sent_syslog(self) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """Where the log goes, and the lines that say so: ``logging`` hosts, and ``syslog ip host``
+        ones once ``syslog ip enable`` starts sending."""
+        sent = self.syslog + (self.syslog_hosts if self.syslog_enabled is not None else [])
+        enabling = (self.syslog_enabled,) if self.syslog_hosts and self.syslog_enabled is not None else ()
+        return tuple(host for host, _ in sent), tuple(sorted({line for _, line in sent} | set(enabling)))
 
     def interface(self, name: str, line: int) -> InterfaceState:
         found = self.interfaces.setdefault(name, InterfaceState(name, line))
