@@ -87,7 +87,7 @@ def test_every_platform_has_its_commands_proven() -> None:
     expected = {("yamaha_rtx", r) for r in yamaha} | {("cisco_ios", r) for r in cisco}
     fortinet = {("fortinet", r) for r in ("AUTH-04", "AUTH-07", "EXT-02", "EXT-03", "MGMT-01", "MGMT-04", "MGMT-05",
                                              "MGMT-06", "VPN-03", "WLAN-01")}  # fmt: skip
-    nec_ix = {("nec_ix", r) for r in ("EXT-02", "MGMT-01", "MGMT-02", "EXT-03")}
+    nec_ix = {("nec_ix", r) for r in ("EXT-02", "MGMT-01", "MGMT-02", "EXT-03", "VPN-03")}
     assert expected | fortinet | nec_ix <= rules
 
 
