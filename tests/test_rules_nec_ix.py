@@ -14,10 +14,11 @@ import pytest
 
 from onshi.inventory import load_inventory
 from onshi.model import SecretStorage, Status
-from onshi.pipeline import AuditReport
+from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms import get_driver
 from onshi.platforms.identify import identify
 from onshi.platforms.nec_ix.parser import parse
+from onshi.sources import ConfigText
 from tests.helpers import CORPUS, SAMPLE_INVENTORY, assert_case, audit_fixture, findings, fixture_path
 
 FAIL, PASS, MANUAL = Status.FAIL, Status.PASS, Status.MANUAL
@@ -167,6 +168,35 @@ def test_an_optimised_list_is_exact_only_where_its_order_cannot_matter() -> None
     assert [entry.line for entry in inbound.entries] == [2, 3]  # bound despite suppress-logging
     assert inbound.unparsed_lines == ()  # denies only: the same in any order
     assert out.unparsed_lines == (4,)  # a deny before a permit: the optimised order is not known
+
+
+def _ikev2_findings(text: str, rule: str) -> list[tuple[Status, str]]:
+    report = audit([DeviceJob("v2", "nec_ix", ConfigText(text, "ikev2_tunnel.cfg", "utf-8"))], matrices=False)
+    assert report.devices[0].unrecognized == ()
+    return [(f.status, f.message.en) for f in report.findings if f.rule == rule]
+
+
+def test_an_ikev2_profile_is_judged_by_what_it_offers() -> None:
+    """``ikev2 profile``: the IKE SA's and the child SA's offers, PFS and DPD, read from the profile the
+    tunnel binds; a 1024-bit group among the offers and ``child-pfs off`` fail VPN-03."""
+    text = fixture_path("nec_ix", "ikev2_tunnel.cfg").read_text(encoding="utf-8")
+    assert _ikev2_findings(text, "VPN-03") == [
+        (FAIL, "ikev2 profile claims offers weak algorithms: DH group 2."),
+        (FAIL, "ikev2 profile claims does not use perfect forward secrecy (PFS)."),
+    ]
+    assert [status for status, _ in _ikev2_findings(text, "VPN-05")] == [PASS]  # the profile's dpd interval
+    strong = text.replace("dh 2048-bit 1024-bit", "dh 2048-bit").replace("child-pfs off", "child-pfs 2048-bit")
+    assert [status for status, _ in _ikev2_findings(strong, "VPN-03")] == [PASS]
+
+
+def test_an_ikev2_profile_leaving_algorithms_to_ix_defaults_is_not_guessed() -> None:
+    text = fixture_path("nec_ix", "ikev2_tunnel.cfg").read_text(encoding="utf-8")
+    for line in ("  sa-proposal dh 2048-bit 1024-bit\n", "  child-pfs off\n"):
+        found = _ikev2_findings(text.replace(line, ""), "VPN-03")
+        assert found == [(MANUAL, "IKEv2 runs on the platform's default proposal, whose algorithms depend on the "
+                                  "release; configure an explicit proposal.")]  # fmt: skip
+    unbound = text.replace("  ikev2 binding claims\n", "")  # the default profile: not in the config
+    assert MANUAL in [status for status, _ in _ikev2_findings(unbound, "VPN-03")]
 
 
 def test_napt_static_without_an_address_keeps_the_port_for_the_router() -> None:

@@ -127,7 +127,7 @@ def _worst(problems: list[tuple[str, Severity]]) -> Severity:
 @rule("VPN-03", Severity.HIGH, *REFS_CRYPTO, reads=(Aspect.VPN,))
 def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
     crypto = inp.device.crypto
-    if not (crypto.ike_proposals or crypto.transform_sets or crypto.policies):
+    if not (crypto.ike_proposals or crypto.transform_sets or crypto.policies or crypto.default_ike_proposal):
         yield not_applicable("no_crypto")
         return
     found = False
@@ -169,7 +169,7 @@ def strong_cryptography(inp: RuleInput) -> Iterator[Outcome]:
         yield failed("aggressive_psk", crypto.aggressive_mode_lines or _psk_lines(inp), actions=[refuse])
     if crypto.default_ike_proposal:
         yield manual("ikev2_defaults")
-    if not found:
+    if not found and (crypto.ike_proposals or crypto.transform_sets or crypto.policies):  # what was judged
         lines = [p.line for p in crypto.ike_proposals] + [t.line for t in crypto.transform_sets]
         lines += [p.line for p in crypto.policies]
         yield passed("strong", lines)

@@ -10,20 +10,12 @@ can fail but never passes on a guess.
 from __future__ import annotations
 
 from onshi.model import IkePeerKey, IkeProposal, SecretStorage
+from onshi.platforms.nec_ix.algorithms import ALGORITHMS, GROUPS, algorithm
 from onshi.platforms.nec_ix.secrets import secret_after
 from onshi.platforms.nec_ix.state import AutokeyMap, State
 from onshi.secrets import describe_secret
 
-_GROUPS = {"768-bit": 1, "1024-bit": 2, "1536-bit": 5, "2048-bit": 14, "3072-bit": 15, "4096-bit": 16,
-           "256-bit-ecp": 19, "384-bit-ecp": 20, "521-bit-ecp": 21}  # fmt: skip
-_ALGORITHMS = {"sha": "sha1", "sha1": "sha1", "md5": "md5", "sha2-256": "sha256", "sha2-384": "sha384",
-               "sha2-512": "sha512", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}  # fmt: skip
 DEFAULT_GROUP = 2  # not confirmed: the weaker candidate (see the module docstring)
-
-
-def _algorithm(word: str) -> str:
-    bare = word.removeprefix("esp-").removeprefix("ah-")
-    return _ALGORITHMS.get(bare, bare)
 
 
 def proposal(state: State, words: list[str], line: int) -> bool:
@@ -38,14 +30,14 @@ def proposal(state: State, words: list[str], line: int) -> bool:
     if rest or not {"encryption", "hash"} <= found.keys() or not set(found) <= {"encryption", "hash", "group",
                                                                                 "lifetime", "prf"}:  # fmt: skip
         return False
-    group = _GROUPS.get(found.get("group", ""), DEFAULT_GROUP if "group" not in found else None)
+    group = GROUPS.get(found.get("group", ""), DEFAULT_GROUP if "group" not in found else None)
     if group is None:
         return False
     state.proposals[words[2]] = IkeProposal(
         name=f"ike proposal {words[2]}",
         version=1,
-        encryption=(_algorithm(found["encryption"]),),
-        integrity=(_algorithm(found["hash"]),),
+        encryption=(algorithm(found["encryption"]),),
+        integrity=(algorithm(found["hash"]),),
         groups=(group,),
         authentication="pre-share",
         defaults_used=() if "group" in found else ("group",),
@@ -92,15 +84,15 @@ def transform(state: State, words: list[str], line: int) -> bool:
     encryption = integrity = None
     for word in words[3:]:
         if word.startswith("esp-") and encryption is None and not _is_hash(word):
-            encryption = _algorithm(word)
+            encryption = algorithm(word)
         elif word.startswith(("esp-", "ah-")) and _is_hash(word):
-            integrity = _algorithm(word)
+            integrity = algorithm(word)
     state.transforms[words[2]] = (encryption, integrity, line)
     return encryption is not None or integrity is not None
 
 
 def _is_hash(word: str) -> bool:
-    return _algorithm(word) in _ALGORITHMS.values()
+    return algorithm(word) in ALGORITHMS.values()
 
 
 def autokey_map(state: State, words: list[str], line: int) -> bool:
@@ -109,7 +101,7 @@ def autokey_map(state: State, words: list[str], line: int) -> bool:
         return False
     pfs = None
     if "pfs" in words and words.index("pfs") + 1 < len(words):
-        pfs = _GROUPS.get(words[words.index("pfs") + 1])
+        pfs = GROUPS.get(words[words.index("pfs") + 1])
     state.maps[words[2]] = AutokeyMap(words[2], words[3], words[5], words[6], pfs, line)
     return True
 

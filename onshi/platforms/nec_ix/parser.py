@@ -43,7 +43,7 @@ from onshi.model import (
     VpnKind,
 )
 from onshi.platforms.aspects import ACCOUNTS, FORWARDING, LOGGING, MANAGEMENT, VPN
-from onshi.platforms.nec_ix import crypto
+from onshi.platforms.nec_ix import crypto, ikev2
 from onshi.platforms.nec_ix.filters import Binding, bound_acl, read_dynamic, read_entry
 from onshi.platforms.nec_ix.management import management
 from onshi.platforms.nec_ix.secrets import mask_line
@@ -86,6 +86,10 @@ def _top(state: State, block: Block) -> None:
     if words[0] == "interface" and len(words) == 2:
         aspects = aspects | (VPN if words[1].startswith("Tunnel") else frozenset())
         _interface_block(state, block)
+    elif words[:2] == ["ikev2", "profile"] and len(words) == 3:
+        profile, read = ikev2.read_profile(block)
+        state.ikev2_profiles[profile.name] = profile
+        state.recognized.update(read)
     elif " ".join(words[:2]) in _UNREAD or words[0] in _UNREAD:
         _recognize(state, block, recursive=True)
     elif _command(state, words, block.line):
@@ -273,10 +277,9 @@ def _interface_setting(state: State, interface: InterfaceState, words: list[str]
 
 
 _INTERFACE_UNREAD = frozenset({"ip tcp", "ip mtu", "ipv6 mtu", "ip dhcp", "ip proxy-arp", "auto-connect",
-                               "no auto-connect", "ppp binding", "bridge-group", "ikev2 connect-type",
-                               "ikev2 ipsec-policy", "ikev2 binding", "ip router", "ipv6 nd", "ipv6 dhcp",
+                               "no auto-connect", "ppp binding", "bridge-group", "ip router", "ipv6 nd", "ipv6 dhcp",
                                "ip keepalive", "isdn", "speed", "duplex", "ip directed-broadcast",
-                               "ikev2 outgoing-interface", "ip ufs-cache"})  # fmt: skip
+                               "ip ufs-cache"})  # fmt: skip
 
 
 def _address(state: State, interface: InterfaceState, words: list[str], line: int) -> bool:
@@ -382,8 +385,9 @@ def _ipv6_enable(state: State, interface: InterfaceState, words: list[str], line
 
 
 def _tunnel(state: State, interface: InterfaceState, words: list[str], line: int) -> bool:
+    """``tunnel mode ipsec|ipsec-ikev2|ether-ip ipsec-ikev2|gre …``."""
     if words[1] == "mode" and len(words) > 2:
-        interface.tunnel_mode = words[2]
+        interface.tunnel_mode = " ".join(words[2:])
         return True
     return words[1] in ("destination", "source")
 
@@ -396,16 +400,28 @@ def _ipsec_policy(state: State, interface: InterfaceState, words: list[str], lin
     return False
 
 
-def _ikev2_peer(state: State, interface: InterfaceState, words: list[str], line: int) -> bool:
-    interface.ikev2_peer = words[2]
-    return True
+def _tunnel_ikev2(state: State, interface: InterfaceState, words: list[str], line: int) -> bool:
+    """A tunnel's IKEv2 settings: ``ikev2 peer ADDRESS|any …``, ``ikev2 peer-fqdn-ipv4 NAME …``,
+    ``ikev2 binding PROFILE``, ``ikev2 dpd interval N``; the rest bear on no rule."""
+    setting = words[1]
+    if setting in ("peer", "peer-fqdn-ipv4") and len(words) > 2:
+        interface.ikev2_peer = words[2]
+    elif setting == "binding" and len(words) == 3:
+        interface.ikev2_binding = words[2]
+    elif setting == "dpd" and words[2:3] == ["interval"]:
+        interface.ikev2_dpd = line
+    return setting in _IKEV2_SETTINGS
+
+
+_IKEV2_SETTINGS = frozenset({"peer", "peer-fqdn-ipv4", "binding", "dpd", "connect-type", "outgoing-interface",
+                             "ipsec", "nat-traversal", "negotiation-direction", "ipsec-policy"})  # fmt: skip
 
 
 _INTERFACE_READERS: dict[str, Callable[[State, InterfaceState, list[str], int], bool]] = {
     "ip address": _address, "ipv6 address": _address, "no": _no, "shutdown": _shutdown,
     "description": _description, "encapsulation": _encapsulation, "ip filter": _filter, "ipv6 filter": _filter,
     "ip napt": _napt, "ip unnumbered": _unnumbered, "ipv6 enable": _ipv6_enable, "tunnel": _tunnel,
-    "ipsec policy": _ipsec_policy, "ikev2 peer": _ikev2_peer,
+    "ipsec policy": _ipsec_policy, "ikev2": _tunnel_ikev2,
 }  # fmt: skip
 
 
@@ -481,7 +497,7 @@ def _tunnel_config(state: State, interface: InterfaceState) -> TunnelConfig | No
         return None
     autokey = state.maps.get(interface.ipsec_map or "")
     peer = autokey.peer if autokey is not None else interface.ikev2_peer
-    mode = "ipsec" if interface.tunnel_mode.startswith("ipsec") else interface.tunnel_mode
+    mode = "ipsec" if "ipsec" in interface.tunnel_mode else interface.tunnel_mode
     return TunnelConfig(mode, None, peer, interface.ipsec_map, None, tuple(interface.lines))
 
 
@@ -506,16 +522,27 @@ def _crypto(state: State) -> Crypto:
         TransformSet(f"ipsec autokey-proposal {name}", encryption, integrity, line)
         for name, (encryption, integrity, line) in state.transforms.items()
     )
+    profiles = state.ikev2_profiles
+    bound = {i.ikev2_binding or "<default profile>" for i in _ikev2_tunnels(state)}
+    peers: dict[str, list[str]] = {}
+    for tunnel in _ikev2_tunnels(state):
+        if tunnel.ikev2_binding is not None and tunnel.ikev2_peer is not None:
+            peers.setdefault(tunnel.ikev2_binding, []).append(tunnel.ikev2_peer)
     return Crypto(
-        ike_proposals=tuple(state.proposals.values()),
+        ike_proposals=(*state.proposals.values(), *ikev2.proposals(profiles)),
         peer_keys=tuple(state.peer_keys),
-        transform_sets=transforms,
-        policies=policies,
+        transform_sets=(*transforms, *ikev2.transforms(profiles)),
+        policies=(*policies, *ikev2.policies(profiles, peers)),
         dpd_lines=tuple(state.keepalive.values()),
         aggressive_mode_lines=tuple(state.aggressive),
         # The exchange mode is a setting of each `ike policy` (its peer): main unless `mode aggressive`.
         aggressive_mode_refused=not state.aggressive,
+        default_ike_proposal=ikev2.incomplete(profiles, bound),
     )
+
+
+def _ikev2_tunnels(state: State) -> list[InterfaceState]:
+    return [i for i in state.interfaces.values() if i.tunnel_mode is not None and "ipsec-ikev2" in i.tunnel_mode]
 
 
 def _vpns(state: State) -> list[VpnEndpoint]:
@@ -527,6 +554,8 @@ def _vpns(state: State) -> list[VpnEndpoint]:
         peer = config.destination
         keepalive = tuple(line for name, line in state.keepalive.items()
                           if state.ike_policies.get(name, ("", "", 0))[0] == peer)  # fmt: skip
+        profile = state.ikev2_profiles.get(interface.ikev2_binding or "")
+        keepalive += tuple(line for line in (interface.ikev2_dpd, profile.dpd if profile else None) if line)
         found.append(VpnEndpoint(VpnKind.IPSEC, interface.name, (peer,) if peer and peer != "any" else (),
                                  peer in (None, "any"), True, tuple(interface.lines), dpd_lines=keepalive))  # fmt: skip
     return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from onshi.model import Account, Aspect, IkePeerKey, IkeProposal, NatRule, Secret, SnmpCommunity, StaticRoute
 from onshi.platforms.nec_ix.filters import Binding, Lists
+from onshi.platforms.nec_ix.ikev2 import Profile
 
 
 @dataclass
@@ -29,7 +30,9 @@ class InterfaceState:
     napt: bool = False
     tunnel_mode: str | None = None  # ipsec, ipsec-ikev2, gre ...
     ipsec_map: str | None = None  # `ipsec policy tunnel MAP out`
-    ikev2_peer: str | None = None
+    ikev2_peer: str | None = None  # `ikev2 peer ADDRESS|any …`, `ikev2 peer-fqdn-ipv4 NAME …`
+    ikev2_binding: str | None = None  # `ikev2 binding PROFILE`
+    ikev2_dpd: int | None = None  # the tunnel's own `ikev2 dpd interval N` line
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,7 @@ class State:
     transforms: dict[str, tuple[str | None, str | None, int]] = field(default_factory=dict)
     maps: dict[str, AutokeyMap] = field(default_factory=dict)
     ikev2_lines: list[int] = field(default_factory=list)
+    ikev2_profiles: dict[str, Profile] = field(default_factory=dict)
     servers: dict[str, int] = field(default_factory=dict)  # telnet / ssh / http → the line enabling it
     ssh_access_list: tuple[str, int] | None = None  # `ssh-server ip access-list NAME`: (NAME, line)
     users: list[Account] = field(default_factory=list)
