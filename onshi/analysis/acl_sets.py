@@ -98,9 +98,20 @@ def entry_set(space: PacketSpace, entry: AclEntry, family: int) -> Any:
     return result
 
 
-def acl_set(space: PacketSpace, acl: Acl | None, family: int, name: str | None = None) -> FilterSet:
-    """What an interface ACL (or the absence of one) lets through, for packets of ``family``."""
-    every = space.family(family)
+def acl_set(
+    space: PacketSpace,
+    acl: Acl | None,
+    family: int,
+    name: str | None = None,
+    within: tuple[Any, dict[tuple[str, int], ListSets]] | None = None,
+) -> FilterSet:
+    """What an interface ACL (or the absence of one) lets through, for packets of ``family``.
+
+    ``within`` = (packets, built lists): the answer for those packets only (the whole list's answer
+    intersected with them), built from the entries that match one of them, with the lists' entry sets
+    kept in the dictionary across calls. A long list that packets of one segment meet in a few of its
+    lines is then folded over those lines alone, not all of them."""
+    every = space.family(family) & (within[0] if within is not None else space.true)
     if acl is None:
         reason = None if name is None else f"ACL {name} is not defined (permits everything)"
         return FilterSet(every, True, (), reason)
@@ -111,27 +122,53 @@ def acl_set(space: PacketSpace, acl: Acl | None, family: int, name: str | None =
         return FilterSet(every, True, lines)
     # A partial deny cannot be relied on to drop every matching packet: it is left out.
     entries = [e for e in acl.entries if not (e.qualified and e.action == "deny")]
-    permitted, matched = first_match(space, entries, family)
-    permitted |= implicit_permits(space, acl) & ~matched
+    implicit = implicit_permits(space, acl)
+    if within is None:
+        permitted, matched = ListSets(space, entries, family).first_match()
+    else:
+        packets, built = within
+        lists = built.get((acl.name, family))
+        if lists is None:
+            lists = built[(acl.name, family)] = ListSets(space, entries, family)
+        permitted, matched = lists.first_match(packets)
+    permitted |= implicit & ~matched
     exact = not acl.unparsed_lines and not any(entry.qualified for entry in acl.entries)
     reason = None if exact else f"ACL {acl.name} has entries onshi cannot model exactly"
     return FilterSet(permitted & every, exact, lines, reason)
 
 
-def first_match(space: PacketSpace, entries: list[AclEntry], family: int) -> tuple[Any, Any]:
-    """(permitted, matched) of a list under first-match semantics.
+class ListSets:
+    """A list's entries as packet sets, in order, built until one matches every packet of the family
+    (``permit ip any any``, ``deny ip any any``): no packet reaches a later line, so the lines after
+    it cannot change the answer and are not built."""
 
-    Each entry's set is built in order until one matches every packet of the family (``permit ip
-    any any``, ``deny ip any any``): no packet reaches a later line, so the lines after it cannot
-    change the answer and are not built. The sets are then joined by divide and conquer."""
-    every = space.family(family)
-    leaves: list[tuple[Any, Any]] = []
-    for entry in entries:
-        matched = entry_set(space, entry, family)
-        leaves.append(((matched if entry.action == "permit" else space.false), matched))
-        if matched == every:  # BDDs are canonical: equality is one comparison
-            break
-    return _joined(space, leaves)
+    def __init__(self, space: PacketSpace, entries: list[AclEntry], family: int) -> None:
+        self.space = space
+        self.leaves: list[tuple[bool, Any]] = []  # (permits, matched) per line
+        every = space.family(family)
+        for entry in entries:
+            matched = entry_set(space, entry, family)
+            self.leaves.append((entry.action == "permit", matched))
+            if matched == every:  # BDDs are canonical: equality is one comparison
+                break
+
+    def first_match(self, packets: Any = None) -> tuple[Any, Any]:
+        """(permitted, matched) under first-match semantics; given ``packets``, for those alone (the
+        lines that match none of them are left out: they decide nothing there)."""
+        sp = self.space
+        if packets is None:
+            sets = [matched for _, matched in self.leaves]
+        else:
+            sets = [matched & packets for _, matched in self.leaves]
+        leaves = [(matched if permits else sp.false, matched)
+                  for (permits, _), matched in zip(self.leaves, sets, strict=True) if matched != sp.false]  # fmt: skip
+        return _joined(sp, leaves)
+
+
+def first_match(space: PacketSpace, entries: list[AclEntry], family: int) -> tuple[Any, Any]:
+    """(permitted, matched) of a list under first-match semantics (:class:`ListSets`); the sets are
+    joined by divide and conquer."""
+    return ListSets(space, entries, family).first_match()
 
 
 def _joined(space: PacketSpace, leaves: list[tuple[Any, Any]]) -> tuple[Any, Any]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from onshi.analysis.acl_sets import FilterSet, acl_set, protocol_number
+from onshi.analysis.acl_sets import FilterSet, ListSets, acl_set, protocol_number
 from onshi.analysis.packets import FIELDS, IPAddress, IPNetwork, PacketSpace, space
 from onshi.model import Device, Interface, InterfaceKind, IpsecPolicy, NatRole, NatRule, ZonePair
 from onshi.policy import DEVICE, INTERNET, FacilityPolicy
@@ -171,6 +171,8 @@ class DeviceNetwork:
         self._routes: dict[str | None, list[tuple[Route, Any]]] = {}
         self._from_zone: dict[str, _Flow] = {}
         self._filters: dict[tuple[str | None, int], FilterSet] = {}
+        self._filters_within: dict[tuple[str | None, int, Any], FilterSet] = {}
+        self._list_sets: dict[tuple[str, int], ListSets] = {}  # each list's line sets, built once
         self._zones: list[str] | None = None
 
     # --- zones ------------------------------------------------------------------------------------
@@ -418,10 +420,24 @@ class DeviceNetwork:
             self._note(found.reason)
         return found
 
-    def inbound(self, interface: Interface) -> Any:
-        v4 = self._filter(interface.acl_in, 4).permitted & self._speaks(interface, 4)
-        v6 = self._filter(interface.ipv6_acl_in, 6).permitted & self._speaks(interface, 6)
+    def admitted(self, interface: Interface, packets: Any) -> Any:
+        """What of ``packets`` the inbound filters of ``interface`` let in, computed for ``packets``
+        alone: a long filter is folded over the lines that match one of them (a segment's packets meet
+        few lines of a list written for everything), with each list's line sets built once."""
+        v4 = self._filter_within(interface.acl_in, 4, packets).permitted & self._speaks(interface, 4)
+        v6 = self._filter_within(interface.ipv6_acl_in, 6, packets).permitted & self._speaks(interface, 6)
         return v4 | v6
+
+    def _filter_within(self, acl_name: str | None, family: int, packets: Any) -> FilterSet:
+        key = (acl_name, family, packets)
+        if key not in self._filters_within:
+            acl = self.device.acl(acl_name)
+            undefined = acl_name if acl_name is not None and acl is None else None
+            self._filters_within[key] = acl_set(self.space, acl, family, undefined, (packets, self._list_sets))
+        found = self._filters_within[key]
+        if not found.exact and found.reason:
+            self._note(found.reason)  # as in _filter: every use of an approximate filter says so
+        return found
 
     def outbound(self, interface: Interface) -> Any:
         v4 = self._filter(interface.acl_out, 4).permitted & self._speaks(interface, 4)
@@ -587,9 +603,9 @@ class DeviceNetwork:
         sp = self.space
         common = self._collecting()
         if self.device.nat_outside_filters:  # translated first, then filtered (see Device)
-            pieces = [(post & self.inbound(interface), back) for post, back in self._nat_inbound(interface, packets)]
+            pieces = [(self.admitted(interface, post), back) for post, back in self._nat_inbound(interface, packets)]
         else:
-            filtered = packets & self.inbound(interface)
+            filtered = self.admitted(interface, packets)
             pieces = [] if sp.is_empty(filtered) else self._nat_inbound(interface, filtered)
         exits: list[Exit] = []
         for post, back in pieces:

@@ -19,7 +19,9 @@ match of one ACL, seconds):
 
 (The random rows build every line; first_match now stops at the first line that matches every
 packet, so on the random shape, whose line 57 is such a line, it takes milliseconds. The benchmark's
-"no catch-all" shape keeps the hard case.)
+"no catch-all" shape keeps the hard case. A segment's filter is also folded only over the lines that
+match one of the segment's packets (``acl_sets.ListSets.first_match``): its zone matrix with a
+10,000-line "no catch-all" list went from 4.2 s to 0.7 s.)
 
 Hyper-rectangles win while entries do not overlap ("random": hosts anywhere in the address
 space), but first match subtracts every entry from what remains, and overlapping entries (host

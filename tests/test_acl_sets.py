@@ -1,0 +1,46 @@
+"""A list's first-match answer for some packets alone (what the zone matrix asks of a segment's
+filter) is the whole list's answer on those packets: built from the lines that match one of them,
+it must agree with the fold of every line, on random lists and random packet sets."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onshi.analysis.acl_sets import ListSets, acl_set
+from onshi.analysis.packets import space
+from onshi.model import ANY_ADDRESS, ANY_PORT, Acl, AclEntry, AddressMatch, PortMatch
+
+NETWORKS = ["10.0.0.0/8", "10.0.1.0/24", "10.0.1.5/32", "10.0.2.0/24", "192.168.0.0/16", "192.168.20.0/24",
+            "192.168.20.7/32", "203.0.113.0/24"]  # fmt: skip
+ADDRESS = st.one_of(st.just(ANY_ADDRESS),
+                    st.sampled_from(NETWORKS).map(lambda n: AddressMatch((ipaddress.ip_network(n),))))  # fmt: skip
+PORTS = st.one_of(st.just(ANY_PORT), st.sampled_from([22, 80, 443]).map(lambda p: PortMatch(((p, p),))))
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> AclEntry:
+    protocol = draw(st.sampled_from(["ip", "tcp", "udp", "icmp"]))
+    ported = protocol in ("tcp", "udp")
+    return AclEntry(draw(st.sampled_from(["permit", "deny"])), protocol, draw(ADDRESS),
+                    draw(PORTS) if ported else ANY_PORT, draw(ADDRESS), draw(PORTS) if ported else ANY_PORT,
+                    False, None, None, draw(st.integers(1, 999)))  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(entries(), max_size=25), sources=st.lists(st.sampled_from(NETWORKS), min_size=1, max_size=3),
+       family=st.sampled_from([4, 6]))  # fmt: skip
+def test_a_list_answered_for_some_packets_is_the_whole_lists_answer_on_them(
+    lines: list[AclEntry], sources: list[str], family: int
+) -> None:
+    sp = space()
+    packets = sp.networks("src", [ipaddress.ip_network(n) for n in sources]) | sp.ipv6
+    whole_permitted, whole_matched = ListSets(sp, lines, 4).first_match()
+    permitted, matched = ListSets(sp, lines, 4).first_match(packets)
+    assert permitted == whole_permitted & packets
+    assert matched == whole_matched & packets
+    acl = Acl("T", 4 if family == 4 else 6, "extended", tuple(lines), 1)
+    within = acl_set(sp, acl, family, within=(packets, {})).permitted
+    assert within == acl_set(sp, acl, family).permitted & packets
