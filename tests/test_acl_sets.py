@@ -44,3 +44,17 @@ def test_a_list_answered_for_some_packets_is_the_whole_lists_answer_on_them(
     acl = Acl("T", 4 if family == 4 else 6, "extended", tuple(lines), 1)
     within = acl_set(sp, acl, family, within=(packets, {})).permitted
     assert within == acl_set(sp, acl, family).permitted & packets
+
+
+def test_a_set_counts_the_headers_its_protocols_carry() -> None:
+    """TCP and UDP by ports, ICMP by type and code, other protocols by addresses alone; IPv4 addresses
+    count 32 bits. A /24 of sources to one host on one TCP port: 256 × 65536 source ports."""
+    sp = space()
+    host, net = ipaddress.ip_address("10.0.1.5"), ipaddress.ip_network("10.0.0.0/24")
+    to_host = sp.network("src", net) & sp.address("dst", host) & sp.ipv4
+    assert sp.count(to_host & sp.protocol(6) & sp.value("dport", 3389)) == 256 * 65536
+    assert sp.count(to_host & sp.protocol(50)) == 256
+    assert sp.count(to_host & sp.protocol(1) & sp.value("icmp_type", 8)) == 256 * 256  # every code
+    both = (sp.protocol(6) & sp.value("dport", 22)) | sp.protocol(50)
+    assert sp.count(to_host & both) == 256 * 65536 + 256
+    assert sp.count(sp.false) == 0

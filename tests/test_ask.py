@@ -54,6 +54,19 @@ def test_rdp_from_the_internet_to_the_office_pc_is_answered_with_its_path_throug
     assert {e["host"] for e in answer["evidence"]} == {"kiri-rtr1", "kiri-fw1"}
 
 
+def test_a_reachable_answer_counts_its_packets_exactly() -> None:
+    """One internet host to the office PC's RDP: every source port, but the five the router's filters
+    reject as source ports on the way in (135, 137-139, 445: kiri-rtr1 lines 30, 32, 34)."""
+    code, output = _ask("--facility", "clinic_kiri", "--from", "198.51.100.7", "--to", "192.168.0.2",
+                        "--protocol", "tcp", "--port", "3389", "--json")  # fmt: skip
+    assert code == 0, output
+    [answer] = json.loads(output)
+    assert answer["packets"] == 65536 - 5
+    code, output = _ask("--facility", "clinic_kiri", "--from", "198.51.100.7", "--to", "192.168.0.2",
+                        "--protocol", "tcp", "--port", "3389", "--lang", "ja")  # fmt: skip
+    assert "パケット数（異なるヘッダ）: 65,531" in output
+
+
 def test_a_host_narrows_the_question_and_no_is_exit_1() -> None:
     code, output = _ask("--facility", "clinic_sakura", "--from", "guest_wifi", "--to", "192.168.99.5",
                         "--protocol", "tcp", "--port", "22", "--lang", "en")  # fmt: skip

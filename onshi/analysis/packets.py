@@ -253,6 +253,27 @@ class PacketSpace:
     def is_empty(self, packets: Any) -> bool:
         return bool(packets == self.false)
 
+    def count(self, packets: Any) -> int:
+        """How many distinct packets the set holds, each told apart by what its protocol carries: the
+        addresses and protocol, with the ports for TCP and UDP, the type and code for ICMP (and
+        ICMPv6), and nothing more for other protocols (the TCP flags bit is not counted). An IPv4
+        address counts 32 bits, an IPv6 one 128."""
+        ported = self.protocol(6) | self.protocol(17)
+        icmp = self.protocol(1) | self.protocol(58)
+        total = 0
+        for kind, free in ((ported, ("icmp_type", "icmp_code")), (icmp, ("sport", "dport")),
+                           (~ported & ~icmp, ("sport", "dport", "icmp_type", "icmp_code"))):  # fmt: skip
+            for version in (4, 6):
+                part = packets & kind & self.family(version)
+                if part == self.false:
+                    continue
+                dropped = [name for field in (*free, "est") for name in _names(field)]
+                if version == 4:  # the low 96 bits of an IPv4 address field are free: not packets of their own
+                    dropped += [name for field in ("src", "dst") for name in _names(field)[32:]]
+                kept = sum(width for _, width in FIELDS.values()) - len(dropped)
+                total += int(self.bdd.count(self.bdd.exist(dropped, part), nvars=kept))
+        return total
+
     def example(self, packets: Any, preferences: Iterable[Any] = (), first: Iterable[Any] = ()) -> Packet | None:
         """One packet of the set, steered by preferences, each kept when it leaves the set non-empty:
         ``first`` (say, addresses a person can use), then readable defaults, then ``preferences``."""

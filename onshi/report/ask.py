@@ -18,6 +18,9 @@ def answer_text(answer: ReachAnswer, lang: str = "ja") -> str:
     if not answer.exact:
         caveat = "（近似: 実際より広い可能性があります）" if ja else "(approximate: may be wider than the truth)"
         lines.append(f"  {caveat} {'; '.join(answer.reasons)}")
+    if answer.reachable:
+        label = "パケット数（異なるヘッダ）" if ja else "packets (distinct headers)"
+        lines.append(f"  {label}: {answer.packets:,}")
     if answer.example is not None:
         lines.append(f"  {'例' if ja else 'e.g.'}: {answer.example.describe()}")
     if answer.route:
@@ -41,6 +44,7 @@ def answer_json(answer: ReachAnswer) -> dict[str, object]:
         "reachable": answer.reachable,
         "exact": answer.exact,
         "reasons": list(answer.reasons),
+        "packets": answer.packets,  # distinct headers that get there (an upper bound when not exact)
         "example_packet": None if example is None else {"text": example.describe(), "src": example.src,
                                                         "dst": example.dst, "protocol": example.protocol,
                                                         "src_port": example.src_port, "dst_port": example.dst_port},

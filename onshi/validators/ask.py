@@ -53,6 +53,9 @@ class ReachAnswer:
     example: ExamplePacket | None = None
     route: tuple[str, ...] = ()  # the devices the example crosses ("device: in → out"), in a facility
     lines: tuple[tuple[str, int], ...] = ()  # (host, line): what let the example through at each hop
+    # How many distinct packets of the question get there (``PacketSpace.count``): 0 when none do; an
+    # upper bound where the answer is not exact.
+    packets: int = 0
 
 
 def endpoint(policy: FacilityPolicy, text: str) -> Endpoint:
@@ -94,10 +97,12 @@ def ask_reach(
     for zone in zones:
         reach = network.reach(source.zone, zone)
         exact, reasons = exact and reach.exact, reasons | set(reach.reasons)
-        packet = example_from(network, source.zone, reach.packets & wanted, (), zone)
+        arriving = reach.packets & wanted
+        packet = example_from(network, source.zone, arriving, (), zone)
         if packet is not None:
             landed = Endpoint(zone, destination.hosts)
-            return _answered(inp, source, landed, packet, exact=reach.exact, reasons=reach.reasons)
+            answer = _answered(inp, source, landed, packet, exact=reach.exact, reasons=reach.reasons)
+            return replace(answer, packets=sp.count(arriving))
     return ReachAnswer(inp.host, source, destination, False, exact, tuple(sorted(reasons)))
 
 
