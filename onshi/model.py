@@ -612,6 +612,16 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class Definition:
+    """A named object the owner defines for other settings to use (a filter list, an ACL, a filter
+    number): ``lines`` are every line that defines it, where its name stands without naming a use."""
+
+    kind: str  # "ACL", "access list", "filter" ... as the platform calls it
+    name: str
+    lines: Lines
+
+
+@dataclass(frozen=True, slots=True)
 class Device:
     """One parsed configuration."""
 
@@ -646,6 +656,9 @@ class Device:
     multicast_routing: frozenset[int] = frozenset()
     # Per object's defining line, the settings that name it, in the order to undo them before it goes.
     references: tuple[tuple[int, tuple[Reference, ...]], ...] = ()
+    # The filters and objects the owner defined (HYG-03 asks whether each is used); None where the
+    # platform's parser does not list them (then HYG-03 asks a person).
+    definitions: tuple[Definition, ...] | None = None
 
     def acl(self, name: str | None) -> Acl | None:
         if name is None:

@@ -15,7 +15,7 @@ NEW_IDS = re.compile(r"\|\s*((?:SEG|VPN|EXT|WLAN|MGMT|AUTH|LOG|DOC|HYG)-\d\d) \(
 REGISTERED_NEW = {"AUTH-07", "VPN-08"}
 # The HYG family is registered as it is built: HYG-03 (defined but used nowhere) is not yet.
 HYG_IDS = re.compile(r"\|\s*(HYG-\d\d)\s*\|")
-REGISTERED_HYG = {"HYG-01", "HYG-02", "HYG-04", "HYG-05"}
+REGISTERED_HYG = {"HYG-01", "HYG-02", "HYG-03", "HYG-04", "HYG-05"}
 
 
 def test_languages_have_the_same_keys() -> None:
@@ -41,7 +41,7 @@ def test_every_rule_of_the_guideline_is_registered() -> None:
         assert set(GUIDELINE_IDS.findall(text)) | REGISTERED_NEW | REGISTERED_HYG == registered
         assert set(NEW_IDS.findall(text)) >= REGISTERED_NEW
         assert set(HYG_IDS.findall(text)) >= REGISTERED_HYG
-    assert len(registered) == 45
+    assert len(registered) == 46
 
 
 def _keys_used_by_rules() -> set[tuple[str, str]]:

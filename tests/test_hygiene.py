@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from onshi.analysis.packets import PacketSpace
 from onshi.model import Status
-from onshi.pipeline import DeviceJob, audit
+from onshi.pipeline import DeviceJob, Reading, audit
 from onshi.platforms.cisco_ios.parser import parse
 from onshi.sources import read_config_file
 from onshi.validators.hygiene import line_verdicts
@@ -94,6 +94,57 @@ def test_an_ix_session_list_bound_out_is_not_a_filter_that_filters_nothing_bound
     opened = text.replace("ip filter seg-in 10 in", "ip filter dyn 10 in")
     found = [f for f in _audit("nec_ix", opened, tmp_path) if f[0] == "HYG-05" and f[1] is Status.FAIL]
     assert [f[2] for f in found] == ["ip filter GigaEthernet1.0 in lets every packet through: it filters nothing."]
+
+
+def _unused(platform: str, text: str, tmp_path: Path) -> list[tuple[Status, str]]:
+    return [(f[1], f[2]) for f in _audit(platform, text, tmp_path) if f[0] == "HYG-03" and f[1] is not Status.PASS]
+
+
+def test_an_acl_defined_but_used_nowhere_is_named_a_used_one_never_is(tmp_path: Path) -> None:
+    """IOS: an ACL no line names is unused; one an SNMP community, a vty or a NAT rule names is used
+    (any line but its own naming it counts), and so is a numbered one whose remarks repeat its number."""
+    assert _unused("cisco_ios", EDGE, tmp_path) == []
+    text = _with("ip access-list extended FORGOTTEN\n permit tcp any any eq 22\naccess-list 97 remark spare\n"
+                 "access-list 97 permit 10.0.0.1\n")  # fmt: skip
+    assert _unused("cisco_ios", text, tmp_path) == [
+        (Status.FAIL, "ACL FORGOTTEN is defined but used nowhere: remove it, or bind it where it was meant to be."),
+        (Status.FAIL, "ACL 97 is defined but used nowhere: remove it, or bind it where it was meant to be."),
+    ]
+    used = text.replace("\nend", "\nsnmp-server community Public-Ro-9931 RO 97\nend")
+    assert [m for _, m in _unused("cisco_ios", used, tmp_path)] == [
+        "ACL FORGOTTEN is defined but used nowhere: remove it, or bind it where it was meant to be."
+    ]
+
+
+def test_ix_lists_and_yamaha_filters_used_nowhere_are_named(tmp_path: Path) -> None:
+    ix = ("ip access-list spare permit ip src any dest any\nip access-list wan-in deny ip src any dest any\n"
+          "ip access-list any permit ip src any dest any\nip access-list dynamic dyn access any\n"
+          "interface GigaEthernet0.0\n  ip address 203.0.113.2/30\n  ip filter wan-in 1 in\n")  # fmt: skip
+    assert [m for _, m in _unused("nec_ix", ix, tmp_path)] == [
+        "ip access-list spare is defined but used nowhere: remove it, or bind it where it was meant to be.",
+        "ip access-list dynamic dyn is defined but used nowhere: remove it, or bind it where it was meant to be.",
+    ]  # `any` is used by the dynamic list, itself bound nowhere
+    yamaha = ("# RTX830 Rev.15.02.29 (Fri Dec 15 10:00:00 2023)\n"
+              "ip lan2 address 203.0.113.2/30\nip lan2 secure filter in 200 dynamic 300\n"
+              "ip filter 200 reject * * * * *\nip filter 201 pass * * tcp * 22\nip filter 202 pass * * * * *\n"
+              "ip filter dynamic 300 * * filter 202\n")  # fmt: skip
+    assert [m for _, m in _unused("yamaha", yamaha, tmp_path)] == [
+        "ip filter 201 is defined but used nowhere: remove it, or bind it where it was meant to be."
+    ]
+
+
+def test_unused_objects_are_not_judged_where_they_are_not_listed_or_the_text_is_cut(tmp_path: Path) -> None:
+    fortigate = (FIXTURES / "fortinet" / "fw_compliant.cfg").read_text(encoding="utf-8")
+    assert _unused("fortinet", fortigate, tmp_path) == [
+        (Status.MANUAL, "onshi does not list the objects of fortinet configurations yet: check by hand that every "
+                        "filter and object is used.")]  # fmt: skip
+    cut = _with("ip access-list extended FORGOTTEN\n permit tcp any any eq 22\n").replace("\nend", "\n")
+    path = tmp_path / "cut.cfg"
+    path.write_text(cut, encoding="utf-8")
+    report = audit([DeviceJob("device", "cisco_ios", read_config_file(path), reading=Reading.PARTIAL)])
+    assert [(f.status, f.message.en) for f in report.findings if f.rule == "HYG-03"] == [
+        (Status.MANUAL, "The configuration is not whole: a use of these filters may stand in the part that is missing.")
+    ]
 
 
 def test_yamaha_dynamic_filters_are_not_judged_as_unreachable(tmp_path: Path) -> None:

@@ -45,13 +45,13 @@ CASES: list[tuple[str, str, Status, list[int], str]] = [
     ("edge_violations.cfg", "VPN-07", FAIL, [45], "any peer address"),
     ("edge_violations.cfg", "VPN-07", FAIL, [62], "not declared in the inventory"),
     # the internet side
-    ("edge_compliant.cfg", "EXT-01", PASS, [43, *range(79, 88)], "dropped"),
+    ("edge_compliant.cfg", "EXT-01", PASS, [43, *range(78, 88)], "dropped"),
     ("edge_compliant.cfg", "EXT-02", PASS, [97], "device's own address 192.168.99.1"),
     ("edge_violations.cfg", "EXT-02", FAIL, [61], "192.168.1.20:3389 is exposed to the internet as pp1:3389"),
     ("edge_compliant.cfg", "EXT-03", PASS, [101, 102], "restricted"),
     ("edge_compliant.cfg", "EXT-04", PASS, [], "UPnP is off"),
     ("edge_violations.cfg", "EXT-04", FAIL, [66], "UPnP is enabled"),
-    ("edge_compliant.cfg", "EXT-05", PASS, [32, 43, *range(79, 88)], "Spoofed sources are dropped on pp1"),
+    ("edge_compliant.cfg", "EXT-05", PASS, [32, 43, *range(78, 88)], "Spoofed sources are dropped on pp1"),
     ("edge_violations.cfg", "EXT-05", FAIL, [28, 34], "pp1 accepts packets with private"),
     # management
     ("edge_compliant.cfg", "MGMT-01", PASS, [101], "encrypted protocols only"),

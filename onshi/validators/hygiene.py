@@ -7,6 +7,9 @@ FortiGate policy tables) is taken line by line as exact packet sets, in first-ma
 - HYG-02, a permit that changes nothing: the packets it decides first, the lines after it would
   permit as well. A deny the rest of the list would also make is not reported: lists spell out
   their denies on purpose (and the default deny at the end);
+- HYG-03, a filter or object defined but used nowhere: its name stands on no line but its own
+  definition's (a use is always written by name or number, so a name found anywhere else counts as
+  used: onshi may miss an unused one, never call a used one unused);
 - HYG-04, a filter bound by a name that does not exist (IOS then filters nothing);
 - HYG-05, a filter on a segment or VPN boundary that lets every packet through: it filters nothing
   (a list of dynamic entries bound out alone is a session table for replies, not a filter).
@@ -17,6 +20,7 @@ A list with lines onshi could not read exactly, or too long to take line by line
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,6 +184,39 @@ def _sessions_only(acl: Acl) -> bool:
     """A list of dynamic entries alone (an IX ``ip access-list dynamic`` bound out): it opens a session
     for what leaves so that the replies come back; what may start is the inbound lists' to say."""
     return all(entry.stateful for entry in acl.entries)
+
+
+# A use is found as text on any line, read or not: no aspect's unread lines make it undecided.
+@rule("HYG-03", Severity.LOW, *REFS_HYG, reads=())
+def unused_definitions(inp: RuleInput) -> Iterator[Outcome]:
+    device = inp.device
+    if device.definitions is None:
+        yield manual("untracked", platform=device.platform)
+        return
+    if not device.definitions:
+        yield not_applicable("nothing_defined")
+        return
+    if inp.partial is not None:  # a use may stand in the part that is missing
+        yield manual("partial", [line for d in device.definitions for line in d.lines[:1]])
+        return
+    named = _names_used(device.source.lines)
+    unused = [d for d in device.definitions if not any(n not in d.lines for n in named.get(d.name, ()))]
+    for definition in unused:
+        yield failed("unused", definition.lines, kind=definition.kind, name=definition.name)
+    if not unused:
+        yield passed("used", [d.lines[0] for d in device.definitions], count=len(device.definitions))
+
+
+_TOKEN = re.compile(r"[^\s\"',]+")
+
+
+def _names_used(lines: tuple[str, ...]) -> dict[str, set[int]]:
+    """Each word of the configuration (quotes and commas apart), with the lines it stands on."""
+    found: dict[str, set[int]] = {}
+    for number, line in enumerate(lines, start=1):
+        for word in _TOKEN.findall(line):
+            found.setdefault(word, set()).add(number)
+    return found
 
 
 @rule("HYG-05", Severity.MEDIUM, *REFS_HYG, reads=(Aspect.FORWARDING,))

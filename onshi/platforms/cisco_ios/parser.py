@@ -18,6 +18,7 @@ from onshi.model import (
     Accounts,
     Acl,
     Crypto,
+    Definition,
     Device,
     Logging,
     Management,
@@ -332,8 +333,24 @@ _SERVICE_DEFAULTS = {
 }
 
 
+def _definitions(acls: tuple[Acl, ...], raw: list[str]) -> tuple[Definition, ...]:
+    """The ACLs as the owner wrote them, each with every line that defines it (a numbered list's lines,
+    its remarks too, all start with ``access-list N``)."""
+    numbered: dict[str, list[int]] = {}
+    for number, text in enumerate(raw, start=1):
+        words = text.split()
+        if words[:1] == ["access-list"] and len(words) > 1:
+            numbered.setdefault(words[1], []).append(number)
+    return tuple(
+        Definition("ACL", acl.name, tuple(sorted({acl.line, *(e.line for e in acl.entries), *acl.unparsed_lines,
+                                                  *numbered.get(acl.name, ())})))
+        for acl in acls if not acl.derived
+    )  # fmt: skip
+
+
 def _assemble(ctx: Context, file: str, encoding: str) -> Device:
     masked = tuple(mask_line(line) for line in ctx.raw)
+    acls = tuple(_acl(builder) for builder in ctx.acls.values())
     return Device(
         hostname=ctx.hostname,
         platform=PLATFORM,
@@ -342,7 +359,8 @@ def _assemble(ctx: Context, file: str, encoding: str) -> Device:
         source=SourceText(file=file, lines=masked, encoding=encoding),
         interfaces=tuple(ctx.interfaces),
         vrfs=tuple(ctx.vrfs),
-        acls=tuple(_acl(builder) for builder in ctx.acls.values()),
+        acls=acls,
+        definitions=_definitions(acls, ctx.raw),
         object_groups=tuple(ctx.object_groups),
         static_routes=tuple(ctx.routes),
         dynamic_routing_lines=tuple(ctx.dynamic_routing),

@@ -23,7 +23,7 @@ import ipaddress
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from onshi.model import ANY_PORT, Acl, AclEntry, AddressMatch, IPNetwork, PortMatch
+from onshi.model import ANY_PORT, Acl, AclEntry, AddressMatch, Definition, IPNetwork, PortMatch
 
 _PROTOCOLS = frozenset({"ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "esp", "ah", "gre"})
 _NUMBERED = {"1": "icmp", "6": "tcp", "17": "udp", "47": "gre", "50": "esp", "51": "ahp", "58": "icmp"}
@@ -40,6 +40,19 @@ class Lists:
     unparsed: dict[str, list[int]] = field(default_factory=dict)
     dynamic: dict[str, tuple[str, int]] = field(default_factory=dict)  # name → (its trigger list, line)
     optimized: dict[str, int] = field(default_factory=dict)  # name → its `option optimize` line
+
+    def definitions(self, family: str) -> list[Definition]:
+        """The lists as written, each with its lines (entries, options, entries not read), and the
+        dynamic lists, each with its one line."""
+        lines: dict[str, set[int]] = {}
+        for name, entries in self.entries.items():
+            lines.setdefault(name, set()).update(entry.line for entry in entries)
+        for table in (self.unparsed, {name: [line] for name, line in self.optimized.items()}):
+            for name, more in table.items():
+                lines.setdefault(name, set()).update(more)
+        found = [Definition(f"{family} access-list", name, tuple(sorted(at))) for name, at in lines.items()]
+        return found + [Definition(f"{family} access-list dynamic", name, (line,))
+                        for name, (_, line) in self.dynamic.items()]  # fmt: skip
 
     def inexact(self, name: str) -> list[int]:
         """The lines that leave list ``name`` not exactly known: entries not read, and an optimised

@@ -601,6 +601,7 @@ def _device(state: State, file: str, encoding: str) -> Device:
             events_known=False,  # which IX settings log logins and changes is not confirmed
         ),
         secrets=tuple(state.secrets),
+        definitions=(*state.lists[4].definitions("ip"), *state.lists[6].definitions("ipv6")),
         unrecognized=tuple(
             Unrecognized(number, masked[number - 1], state.aspects.get(number, frozenset()))
             for number, line in enumerate(state.raw, start=1)

@@ -15,6 +15,7 @@ from onshi.model import (
     Accounts,
     Acl,
     Crypto,
+    Definition,
     Device,
     IkePeerKey,
     IkeProposal,
@@ -100,6 +101,16 @@ def _comment(state: State, number: int, stripped: str) -> bool:
     return True
 
 
+def _definitions(state: State) -> tuple[Definition, ...]:
+    """Each static and dynamic filter, by its number, with its line."""
+    found = []
+    for table in (state.filters, state.dynamics):
+        for (family, number), kept in table.items():
+            kind = f"{'ip' if family == 4 else 'ipv6'} filter{' dynamic' if kept.dynamic else ''}"
+            found.append(Definition(kind, str(number), (kept.line,)))
+    return tuple(found)
+
+
 def _device(state: State, file: str, encoding: str) -> Device:
     masked = tuple(mask_line(line) for line in state.raw)
     acls = [acl for interface in state.interfaces.values() for acl in _lists(state, interface)]
@@ -130,6 +141,7 @@ def _device(state: State, file: str, encoding: str) -> Device:
             config_change_log_lines=tuple(state.command_log_lines),
         ),
         secrets=tuple(state.secrets),
+        definitions=_definitions(state),
         nat_outside_filters=True,
         unrecognized=tuple(
             Unrecognized(number, masked[number - 1], state.aspects.get(number, frozenset()))
