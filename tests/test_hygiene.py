@@ -96,6 +96,50 @@ def test_an_ix_session_list_bound_out_is_not_a_filter_that_filters_nothing_bound
     assert [f[2] for f in found] == ["ip filter GigaEthernet1.0 in lets every packet through: it filters nothing."]
 
 
+_OFFICE_HTTPS = """    edit 4
+        set name "office-https"
+        set srcintf "office"
+        set dstintf "wan1"
+        set srcaddr "office-net"
+        set dstaddr "all"
+        set action accept
+        set schedule "always"
+        set service "HTTPS"
+    next
+"""
+
+
+def test_a_fortigate_policy_shadowed_or_redundant_in_its_zone_pairs_is_named(tmp_path: Path) -> None:
+    """Policies are first match per source and destination zone: office → wan1 on HTTPS after the policy
+    that accepts everything from the office is never reached; before it, it changes nothing."""
+    text = (FIXTURES / "fortinet" / "fw_compliant.cfg").read_text(encoding="utf-8")
+    assert [
+        f for f in _audit("fortinet", text, tmp_path) if f[0] in ("HYG-01", "HYG-02") and f[1] is not Status.PASS
+    ] == []
+    after = text.replace("    edit 3\n", _OFFICE_HTTPS + "    edit 3\n", 1)
+    line = after.splitlines().index("    edit 4") + 1
+    everything = after.splitlines().index("    edit 2") + 1
+    found = [(f[0], f[2], f[3]) for f in _audit("fortinet", after, tmp_path) if f[1] is Status.FAIL and f[0] < "HYG-03"]
+    assert found == [
+        (
+            "HYG-01",
+            f"The policy on line {line} is never reached: in every zone pair it applies to, earlier "
+            f"policies decide every packet it matches (lines {everything}).",
+            [everything, line],
+        )
+    ]
+    before = text.replace("    edit 2\n", _OFFICE_HTTPS + "    edit 2\n", 1)
+    line = before.splitlines().index("    edit 4") + 1
+    redundant = [(f[0], f[2]) for f in _audit("fortinet", before, tmp_path) if f[1] is Status.FAIL and f[0] < "HYG-03"]
+    assert redundant == [
+        (
+            "HYG-02",
+            f"The policy on line {line} changes nothing: in every zone pair it applies to, the "
+            "policies after it accept every packet it accepts first.",
+        )
+    ]
+
+
 def _unused(platform: str, text: str, tmp_path: Path) -> list[tuple[Status, str]]:
     return [(f[1], f[2]) for f in _audit(platform, text, tmp_path) if f[0] == "HYG-03" and f[1] is not Status.PASS]
 

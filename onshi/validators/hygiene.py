@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from onshi.analysis.acl_sets import entry_set, implicit_permits
+from onshi.analysis.acl_sets import acl_set, entry_set, implicit_permits
 from onshi.analysis.packets import PacketSpace, space
-from onshi.model import Acl, Aspect, Interface, Severity
+from onshi.model import Acl, Aspect, Device, Interface, Severity, ZoneAction, ZonePair
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, passed
 from onshi.validators.registry import rule
 
@@ -131,10 +131,22 @@ def redundant_lines(inp: RuleInput) -> Iterator[Outcome]:
 
 def _line_rule(inp: RuleInput, *, unreachable: bool) -> Iterator[Outcome]:
     lists = _lists(inp)
-    if not lists:
+    tables, untaken = _policy_tables(inp.device)
+    if not lists and not tables and not untaken:
         yield not_applicable("no_filters")
         return
     problems = False
+    for pair in untaken:
+        problems = True
+        yield manual("inexact", [pair.line], acl=pair.name, limit=LINE_BY_LINE_LIMIT)
+    for verdict in _policy_verdicts(inp.device, tables):
+        if unreachable and verdict.unreachable:
+            problems = True
+            yield failed("policy_unreachable", [*verdict.covering[:_COVERING_SHOWN], verdict.line], line=verdict.line,
+                         covering=names(str(line) for line in verdict.covering))  # fmt: skip
+        elif not unreachable and verdict.redundant:
+            problems = True
+            yield failed("policy_redundant", [verdict.line], line=verdict.line)
     reported: set[int] = set()  # a line in several lists (a Yamaha filter, an IX list bound twice): once
     for acl in lists:
         why = _judgeable(acl)
@@ -156,7 +168,78 @@ def _line_rule(inp: RuleInput, *, unreachable: bool) -> Iterator[Outcome]:
                 problems = True
                 yield failed("redundant", [acl.line, verdict.line], acl=acl.name, line=verdict.line)
     if not problems:
-        yield passed("clean", [acl.line for acl in lists], count=len(lists))
+        lines = [acl.line for acl in lists] + [pair.line for pair in tables]
+        yield passed("clean", lines, count=len(lists) + len(tables))
+
+
+def _policy_tables(device: Device) -> tuple[list[ZonePair], list[ZonePair]]:
+    """The zone pairs whose policies (a firewall's policy table, a zone-based firewall's classes) can
+    be read one by one: each class matching what its lists permit, the implicit drop at the end; and
+    those that cannot (a class onshi does not model, or one matching on more than its lists)."""
+    tables: list[ZonePair] = []
+    untaken: list[ZonePair] = []
+    for pair in device.zone_pairs:
+        *classes, last = pair.actions or (None,)
+        if last is None or not classes:
+            continue
+        acls = [device.acl(name) for action in classes for name in action.acls]
+        if any(acl is not None and acl.derived for acl in acls):
+            continue  # what a device opens to itself from other settings: not a table someone wrote
+        readable = (
+            last.match_any
+            and last.action == "drop"
+            and not any(a.unmodelled or a.match_any or a.match_all or a.protocols or not a.acls for a in classes)
+        )
+        if not readable or any(acl is None or acl.unparsed_lines for acl in acls):
+            untaken.append(pair)
+        else:
+            tables.append(pair)
+    return tables, untaken
+
+
+def _policy_verdicts(device: Device, tables: list[ZonePair]) -> list[LineVerdict]:
+    """Per policy line: unreachable where every packet it matches is decided by earlier policies, in
+    every zone pair it applies to; redundant where, in every such pair, each packet it decides first
+    would meet a later policy of the same kind (``inspect``, ``pass``) before the implicit drop."""
+    sp = space()
+    found: dict[int, list[LineVerdict]] = {}
+    for pair in tables:
+        classes = [(action, _class_set(device, action, sp)) for action in pair.actions[:-1]]
+        suffix: dict[str, list[Any]] = {}
+        for kind in ("inspect", "pass"):
+            after = [sp.false]
+            for action, matched in reversed(classes):
+                after.insert(0, sp.bdd.ite(matched, sp.true if action.action == kind else sp.false, after[0]))
+            suffix[kind] = after
+        earlier = sp.false
+        for index, (action, matched) in enumerate(classes):
+            if not sp.is_empty(matched):
+                new = matched & ~earlier
+                redundant = action.action in suffix and sp.is_empty(new & ~suffix[action.action][index + 1])
+                covering = tuple(sorted({other.line for other, m in classes[:index] if not sp.is_empty(m & matched)}))
+                found.setdefault(action.line, []).append(
+                    LineVerdict(action.line, sp.is_empty(new), redundant and not sp.is_empty(new), covering)
+                )
+            earlier |= matched
+    return [
+        LineVerdict(
+            line,
+            all(v.unreachable for v in parts),
+            all(v.redundant for v in parts),
+            tuple(sorted({c for v in parts for c in v.covering})),
+        )
+        for line, parts in sorted(found.items())
+    ]
+
+
+def _class_set(device: Device, action: ZoneAction, sp: PacketSpace) -> Any:
+    """What a class matches: what any of its lists permits (a list's deny only leaves the class)."""
+    matched = sp.false
+    for name in action.acls:
+        acl = device.acl(name)
+        if acl is not None:
+            matched |= acl_set(sp, acl, acl.family).permitted
+    return matched
 
 
 @rule("HYG-04", Severity.HIGH, *REFS_HYG, reads=(Aspect.FORWARDING, Aspect.MANAGEMENT))
