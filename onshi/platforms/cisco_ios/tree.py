@@ -89,8 +89,10 @@ def _nearest_parent(nodes: list[Line], indent: int) -> Line | None:
 
 
 def _adopt(parent: Line, line: Line) -> None:
-    line.parent = parent
-    if line not in parent.children:
+    """A line is in its parent's children exactly when its ``parent`` is that parent: asked by identity,
+    not by searching the children (comparing each by value made a 10,000-line ACL cost seconds)."""
+    if line.parent is not parent:
+        line.parent = parent
         parent.children.append(line)
 
 
