@@ -21,7 +21,7 @@ def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_the_sample_audit_runs_as_tests_from_any_folder(tmp_path: Path) -> None:
     result = run_pytest(tmp_path, "--onshi-inventory", str(SAMPLE_INVENTORY))
     assert result.returncode == 1, result.stdout[-2000:]
-    assert "102 failed, 448 passed, 48 skipped" in result.stdout
+    assert "103 failed, 449 passed, 46 skipped" in result.stdout
     assert "onshi::sakura-rtr1::EXT-02 - EXT-02 critical: 192.168.10.5:3389 is exposed" in result.stdout
     assert "manual:" in result.stdout
     summary = result.stdout.split("short test summary")[1]

@@ -290,15 +290,16 @@ def unused_definitions(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("used", [d.lines[0] for d in device.definitions], count=len(device.definitions))
 
 
-_TOKEN = re.compile(r"[^\s\"',]+")
+_TOKEN = re.compile(r"\"([^\"]*)\"|([^\s\",]+)")
 
 
 def _names_used(lines: tuple[str, ...]) -> dict[str, set[int]]:
-    """Each word of the configuration (quotes and commas apart), with the lines it stands on."""
+    """Each name of the configuration, with the lines it stands on: a quoted string whole (a FortiOS
+    name may hold spaces), else each word (commas apart)."""
     found: dict[str, set[int]] = {}
     for number, line in enumerate(lines, start=1):
-        for word in _TOKEN.findall(line):
-            found.setdefault(word, set()).add(number)
+        for quoted, word in _TOKEN.findall(line):
+            found.setdefault(quoted or word, set()).add(number)
     return found
 
 

@@ -42,6 +42,7 @@ from onshi.model import (
     WebManagement,
 )
 from onshi.platforms.fortinet.aspects import block_aspects
+from onshi.platforms.fortinet.definitions import definitions
 from onshi.platforms.fortinet.logins import dialup_is_remote_access, dialup_logins, ssl_vpn_logins
 from onshi.platforms.fortinet.objects import Addresses, address_tables, service_table
 from onshi.platforms.fortinet.policies import ACCESS, Objects, firewall, zone_names
@@ -88,6 +89,7 @@ def parse(text: str, file: str, encoding: str = "utf-8") -> Device:
         static_routes=tuple(routes),
         dynamic_routing_lines=_dynamic_routing(tree),
         references=references(tree),
+        definitions=definitions(tree),
         multicast_routing=frozenset({4})
         if tree.block("router multicast").value("multicast-routing") == "enable"
         else frozenset(),
