@@ -160,6 +160,21 @@ def test_an_acl_defined_but_used_nowhere_is_named_a_used_one_never_is(tmp_path: 
     ]
 
 
+def test_an_ix_entry_and_a_yamaha_filter_after_a_catch_all_are_never_reached(tmp_path: Path) -> None:
+    """Line by line on every platform: an IX entry after ``permit ip src any dest any`` in the lists an
+    interface joins (sequence order), a Yamaha filter after ``pass * *`` in a secure filter list."""
+    ix = ("ip access-list first permit ip src any dest any\nip access-list later deny tcp src any sport any dest "
+          "any dport eq 23\ninterface GigaEthernet0.0\n  ip address 10.0.1.1/24\n  ip filter later 20 in\n"
+          "  ip filter first 10 in\n")  # fmt: skip
+    found = [(f[2], f[3]) for f in _audit("nec_ix", ix, tmp_path) if f[0] == "HYG-01" and f[1] is Status.FAIL]
+    assert found == [("Line 2 of ip filter GigaEthernet0.0 in is never reached: every packet it matches is decided "
+                      "by earlier lines (1).", [1, 2, 5])]  # fmt: skip
+    yamaha = ("# RTX830 Rev.15.02.29 (Fri Dec 15 10:00:00 2023)\nip lan1 address 10.0.1.1/24\n"
+              "ip lan1 secure filter in 100 101\nip filter 100 pass * * * * *\nip filter 101 reject * * tcp * 23\n")  # fmt: skip
+    found = [(f[2], f[3]) for f in _audit("yamaha", yamaha, tmp_path) if f[0] == "HYG-01" and f[1] is Status.FAIL]
+    assert [line for _, line in found] == [[3, 4, 5]]
+
+
 def test_ix_lists_and_yamaha_filters_used_nowhere_are_named(tmp_path: Path) -> None:
     ix = ("ip access-list spare permit ip src any dest any\nip access-list wan-in deny ip src any dest any\n"
           "ip access-list any permit ip src any dest any\nip access-list dynamic dyn access any\n"
