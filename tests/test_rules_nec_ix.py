@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from onshi.inventory import load_inventory
-from onshi.model import SecretStorage, Status
+from onshi.model import Acl, SecretStorage, Status
 from onshi.pipeline import AuditReport, DeviceJob, audit
 from onshi.platforms import get_driver
 from onshi.platforms.identify import identify
@@ -125,6 +125,17 @@ def test_what_is_not_read_is_said_never_guessed() -> None:
     assert acl.unparsed_lines == (5,)
 
 
+def _bound(text: str) -> tuple[Acl, Acl]:
+    """The lists the first interface binds in and out, every line of the text read."""
+    device = parse(text, "lists.cfg")
+    assert device.unrecognized == ()
+    interface = device.interfaces[0]
+    inbound, out = device.acl(interface.acl_in), device.acl(interface.acl_out)
+    assert inbound is not None
+    assert out is not None
+    return inbound, out
+
+
 def test_a_dynamic_list_passes_what_its_trigger_permits_and_a_deny_in_it_is_not_guessed() -> None:
     text = ("ip access-list any-list permit ip src any dest any\n"
             "ip access-list dyn permit tcp src any sport any dest any dport eq 22\n"  # a static list of the same name
@@ -134,12 +145,7 @@ def test_a_dynamic_list_passes_what_its_trigger_permits_and_a_deny_in_it_is_not_
             "ip access-list dynamic odd-dyn access odd\n"
             "ip access-list dynamic timer tcp 3600\n"
             "interface GigaEthernet0.0\n  ip address 192.0.2.1/24\n  ip filter dyn 10 out\n  ip filter odd-dyn 10 in\n")  # fmt: skip
-    device = parse(text, "dynamic.cfg")
-    assert device.unrecognized == ()
-    interface = device.interfaces[0]
-    out, inbound = device.acl(interface.acl_out), device.acl(interface.acl_in)
-    assert out is not None
-    assert inbound is not None
+    inbound, out = _bound(text)
     # the dynamic list is bound, not the static one of its name: every packet starts a session
     assert [(e.action, e.protocol, e.stateful, e.line) for e in out.entries] == [("permit", "ip", True, 1)]
     assert out.unparsed_lines == ()
@@ -159,12 +165,7 @@ def test_an_optimised_list_is_exact_only_where_its_order_cannot_matter() -> None
             "  ip napt hairpinning\n  ip napt translation tcp-timeout 7440\n"
             "  ip filter invalid 2 in suppress-logging\n  ip filter mixed 1 out\n  ipv6 enable\n"
             "  ipv6 filter icmp6 1 in\n")  # fmt: skip
-    device = parse(text, "optimised.cfg")
-    assert device.unrecognized == ()
-    interface = device.interfaces[0]
-    inbound, out = device.acl(interface.acl_in), device.acl(interface.acl_out)
-    assert inbound is not None
-    assert out is not None
+    inbound, out = _bound(text)
     assert [entry.line for entry in inbound.entries] == [2, 3]  # bound despite suppress-logging
     assert inbound.unparsed_lines == ()  # denies only: the same in any order
     assert out.unparsed_lines == (4,)  # a deny before a permit: the optimised order is not known

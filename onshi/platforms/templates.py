@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import jinja2
+
+from onshi.generate.plan import BaselinePlan
+from onshi.generate.roles import Plan
 
 
 def baseline_environment(platform: str, template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
@@ -21,3 +24,15 @@ def baseline_environment(platform: str, template_dirs: Sequence[Path] = ()) -> j
         keep_trailing_newline=True,
         autoescape=False,  # config text, not HTML
     )
+
+
+def render_router(
+    platform: str, plan: Plan, role: str, template_dirs: Sequence[Path], prepare: Callable[[BaselinePlan], object]
+) -> str:
+    """A router's baseline: the plan as ``prepare`` puts it in the platform's terms, printed by
+    ``<platform>/<role>.j2`` (with the plan beside it). A platform without an access point baseline
+    raises ``jinja2.TemplateNotFound`` for an access point's plan."""
+    if not isinstance(plan, BaselinePlan):
+        raise jinja2.TemplateNotFound(f"{role}.j2")
+    environment = baseline_environment(platform, template_dirs)
+    return environment.get_template(f"{role}.j2").render(router=prepare(plan), plan=plan)

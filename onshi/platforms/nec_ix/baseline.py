@@ -30,13 +30,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from onshi.analysis.addresses import BOGONS
 from onshi.generate.filters import FilterEntry, IPv4, Network
 from onshi.generate.plan import BaselinePlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
 from onshi.generate.roles import Plan
-from onshi.platforms.templates import baseline_environment
+from onshi.platforms.templates import render_router
 
 _HASH = re.compile(r"^[0-9A-Fa-f]{8,}$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,10}$")  # with a 4-character suffix, IX's 15 at most
@@ -128,10 +126,7 @@ class IxRouter:
 
 
 def render_baseline(plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
-    if not isinstance(plan, BaselinePlan):
-        raise jinja2.TemplateNotFound(f"{role}.j2")  # onshi ships no IX access point baseline
-    environment = baseline_environment("nec_ix", template_dirs)
-    return environment.get_template(f"{role}.j2").render(router=router(plan), plan=plan)
+    return render_router("nec_ix", plan, role, template_dirs, router)  # no access point baseline
 
 
 def router(plan: BaselinePlan) -> IxRouter:

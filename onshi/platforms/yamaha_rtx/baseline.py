@@ -28,13 +28,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
 from onshi.analysis.addresses import BOGONS
 from onshi.generate.filters import FilterEntry, IPv4, IPv6, Network
 from onshi.generate.plan import BaselinePlan, ClosedNetworkPlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
 from onshi.generate.roles import Plan
-from onshi.platforms.templates import baseline_environment
+from onshi.platforms.templates import render_router
 from onshi.policy import DEVICE
 
 _ENCRYPTED = re.compile(r"^[A-Za-z0-9./]{32}$")
@@ -188,10 +186,7 @@ class RtxRouter:
 
 
 def render_baseline(plan: Plan, role: str, template_dirs: Sequence[Path] = (), running: str = "") -> str:
-    if not isinstance(plan, BaselinePlan):
-        raise jinja2.TemplateNotFound(f"{role}.j2")  # onshi ships no Yamaha access point baseline
-    environment = baseline_environment("yamaha_rtx", template_dirs)
-    return environment.get_template(f"{role}.j2").render(router=router(plan), plan=plan)
+    return render_router("yamaha_rtx", plan, role, template_dirs, router)  # no access point baseline
 
 
 def router(plan: BaselinePlan) -> RtxRouter:
