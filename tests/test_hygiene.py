@@ -140,6 +140,20 @@ def test_a_fortigate_policy_shadowed_or_redundant_in_its_zone_pairs_is_named(tmp
     ]
 
 
+def test_a_fortigate_policy_letting_everything_between_two_segments_through_is_named(tmp_path: Path) -> None:
+    """Over-broad on a segment boundary: office to the onshi segment, any source and destination, every
+    service. The same policy to the internet is EXT-01's and the usual design's, not HYG-05's."""
+    text = (FIXTURES / "fortinet" / "fw_compliant.cfg").read_text(encoding="utf-8")
+    wide = _OFFICE_HTTPS.replace('"office-https"', '"office-all"').replace('"wan1"', '"internal"').replace(
+        '"office-net"', '"all"').replace('"HTTPS"', '"ALL"')  # fmt: skip
+    opened = text.replace("    edit 3\n", wide + "    edit 3\n", 1)
+    line = opened.splitlines().index("    edit 4") + 1
+    found = [(f[2], f[3]) for f in _audit("fortinet", opened, tmp_path) if f[0] == "HYG-05" and f[1] is Status.FAIL]
+    assert found == [(f"The policy on line {line} lets every packet from office to internal through: any source, any "
+                      "destination, every service.", [line])]  # fmt: skip
+    assert [f[1] for f in _audit("fortinet", text, tmp_path) if f[0] == "HYG-05"] == [Status.PASS]
+
+
 def _unused(platform: str, text: str, tmp_path: Path) -> list[tuple[Status, str]]:
     return [(f[1], f[2]) for f in _audit(platform, text, tmp_path) if f[0] == "HYG-03" and f[1] is not Status.PASS]
 

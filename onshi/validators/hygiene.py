@@ -315,12 +315,31 @@ def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
     inbound = {name for i in boundary for name in (i.acl_in, i.ipv6_acl_in) if name is not None}
     lists = [acl for acl in _lists(inp) if acl.name in bound and _judgeable(acl) is None
              and not (_sessions_only(acl) and acl.name not in inbound)]  # fmt: skip
-    if not lists:
+    outside = {i.zone for i in device.interfaces if i.name.lower() in internet and i.zone is not None}
+    tables = [pair for pair in _policy_tables(device)[0] if not {pair.source, pair.destination} & {*outside, "self"}]
+    if not lists and not tables:
         yield not_applicable("no_bound_filters")
         return
     wide = [acl for acl in lists if _reading(acl).permits_everything]
     for acl in wide:
         permits = [entry.line for entry in acl.entries if entry.action == "permit"]
         yield failed("everything", [acl.line, *permits], acl=acl.name)
-    if not wide:
-        yield passed("narrow", [acl.line for acl in lists], count=len(lists))
+    open_policies = _open_policies(device, tables)
+    for pair, line in open_policies:
+        yield failed("policy_everything", [line], line=line, source=pair.source, destination=pair.destination)
+    if not wide and not open_policies:
+        yield passed("narrow", [acl.line for acl in lists] + [pair.line for pair in tables],
+                     count=len(lists) + len(tables))  # fmt: skip
+
+
+def _open_policies(device: Device, tables: list[ZonePair]) -> list[tuple[ZonePair, int]]:
+    """Policies between two zones of the facility that accept every packet of a family (any source,
+    any destination, every service)."""
+    sp = space()
+    found = []
+    for pair in tables:
+        for action in pair.actions[:-1]:
+            matched = _class_set(device, action, sp)
+            if action.action != "drop" and any(matched & sp.family(f) == sp.family(f) for f in (4, 6)):
+                found.append((pair, action.line))
+    return found
