@@ -154,6 +154,22 @@ def test_a_fortigate_policy_letting_everything_between_two_segments_through_is_n
     assert [f[1] for f in _audit("fortinet", text, tmp_path) if f[0] == "HYG-05"] == [Status.PASS]
 
 
+def test_a_fortigate_policy_naming_an_address_nobody_defined_is_named(tmp_path: Path) -> None:
+    """FortiOS refuses an undefined name when it is entered; a hand-edited file may still hold one."""
+    text = (FIXTURES / "fortinet" / "fw_compliant.cfg").read_text(encoding="utf-8")
+    typo = text.replace('set dstaddr "claims-net"', 'set dstaddr "claims-nett"', 1)
+    line = typo.splitlines().index('        set dstaddr "claims-nett"')
+    found = [(f[1], f[2], f[3]) for f in _audit("fortinet", typo, tmp_path) if f[0] == "HYG-04"]
+    assert found == [
+        (
+            Status.FAIL,
+            "policy 1 refers to claims-nett, which is not defined: the device may filter nothing there (IOS does).",
+            [line - 4],
+        )
+    ]  # the policy's edit line
+    assert [f[1] for f in _audit("fortinet", text, tmp_path) if f[0] == "HYG-04"] != [Status.FAIL]
+
+
 def _unused(platform: str, text: str, tmp_path: Path) -> list[tuple[Status, str]]:
     return [(f[1], f[2]) for f in _audit(platform, text, tmp_path) if f[0] == "HYG-03" and f[1] is not Status.PASS]
 
@@ -187,6 +203,34 @@ def test_an_ix_entry_and_a_yamaha_filter_after_a_catch_all_are_never_reached(tmp
               "ip lan1 secure filter in 100 101\nip filter 100 pass * * * * *\nip filter 101 reject * * tcp * 23\n")  # fmt: skip
     found = [(f[2], f[3]) for f in _audit("yamaha", yamaha, tmp_path) if f[0] == "HYG-01" and f[1] is Status.FAIL]
     assert [line for _, line in found] == [[3, 4, 5]]
+
+
+_RTX = "# RTX830 Rev.15.02.29 (Fri Dec 15 10:00:00 2023)\nip lan2 address 203.0.113.2/30\nip lan1 address 10.0.1.1/24\n"
+
+
+def test_yamaha_and_ix_redundant_undefined_and_over_broad_filters_are_named(tmp_path: Path) -> None:
+    """The rest of the five cases on Yamaha and IX: a pass the next filter makes anyway, a list naming
+    a filter number nobody wrote (a number written but not read is only inexact), a segment list that
+    lets everything through; an IX permit the next list's catch-all makes anyway."""
+    redundant = (
+        _RTX + "ip lan1 secure filter in 100 101\nip filter 100 pass * * tcp * 22\nip filter 101 pass * * * * *\n"
+    )
+    found = {f[0]: (f[1], f[2]) for f in _audit("yamaha", redundant, tmp_path) if f[0] in ("HYG-02", "HYG-05")}
+    assert found["HYG-02"] == (Status.FAIL, "Line 5 of ip lan1 secure filter in changes nothing: the lines after it "
+                                            "permit every packet it permits first.")  # fmt: skip
+    assert found["HYG-05"] == (Status.FAIL, "ip lan1 secure filter in lets every packet through: it filters nothing.")
+    undefined = _RTX + "ip lan1 secure filter in 100 102\nip filter 100 reject * * tcp * 23\n"
+    found = {f[0]: (f[1], f[2]) for f in _audit("yamaha", undefined, tmp_path) if f[0] == "HYG-04"}
+    assert found["HYG-04"] == (Status.FAIL, "ip lan1 secure filter in refers to 102, which is not defined: the "
+                                            "device may filter nothing there (IOS does).")  # fmt: skip
+    unread = undefined + "ip filter 102 pass * * tcp * 99999\n"  # written, but a port onshi cannot read
+    assert [f[1] for f in _audit("yamaha", unread, tmp_path) if f[0] == "HYG-04"] == [Status.PASS]
+    ix = ("ip access-list ssh permit tcp src any sport any dest any dport eq 22\n"
+          "ip access-list rest permit ip src any dest any\ninterface GigaEthernet0.0\n  ip address 10.0.1.1/24\n"
+          "  ip filter ssh 10 in\n  ip filter rest 20 in\n")  # fmt: skip
+    found_ix = [(f[1], f[2]) for f in _audit("nec_ix", ix, tmp_path) if f[0] == "HYG-02"]
+    assert found_ix == [(Status.FAIL, "Line 1 of ip filter GigaEthernet0.0 in changes nothing: the lines after it "
+                                      "permit every packet it permits first.")]  # fmt: skip
 
 
 def test_ix_lists_and_yamaha_filters_used_nowhere_are_named(tmp_path: Path) -> None:

@@ -10,28 +10,13 @@ which is true of it too.
 from __future__ import annotations
 
 from onshi.model import Definition
-from onshi.platforms.fortinet.objects import PREDEFINED
+from onshi.platforms.fortinet.objects import SHIPPED
 from onshi.platforms.fortinet.tree import Node, Tree
 
 _KINDS = {"firewall address": "address", "firewall address6": "address6", "firewall addrgrp": "address group",
           "firewall addrgrp6": "address group6", "firewall service custom": "service",
           "firewall service group": "service group", "firewall vip": "virtual IP", "firewall vip6": "virtual IP6",
           "firewall vipgrp": "virtual IP group"}  # fmt: skip
-# As FortiOS 6 and 7 ship them (FortiOS writes them into every configuration).
-_SHIPPED = frozenset({
-    "all", "none", "FIREWALL_AUTH_PORTAL_ADDRESS", "FABRIC_DEVICE", "SSLVPN_TUNNEL_ADDR1", "SSLVPN_TUNNEL_IPv6_ADDR1",
-    "login.microsoftonline.com", "login.microsoft.com", "login.windows.net", "gmail.com", "wildcard.google.com",
-    "wildcard.dropbox.com", "EMS_ALL_UNKNOWN_CLIENTS", "EMS_ALL_UNMANAGEABLE_CLIENTS", "G Suite",
-    "Microsoft Office 365", "Email Access", "Web Access", "Windows AD", "Exchange Server",
-    "ALL", "ALL_TCP", "ALL_UDP", "ALL_ICMP", "ALL_ICMP6", "GRE", "AH", "ESP", "AOL", "BGP", "DHCP", "DNS", "FINGER",
-    "FTP", "FTP_GET", "FTP_PUT", "GOPHER", "H323", "HTTP", "HTTPS", "IKE", "IMAP", "IMAPS", "Internet-Locator-Service",
-    "IRC", "L2TP", "LDAP", "NetMeeting", "NFS", "NNTP", "NTP", "OSPF", "PC-Anywhere", "PING", "TIMESTAMP",
-    "INFO_REQUEST", "INFO_ADDRESS", "ONC-RPC", "DCE-RPC", "POP3", "POP3S", "PPTP", "QUAKE", "RAUDIO", "REXEC", "RIP",
-    "RLOGIN", "RSH", "SCCP", "SIP", "SIP-MSNmessenger", "SAMBA", "SMTP", "SMTPS", "SNMP", "SSH", "SYSLOG", "TALK",
-    "TELNET", "TFTP", "MGCP", "UUCP", "VDOLIVE", "WAIS", "WINFRAME", "X-WINDOWS", "PING6", "MS-SQL", "MYSQL", "RDP",
-    "VNC", "DHCP6", "SQUID", "SOCKS", "WINS", "RADIUS", "RADIUS-OLD", "CVSPSERVER", "AFS3", "TRACEROUTE", "RTSP",
-    "MMS", "KERBEROS", "LDAP_UDP", "SMB", "NONE", "webproxy",
-}) | frozenset(PREDEFINED)  # fmt: skip
 
 
 def definitions(tree: Tree) -> tuple[Definition, ...]:
@@ -39,7 +24,7 @@ def definitions(tree: Tree) -> tuple[Definition, ...]:
         Definition(kind, name, _lines(entry))
         for block, kind in _KINDS.items()
         for name, entry in tree.block(block).entries.items()
-        if name not in _SHIPPED
+        if name not in SHIPPED
     )
 
 

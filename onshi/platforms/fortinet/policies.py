@@ -29,7 +29,7 @@ from onshi.model import (
     ZoneAction,
     ZonePair,
 )
-from onshi.platforms.fortinet.objects import Addresses, ServiceMatch
+from onshi.platforms.fortinet.objects import SHIPPED, Addresses, ServiceMatch
 from onshi.platforms.fortinet.tree import Node, Tree
 
 SELF = "self"
@@ -132,7 +132,14 @@ def _action(policy: Node, name: str, objects: Objects, result: Firewall) -> Zone
     unresolved = any(None in side for side in sides) or any(m is None for m in matches)
     if unresolved or unmodelled or policy.value("action") == "ipsec":
         result.unmodelled_lines.extend(line for line in (*unmodelled, policy.line) if line)
-        result.acls.append(Acl(name, 4, "extended", (), policy.line, unparsed_lines=(policy.line,), implicit_nd=False))
+        # A name no table defines (FortiOS refuses one when it is entered; a hand-edited file may hold
+        # one): HYG-04 names it. One defined but not resolvable (an FQDN) is only not exact.
+        undefined = [(n, policy.line) for table, src, dst in pairs for key in (src, dst)
+                     for n in policy.values(key) if n not in table and n not in SHIPPED]  # fmt: skip
+        undefined += [(n, policy.line) for n in policy.values("service") if n not in objects.services
+                      and n not in SHIPPED]  # fmt: skip
+        result.acls.append(Acl(name, 4, "extended", (), policy.line, unparsed_lines=(policy.line,), implicit_nd=False,
+                               missing=tuple(undefined)))  # fmt: skip
         return ZoneAction(name, verdict, False, (name,), (), policy.line, unmodelled=True)
     names = []
     families: tuple[Literal[4, 6], ...] = (6,) if six else (4, 6)

@@ -222,6 +222,9 @@ def _filter(state: State, line: int, words: list[str], family: int) -> bool:
             return words[2] in ("source-route", "directed-broadcast", "set")
     except (FilterSyntaxError, ValueError):
         state.unparsed.add(line)
+        number = words[3] if words[2] == "dynamic" else words[2]
+        if number.isdigit():  # defined, though not read: a list naming it is inexact, not naming nothing
+            state.unreadable_filters.add((family, int(number)))
         return True
     return True
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -199,7 +200,13 @@ class Binding:
 FilterTable = dict[tuple[int, int], Filter]  # (family, number) → filter
 
 
-def secure_list(name: str, family: Literal[4, 6], binding: Binding, statics: FilterTable, dynamics: FilterTable) -> Acl:
+def secure_list(
+    name: str,
+    family: Literal[4, 6],
+    binding: Binding,
+    tables: tuple[FilterTable, FilterTable],
+    unreadable: Collection[tuple[int, int]] = frozenset(),
+) -> Acl:
     """The list bound by ``secure filter in|out N ... [dynamic M ...]`` as one first-match ACL.
 
     Static filters decide first, in the order listed: a static ``reject`` drops a packet whatever
@@ -207,7 +214,9 @@ def secure_list(name: str, family: Literal[4, 6], binding: Binding, statics: Fil
     usual way to let a LAN start only some connections. A packet no static filter decides is
     passed if a dynamic filter matches it (which also admits its replies: return traffic, which
     the analysis leaves out), else rejected. A number with no filter defined, or one onshi cannot
-    read, leaves the list inexact."""
+    read, leaves the list inexact; one with no filter of that number written at all (static, dynamic or
+    unread) is also named as undefined (HYG-04)."""
+    statics, dynamics = tables
     entries: list[AclEntry] = []
     missing: list[int] = []
     for number, table in [*((n, statics) for n in binding.static), *((n, dynamics) for n in binding.dynamic)]:
@@ -225,4 +234,8 @@ def secure_list(name: str, family: Literal[4, 6], binding: Binding, statics: Fil
                 entries.extend(replace(entry, action="permit", line=found.line, stateful=True)
                                for entry in pattern.entries)  # fmt: skip
     unparsed = (binding.line,) if missing else ()
-    return Acl(name, family, "extended", tuple(entries), binding.line, unparsed_lines=unparsed, implicit_nd=False)
+    # Written in neither table, nor as a line onshi could not read: nothing of that number exists.
+    written = {*statics, *dynamics, *unreadable}
+    undefined = tuple((str(number), binding.line) for number in missing if (family, number) not in written)
+    return Acl(name, family, "extended", tuple(entries), binding.line, unparsed_lines=unparsed, implicit_nd=False,
+               missing=undefined)  # fmt: skip

@@ -177,7 +177,13 @@ def _lists(state: State, interface: InterfaceState) -> list[Acl]:
     """Each bound list as one ACL; a number whose filter is missing or unreadable (reported as an
     unrecognized line) leaves the list inexact."""
     return [
-        secure_list(list_name(interface.name, family, direction), family, binding, state.filters, state.dynamics)
+        secure_list(
+            list_name(interface.name, family, direction),
+            family,
+            binding,
+            (state.filters, state.dynamics),
+            state.unreadable_filters,
+        )
         for (family, direction), binding in interface.secure.items()
     ]
 

@@ -70,6 +70,7 @@ class State:
     raw: list[str]
     recognized: set[int] = field(default_factory=set)
     unparsed: set[int] = field(default_factory=set)
+    unreadable_filters: set[tuple[int, int]] = field(default_factory=set)  # (family, number) written, not read
     aspects: dict[int, frozenset[Aspect]] = field(default_factory=dict)  # line → what it bears on
     model: str | None = None
     os_version: str | None = None
