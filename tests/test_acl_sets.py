@@ -42,7 +42,7 @@ def test_a_list_answered_for_some_packets_is_the_whole_lists_answer_on_them(
     assert permitted == whole_permitted & packets
     assert matched == whole_matched & packets
     acl = Acl("T", 4 if family == 4 else 6, "extended", tuple(lines), 1)
-    within = acl_set(sp, acl, family, within=(packets, {})).permitted
+    within = acl_set(sp, acl, family, packets=packets, built={}).permitted
     assert within == acl_set(sp, acl, family).permitted & packets
 
 

@@ -103,15 +103,17 @@ def acl_set(
     acl: Acl | None,
     family: int,
     name: str | None = None,
-    within: tuple[Any, dict[tuple[str, int], ListSets]] | None = None,
+    *,
+    packets: Any = None,
+    built: dict[tuple[str, int], ListSets] | None = None,
 ) -> FilterSet:
     """What an interface ACL (or the absence of one) lets through, for packets of ``family``.
 
-    ``within`` = (packets, built lists): the answer for those packets only (the whole list's answer
-    intersected with them), built from the entries that match one of them, with the lists' entry sets
-    kept in the dictionary across calls. A long list that packets of one segment meet in a few of its
-    lines is then folded over those lines alone, not all of them."""
-    every = space.family(family) & (within[0] if within is not None else space.true)
+    Given ``packets``, the answer for those packets only (the whole list's answer intersected with
+    them), built from the entries that match one of them: a long list that packets of one segment meet
+    in a few of its lines is then folded over those lines alone. ``built`` keeps each list's entry
+    sets across calls."""
+    every = space.family(family) & (packets if packets is not None else space.true)
     if acl is None:
         reason = None if name is None else f"ACL {name} is not defined (permits everything)"
         return FilterSet(every, True, (), reason)
@@ -122,16 +124,13 @@ def acl_set(
         return FilterSet(every, True, lines)
     # A partial deny cannot be relied on to drop every matching packet: it is left out.
     entries = [e for e in acl.entries if not (e.qualified and e.action == "deny")]
-    implicit = implicit_permits(space, acl)
-    if within is None:
-        permitted, matched = ListSets(space, entries, family).first_match()
-    else:
-        packets, built = within
-        lists = built.get((acl.name, family))
-        if lists is None:
-            lists = built[(acl.name, family)] = ListSets(space, entries, family)
-        permitted, matched = lists.first_match(packets)
-    permitted |= implicit & ~matched
+    lists = built.get((acl.name, family)) if built is not None else None
+    if lists is None:
+        lists = ListSets(space, entries, family)
+        if built is not None:
+            built[(acl.name, family)] = lists
+    permitted, matched = lists.first_match(packets)
+    permitted |= implicit_permits(space, acl) & ~matched
     exact = not acl.unparsed_lines and not any(entry.qualified for entry in acl.entries)
     reason = None if exact else f"ACL {acl.name} has entries onshi cannot model exactly"
     return FilterSet(permitted & every, exact, lines, reason)

@@ -170,8 +170,7 @@ class DeviceNetwork:
         self._device_addresses: dict[str | None, Any] = {}
         self._routes: dict[str | None, list[tuple[Route, Any]]] = {}
         self._from_zone: dict[str, _Flow] = {}
-        self._filters: dict[tuple[str | None, int], FilterSet] = {}
-        self._filters_within: dict[tuple[str | None, int, Any], FilterSet] = {}
+        self._filters: dict[tuple[str | None, int, Any], FilterSet] = {}
         self._list_sets: dict[tuple[str, int], ListSets] = {}  # each list's line sets, built once
         self._zones: list[str] | None = None
 
@@ -408,12 +407,14 @@ class DeviceNetwork:
 
     # --- filters ------------------------------------------------------------------------------------
 
-    def _filter(self, acl_name: str | None, family: int) -> FilterSet:
-        key = (acl_name, family)
+    def _filter(self, acl_name: str | None, family: int, packets: Any = None) -> FilterSet:
+        """The filter's answer (for ``packets`` alone, given them); each list's line sets are built once
+        for every question asked of it."""
+        key = (acl_name, family, packets)
         if key not in self._filters:
             acl = self.device.acl(acl_name)
             undefined = acl_name if acl_name is not None and acl is None else None
-            self._filters[key] = acl_set(self.space, acl, family, undefined)
+            self._filters[key] = acl_set(self.space, acl, family, undefined, packets=packets, built=self._list_sets)
         found = self._filters[key]
         if not found.exact and found.reason:
             # Noted at every use, not only the first: each flow that meets the filter is approximate.
@@ -423,21 +424,10 @@ class DeviceNetwork:
     def admitted(self, interface: Interface, packets: Any) -> Any:
         """What of ``packets`` the inbound filters of ``interface`` let in, computed for ``packets``
         alone: a long filter is folded over the lines that match one of them (a segment's packets meet
-        few lines of a list written for everything), with each list's line sets built once."""
-        v4 = self._filter_within(interface.acl_in, 4, packets).permitted & self._speaks(interface, 4)
-        v6 = self._filter_within(interface.ipv6_acl_in, 6, packets).permitted & self._speaks(interface, 6)
+        few lines of a list written for everything)."""
+        v4 = self._filter(interface.acl_in, 4, packets).permitted & self._speaks(interface, 4)
+        v6 = self._filter(interface.ipv6_acl_in, 6, packets).permitted & self._speaks(interface, 6)
         return v4 | v6
-
-    def _filter_within(self, acl_name: str | None, family: int, packets: Any) -> FilterSet:
-        key = (acl_name, family, packets)
-        if key not in self._filters_within:
-            acl = self.device.acl(acl_name)
-            undefined = acl_name if acl_name is not None and acl is None else None
-            self._filters_within[key] = acl_set(self.space, acl, family, undefined, (packets, self._list_sets))
-        found = self._filters_within[key]
-        if not found.exact and found.reason:
-            self._note(found.reason)  # as in _filter: every use of an approximate filter says so
-        return found
 
     def outbound(self, interface: Interface) -> Any:
         v4 = self._filter(interface.acl_out, 4).permitted & self._speaks(interface, 4)

@@ -131,7 +131,8 @@ def redundant_lines(inp: RuleInput) -> Iterator[Outcome]:
 
 def _line_rule(inp: RuleInput, *, unreachable: bool) -> Iterator[Outcome]:
     lists = _lists(inp)
-    tables, untaken = _policy_tables(inp.device)
+    policies = _policies(inp.device)
+    tables, untaken = policies.tables, policies.untaken
     if not lists and not tables and not untaken:
         yield not_applicable("no_filters")
         return
@@ -139,7 +140,7 @@ def _line_rule(inp: RuleInput, *, unreachable: bool) -> Iterator[Outcome]:
     for pair in untaken:
         problems = True
         yield manual("inexact", [pair.line], acl=pair.name, limit=LINE_BY_LINE_LIMIT)
-    for verdict in _policy_verdicts(inp.device, tables):
+    for verdict in policies.verdicts:
         if unreachable and verdict.unreachable:
             problems = True
             yield failed("policy_unreachable", [*verdict.covering[:_COVERING_SHOWN], verdict.line], line=verdict.line,
@@ -172,6 +173,37 @@ def _line_rule(inp: RuleInput, *, unreachable: bool) -> Iterator[Outcome]:
         yield passed("clean", lines, count=len(lists) + len(tables))
 
 
+@dataclass(frozen=True, slots=True)
+class _PolicyReading:
+    """A device's policy tables, read once for HYG-01, HYG-02 and HYG-05: the pairs that can be read
+    class by class (each class with what it matches) and those that cannot, and the verdicts."""
+
+    tables: tuple[ZonePair, ...]
+    untaken: tuple[ZonePair, ...]
+    classes: tuple[tuple[tuple[ZoneAction, Any], ...], ...]  # per table: (class, what it matches)
+    verdicts: tuple[LineVerdict, ...]
+
+
+_POLICIES: dict[int, tuple[Device, _PolicyReading]] = {}
+_KEPT_POLICIES = 2
+
+
+def _policies(device: Device) -> _PolicyReading:
+    """Kept by the device's identity (the device held with it, so that its id is not reused), as the
+    rules run device by device."""
+    cached = _POLICIES.pop(id(device), None)
+    if cached is None or cached[0] is not device:
+        sp = space()
+        tables, untaken = _policy_tables(device)
+        classes = tuple(tuple((action, _class_set(device, action, sp)) for action in pair.actions[:-1])
+                        for pair in tables)  # fmt: skip
+        cached = (device, _PolicyReading(tuple(tables), tuple(untaken), classes, tuple(_policy_verdicts(classes, sp))))
+    _POLICIES[id(device)] = cached  # the most recent last
+    while len(_POLICIES) > _KEPT_POLICIES:
+        del _POLICIES[next(iter(_POLICIES))]
+    return cached[1]
+
+
 def _policy_tables(device: Device) -> tuple[list[ZonePair], list[ZonePair]]:
     """The zone pairs whose policies (a firewall's policy table, a zone-based firewall's classes) can
     be read one by one: each class matching what its lists permit, the implicit drop at the end; and
@@ -197,14 +229,12 @@ def _policy_tables(device: Device) -> tuple[list[ZonePair], list[ZonePair]]:
     return tables, untaken
 
 
-def _policy_verdicts(device: Device, tables: list[ZonePair]) -> list[LineVerdict]:
+def _policy_verdicts(tables: tuple[tuple[tuple[ZoneAction, Any], ...], ...], sp: PacketSpace) -> list[LineVerdict]:
     """Per policy line: unreachable where every packet it matches is decided by earlier policies, in
     every zone pair it applies to; redundant where, in every such pair, each packet it decides first
     would meet a later policy of the same kind (``inspect``, ``pass``) before the implicit drop."""
-    sp = space()
     found: dict[int, list[LineVerdict]] = {}
-    for pair in tables:
-        classes = [(action, _class_set(device, action, sp)) for action in pair.actions[:-1]]
+    for classes in tables:
         suffix: dict[str, list[Any]] = {}
         for kind in ("inspect", "pass"):
             after = [sp.false]
@@ -316,7 +346,10 @@ def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
     lists = [acl for acl in _lists(inp) if acl.name in bound and _judgeable(acl) is None
              and not (_sessions_only(acl) and acl.name not in inbound)]  # fmt: skip
     outside = {i.zone for i in device.interfaces if i.name.lower() in internet and i.zone is not None}
-    tables = [pair for pair in _policy_tables(device)[0] if not {pair.source, pair.destination} & {*outside, "self"}]
+    policies = _policies(device)
+    inside = [(pair, classes) for pair, classes in zip(policies.tables, policies.classes, strict=True)
+              if not {pair.source, pair.destination} & {*outside, "self"}]  # fmt: skip
+    tables = [pair for pair, _ in inside]
     if not lists and not tables:
         yield not_applicable("no_bound_filters")
         return
@@ -324,7 +357,7 @@ def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
     for acl in wide:
         permits = [entry.line for entry in acl.entries if entry.action == "permit"]
         yield failed("everything", [acl.line, *permits], acl=acl.name)
-    open_policies = _open_policies(device, tables)
+    open_policies = _open_policies(inside)
     for pair, line in open_policies:
         yield failed("policy_everything", [line], line=line, source=pair.source, destination=pair.destination)
     if not wide and not open_policies:
@@ -332,14 +365,9 @@ def filters_that_filter_nothing(inp: RuleInput) -> Iterator[Outcome]:
                      count=len(lists) + len(tables))  # fmt: skip
 
 
-def _open_policies(device: Device, tables: list[ZonePair]) -> list[tuple[ZonePair, int]]:
+def _open_policies(tables: list[tuple[ZonePair, tuple[tuple[ZoneAction, Any], ...]]]) -> list[tuple[ZonePair, int]]:
     """Policies between two zones of the facility that accept every packet of a family (any source,
     any destination, every service)."""
     sp = space()
-    found = []
-    for pair in tables:
-        for action in pair.actions[:-1]:
-            matched = _class_set(device, action, sp)
-            if action.action != "drop" and any(matched & sp.family(f) == sp.family(f) for f in (4, 6)):
-                found.append((pair, action.line))
-    return found
+    return [(pair, action.line) for pair, classes in tables for action, matched in classes
+            if action.action != "drop" and any(matched & sp.family(f) == sp.family(f) for f in (4, 6))]  # fmt: skip

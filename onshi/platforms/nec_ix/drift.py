@@ -141,7 +141,11 @@ def _entries(index: OrderedDict[str, list[str]], name: str) -> list[str]:
 def _rebuilt_lists(want: OrderedDict[str, list[str]], have: OrderedDict[str, list[str]]) -> set[str]:
     """Lists both configs define whose running entries are not the start of the intended ones."""
     names = {n for n in map(_list_name, have) if n is not None} & {n for n in map(_list_name, want) if n is not None}
-    return {name for name in names if _entries(want, name)[: len(_entries(have, name))] != _entries(have, name)}
+    return {name for name in names if not _appended_only(_entries(want, name), _entries(have, name))}
+
+
+def _appended_only(wanted: list[str], present: list[str]) -> bool:
+    return wanted[: len(present)] == present
 
 
 def _without_lists(index: OrderedDict[str, list[str]], names: set[str]) -> OrderedDict[str, list[str]]:
@@ -168,8 +172,9 @@ def _rebuild(name: str, want: OrderedDict[str, list[str]], have: OrderedDict[str
     if not bindings:
         return [f"no {family} access-list {name}", *entries]
     temporary = _temporary_name(want, have)
-    for header, family, sequence, direction in bindings:
-        taken = {s for h, f, s, d in _all_bindings(have) if (h, f, d) == (header, family, direction)}
+    every = _all_bindings(have)
+    for header, bound_family, sequence, direction in bindings:
+        taken = {s for h, f, s, d in every if (h, f, d) == (header, bound_family, direction)}
         if sequence - 1 < 1 or sequence - 1 in taken:
             raise NotRemediable(f"access list {name} changes other than by appending entries, and {header} binds "
                                 f"it at sequence {sequence} with no free number just below to bind its "
