@@ -24,6 +24,7 @@ from rich.table import Table
 from onshi import __version__
 from onshi.files import MAX_CONFIG_BYTES, UnsafePath, open_atomic, within, write_atomic
 from onshi.report.text import printable
+from onshi.runtime import no_collections_at_exit
 from onshi.store import StoreError, default_location, inventory_hash, open_store, shown, url_of
 
 if TYPE_CHECKING:
@@ -1211,3 +1212,5 @@ def main() -> None:
         place = f"{error.filename}: " if isinstance(error, OSError) and error.filename else ""
         _error(str(error) if isinstance(error, UnsafePath) else f"{place}{error.strerror or error}")
         raise SystemExit(EXIT_INPUT) from None
+    finally:
+        no_collections_at_exit()  # the command is done: only the process's exit is left

@@ -11,9 +11,8 @@ import enum
 import logging
 import multiprocessing
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import repeat
@@ -28,13 +27,15 @@ from onshi.model import Device, DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.platforms.identify import foreign_syntax
 from onshi.policy import FacilityPolicy, HostData
+from onshi.runtime import fewer_collections
 from onshi.secrets import run_key, use_run_key
 from onshi.sources import ConfigText
-from onshi.validators.base import Outcome, RuleInput
+from onshi.validators.base import RuleInput
 from onshi.validators.documentation import ledger_entry
-from onshi.validators.engine import evaluate, fleet_outcomes
+from onshi.validators.engine import evaluate
 from onshi.validators.facility import facility_roles
 from onshi.validators.matrix import ZoneMatrix, zone_matrices
+from onshi.validators.registry import all_rules, comparing_rules, device_rules
 
 log = logging.getLogger(__name__)
 
@@ -167,27 +168,85 @@ def _error_row(job: DeviceJob, error: str) -> DeviceReport:
 def audit(jobs: Iterable[DeviceJob], *, matrices: bool = True, processes: int = 1) -> AuditReport:
     """Every job's findings; with ``matrices``, each device's zone matrix for the reports (a caller
     that reads only the findings, such as generate, skips that work). With ``processes`` above one,
-    the rules and matrices of each facility (each device outside one) run in worker processes; the
-    report is the same, in the same order."""
+    each facility (each device outside one) is parsed and judged in a worker process; the report is
+    the same, in the same order."""
     jobs = list(jobs)
-    parallel = processes > 1 and len(jobs) > 1
-    with process_pool(processes) if parallel else nullcontext() as pool:
-        chunk = max(1, len(jobs) // (processes * 4))
-        prepared = list(pool.map(prepare, jobs, chunksize=chunk)) if pool else [prepare(job) for job in jobs]
-        reports = [report for report, _ in prepared]
-        inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
-        findings, shown = judge_in_processes(inputs, matrices, pool, processes) if pool else judge(inputs, matrices)
+    with fewer_collections():
+        if processes > 1 and len(jobs) > 1:
+            reports, inputs, findings, shown = _audit_in_processes(jobs, matrices, processes)
+        else:
+            prepared = [prepare(job) for job in jobs]
+            reports = [report for report, _ in prepared]
+            inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
+            findings, shown = judge(inputs, matrices)
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
-    return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), shown)
+    return AuditReport(tuple(reports), tuple(findings), generated_at, tuple(inputs), tuple(shown))
 
 
-def judge(
-    inputs: list[RuleInput], matrices: bool, fleet: Mapping[str, Mapping[str, list[Outcome]]] | None = None
-) -> tuple[list[Finding], tuple[ZoneMatrix, ...]]:
+def judge(inputs: list[RuleInput], matrices: bool) -> tuple[list[Finding], tuple[ZoneMatrix, ...]]:
     """The findings (with their platform remediation) and zone matrices of these devices."""
     roles = facility_roles(inputs)  # the facilities judged as one network: built once, for rules and matrices
-    findings = with_remediation(evaluate(inputs, roles=roles, fleet=fleet), inputs)
+    findings = with_remediation(evaluate(inputs, roles=roles), inputs)
     return findings, zone_matrices(inputs, findings, roles) if matrices else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A facility (or a device outside one) parsed and judged by the rules that look at it alone."""
+
+    reports: tuple[DeviceReport, ...]
+    inputs: tuple[RuleInput | None, ...]  # each report's, None where the device was not read
+    findings: tuple[Finding, ...]
+    matrices: tuple[ZoneMatrix, ...]
+
+
+def audit_part(jobs: Sequence[DeviceJob], matrices: bool = False) -> Part:
+    """Parse ``jobs`` (a whole facility, so that it can be judged as one network) and judge them with
+    every rule but those that compare devices with each other, which need the whole fleet."""
+    prepared = [prepare(job) for job in jobs]
+    inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
+    roles = facility_roles(inputs)
+    findings = with_remediation(evaluate(inputs, device_rules(), roles=roles), inputs) if inputs else []
+    shown = zone_matrices(inputs, findings, roles) if matrices and inputs else ()
+    return Part(tuple(report for report, _ in prepared), tuple(i for _, i in prepared), tuple(findings), shown)
+
+
+def _audit_in_processes(
+    jobs: list[DeviceJob], matrices: bool, processes: int
+) -> tuple[list[DeviceReport], list[RuleInput], list[Finding], tuple[ZoneMatrix, ...]]:
+    """:func:`audit_part` per facility in worker processes, each device parsed once and in one place
+    (its parsed model comes back once, for the reports); then the comparing rules over every device
+    here. A device's findings are put in rule order, whatever process made them: they are what one
+    process makes."""
+    groups = _facility_groups(jobs)
+    chunk = max(1, len(groups) // (processes * 4))  # a fleet of lone devices is not spent on messages
+    with process_pool(processes) as pool:
+        parts = list(pool.map(audit_part, ([jobs[i] for i in group] for group in groups), repeat(matrices),
+                              chunksize=chunk))  # fmt: skip
+    slots: dict[int, tuple[DeviceReport, RuleInput | None]] = {}
+    by_host: dict[str, list[Finding]] = defaultdict(list)
+    matrix_of: dict[str, ZoneMatrix] = {}
+    for group, part in zip(groups, parts, strict=True):
+        slots.update(zip(group, zip(part.reports, part.inputs, strict=True), strict=True))
+        for finding in part.findings:
+            by_host[finding.host].append(finding)
+        matrix_of.update((matrix.host, matrix) for matrix in part.matrices)
+    reports = [slots[index][0] for index in range(len(jobs))]
+    inputs = [rule_input for index in range(len(jobs)) if (rule_input := slots[index][1]) is not None]
+    for finding in with_remediation(evaluate(inputs, comparing_rules()), inputs):
+        by_host[finding.host].append(finding)
+    rank = {rule.id: position for position, rule in enumerate(all_rules())}
+    findings = [finding for inp in inputs for finding in sorted(by_host.pop(inp.host, ()), key=lambda f: rank[f.rule])]
+    return reports, inputs, findings, tuple(matrix_of[inp.host] for inp in inputs if inp.host in matrix_of)
+
+
+def _facility_groups(jobs: list[DeviceJob]) -> list[list[int]]:
+    """The positions of each facility's jobs together (a facility may be judged as one network); a job
+    outside any facility alone."""
+    groups: dict[str, list[int]] = {}
+    for index, job in enumerate(jobs):
+        groups.setdefault(job.facility or f"\0{index}", []).append(index)
+    return list(groups.values())
 
 
 def process_pool(processes: int) -> ProcessPoolExecutor:
@@ -197,46 +256,6 @@ def process_pool(processes: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=use_run_key,
                                initargs=(run_key(),))  # fmt: skip
-
-
-def judge_in_processes(
-    inputs: list[RuleInput], matrices: bool, pool: ProcessPoolExecutor, processes: int
-) -> tuple[list[Finding], tuple[ZoneMatrix, ...]]:
-    """:func:`judge` a facility (or a device outside one) per task in ``pool``. The rules that
-    compare devices with each other (fleet rules: a secret reused in another facility) run here
-    over all of them first, as a worker sees only its facility. A device's findings are one block,
-    in rule order, whatever process made them: joined in the devices' order, they are what one
-    process makes."""
-    fleet = fleet_outcomes(inputs)
-    groups = _by_facility(inputs)
-    # Each task carries only its devices' share of the fleet outcomes; tasks go in chunks, a few per
-    # process, so that a fleet of small devices is not spent on pickling.
-    shares = [_share(fleet, {inp.host for inp in group}) for group in groups]
-    chunk = max(1, len(groups) // (processes * 4))
-    parts = list(pool.map(judge, groups, repeat(matrices), shares, chunksize=chunk))
-    findings_of: dict[str, list[Finding]] = defaultdict(list)
-    matrix_of: dict[str, ZoneMatrix] = {}
-    for findings, shown in parts:
-        for finding in findings:
-            findings_of[finding.host].append(finding)
-        matrix_of.update((matrix.host, matrix) for matrix in shown)
-    ordered = [finding for inp in inputs for finding in findings_of.pop(inp.host, [])]
-    return ordered, tuple(matrix_of[inp.host] for inp in inputs if inp.host in matrix_of)
-
-
-def _share(fleet: Mapping[str, Mapping[str, list[Outcome]]], hosts: set[str]) -> dict[str, dict[str, list[Outcome]]]:
-    return {
-        rule: {host: outcomes for host, outcomes in by_host.items() if host in hosts} for rule, by_host in fleet.items()
-    }
-
-
-def _by_facility(inputs: list[RuleInput]) -> list[list[RuleInput]]:
-    """The devices of each facility together (a facility may be judged as one network); a device
-    outside any facility alone."""
-    groups: dict[str, list[RuleInput]] = {}
-    for index, inp in enumerate(inputs):
-        groups.setdefault(inp.facility_name or f"\0{index}", []).append(inp)
-    return list(groups.values())
 
 
 def with_remediation(findings: Iterable[Finding], inputs: Iterable[RuleInput]) -> list[Finding]:

@@ -18,15 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
-from functools import cache
 from typing import TypeVar
 
 from onshi.model import Device, Finding, SourceText
-from onshi.pipeline import DeviceJob, DeviceReport, prepare, process_pool, with_remediation
-from onshi.validators.base import Rule, RuleInput
+from onshi.pipeline import DeviceJob, DeviceReport, audit_part, process_pool, with_remediation
+from onshi.validators.base import RuleInput
 from onshi.validators.engine import evaluate
-from onshi.validators.facility import facility_roles
-from onshi.validators.registry import all_rules
+from onshi.validators.registry import comparing_rules
 
 IN_FLIGHT_PER_PROCESS = 3  # groups submitted ahead per worker: enough to keep it busy, few to hold
 
@@ -55,7 +53,7 @@ def audit_stream(
         compared.extend(kept)
         yield shaped
     if compared:
-        yield shape(Judged((), tuple(with_remediation(evaluate(compared, _comparing_rules()), compared))))
+        yield shape(Judged((), tuple(with_remediation(evaluate(compared, comparing_rules()), compared))))
 
 
 def _judged_groups(
@@ -85,21 +83,9 @@ def judge_group(jobs: Sequence[DeviceJob], shape: Callable[[Judged], Shaped]) ->
     """Parse and judge one group with every rule that looks at its devices alone (or at its facility
     as one network); return its rows and findings in ``shape``, and what the comparing rules will
     need of it."""
-    prepared = [prepare(job) for job in jobs]
-    inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
-    findings = with_remediation(evaluate(inputs, _own_rules(), roles=facility_roles(inputs)), inputs) if inputs else []
-    judged = Judged(tuple(report for report, _ in prepared), tuple(findings))
-    return shape(judged), tuple(map(_compared_part, inputs))
-
-
-@cache
-def _own_rules() -> tuple[Rule, ...]:
-    return tuple(rule for rule in all_rules() if rule.fleet_check is None)
-
-
-@cache
-def _comparing_rules() -> tuple[Rule, ...]:
-    return tuple(rule for rule in all_rules() if rule.fleet_check is not None)
+    part = audit_part(jobs)
+    inputs = [rule_input for rule_input in part.inputs if rule_input is not None]
+    return shape(Judged(part.reports, part.findings)), tuple(map(_compared_part, inputs))
 
 
 def _compared_part(inp: RuleInput) -> RuleInput:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from onshi.analysis.acl_sets import FilterSet, ListSets, acl_set, protocol_number
@@ -172,6 +172,7 @@ class DeviceNetwork:
         self._from_zone: dict[str, _Flow] = {}
         self._filters: dict[tuple[str | None, int, Any], FilterSet] = {}
         self._list_sets: dict[tuple[str, int], ListSets] = {}  # each list's line sets, built once
+        self._policies: dict[int, tuple[Any, frozenset[str]]] = {}  # a zone pair's packets and notes
         self._zones: list[str] | None = None
 
     # --- zones ------------------------------------------------------------------------------------
@@ -487,6 +488,21 @@ class DeviceNetwork:
         return None
 
     def _policy(self, pair: ZonePair) -> Any:
+        """What a zone pair's policy lets through, computed once per pair; the notes it makes are made
+        again at every use, as each flow that meets the policy is as approximate as the first."""
+        key = id(pair)  # the device's own pair: it lives as long as this model
+        if key not in self._policies:
+            outer, self._collector = self._collector, set()
+            try:
+                allowed = self._policy_packets(pair)
+            finally:
+                notes, self._collector = frozenset(self._collector), outer
+            self._policies[key] = (allowed, notes)
+        allowed, notes = self._policies[key]
+        self._collector.update(notes)
+        return allowed
+
+    def _policy_packets(self, pair: ZonePair) -> Any:
         sp = self.space
         allowed = sp.false
         for action in reversed(pair.actions):
@@ -700,6 +716,12 @@ class DeviceNetwork:
 
 def mirror(sp: PacketSpace, packets: Any) -> Any:
     """Swap source and destination (addresses and ports): traffic in the opposite direction."""
+    return sp.bdd.let(_mirrored_names(), packets)
+
+
+@cache
+def _mirrored_names() -> dict[str, str]:
+    """Each source variable's destination twin and back (made once: some 300 names)."""
     renaming = {}
     for first, second in (("dst", "src"), ("dport", "sport")):
         first_prefix, width = FIELDS[first]
@@ -707,7 +729,7 @@ def mirror(sp: PacketSpace, packets: Any) -> Any:
         for index in range(width):
             renaming[f"{first_prefix}{index}"] = f"{second_prefix}{index}"
             renaming[f"{second_prefix}{index}"] = f"{first_prefix}{index}"
-    return sp.bdd.let(renaming, packets)
+    return renaming
 
 
 def unchanged(packets: Any) -> Any:

@@ -145,6 +145,7 @@ class PacketSpace:
         self._range_cache: dict[tuple[str, int, int], Any] = {}
         # Prefixes recur across entries and devices (any, RFC 1918, the facility's segments).
         self._network_cache: dict[tuple[str, IPNetwork], Any] = {}
+        self._address_cache: dict[tuple[str, IPAddress], Any] = {}
 
     # --- constructors -----------------------------------------------------------------------------
 
@@ -183,7 +184,11 @@ class PacketSpace:
         return result
 
     def address(self, field: str, address: IPAddress) -> Any:
-        return self.network(field, ipaddress.ip_network(address))
+        key = (field, address)
+        cached = self._address_cache.get(key)
+        if cached is None:  # not made into a network first: ip_network costs more than the lookup
+            cached = self._address_cache[key] = self.network(field, ipaddress.ip_network(address))
+        return cached
 
     def family(self, version: int) -> Any:
         return self.ipv4 if version == 4 else self.ipv6
@@ -291,17 +296,21 @@ class PacketSpace:
 
     def _satisfying_path(self, packets: Any) -> dict[str, bool]:
         """One path to ``true`` (variables off the path are free and read as 0). CUDD stores
-        complemented edges: a negated node's children are complemented on the way down. A tenth of
-        the time of ``BDD.pick``, which enumerates over the whole support."""
+        complemented edges: the function below a node is the node's own, complemented once for each
+        complemented edge passed on the way down (counted here rather than complementing each child,
+        which would make two new handles a step). A tenth of the time of ``BDD.pick``, which
+        enumerates over the whole support."""
         assignment: dict[str, bool] = {}
+        true, false = self.true, self.false
         node = packets
-        while node not in (self.true, self.false):
-            high, low = node.high, node.low
+        flipped = False
+        while node not in (true, false):
             if node.negated:
-                high, low = ~high, ~low
-            take_high = high != self.false
+                flipped = not flipped
+            high = node.high
+            take_high = high != (true if flipped else false)  # else the high branch is the empty set
             assignment[node.var] = take_high
-            node = high if take_high else low
+            node = high if take_high else node.low
         return assignment
 
     @cache  # noqa: B019 - one space per process; the preferences never change
@@ -364,14 +373,15 @@ class PacketSpace:
         """Whether a concrete packet is in the set (used to cross-check the oracle): one walk from the
         root, taking at each variable the branch the packet's bit chooses."""
         fields = _fields_of(packet)
+        true, false = self.true, self.false
         node = packets
-        while node not in (self.true, self.false):
-            field, shift = _POSITION[node.var]
-            high, low = node.high, node.low
+        flipped = False  # complemented edges passed, as in _satisfying_path
+        while node not in (true, false):
             if node.negated:
-                high, low = ~high, ~low
-            node = high if (fields[field] >> shift) & 1 else low
-        return bool(node == self.true)
+                flipped = not flipped
+            field, shift = _POSITION[node.var]
+            node = node.high if (fields[field] >> shift) & 1 else node.low
+        return bool(node == true) != flipped
 
 
 # Each variable's field and bit (as a shift from the field's least significant bit).

@@ -21,9 +21,11 @@ A list with lines onshi could not read exactly, or too long to take line by line
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from onshi.analysis.acl_sets import acl_set, entry_set, implicit_permits
@@ -312,7 +314,7 @@ def unused_definitions(inp: RuleInput) -> Iterator[Outcome]:
     if inp.partial is not None:  # a use may stand in the part that is missing
         yield manual("partial", [line for d in device.definitions for line in d.lines[:1]])
         return
-    named = _names_used(device.source.lines)
+    named = _names_used(device.source.lines, {d.name for d in device.definitions})
     unused = [d for d in device.definitions if not any(n not in d.lines for n in named.get(d.name, ()))]
     for definition in unused:
         yield failed("unused", definition.lines, kind=definition.kind, name=definition.name)
@@ -323,13 +325,23 @@ def unused_definitions(inp: RuleInput) -> Iterator[Outcome]:
 _TOKEN = re.compile(r"\"([^\"]*)\"|([^\s\",]+)")
 
 
-def _names_used(lines: tuple[str, ...]) -> dict[str, set[int]]:
-    """Each name of the configuration, with the lines it stands on: a quoted string whole (a FortiOS
-    name may hold spaces), else each word (commas apart)."""
+def _names_used(lines: tuple[str, ...], names: set[str]) -> dict[str, set[int]]:
+    """Each of ``names`` with the lines it stands on as a name: a quoted string whole (a FortiOS name
+    may hold spaces), else a word (commas apart). Only the lines where the text occurs are split, so a
+    long configuration costs a few scans of its text rather than a split of every line."""
+    text = "\n".join(lines)
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    words: dict[int, set[str]] = {}
     found: dict[str, set[int]] = {}
-    for number, line in enumerate(lines, start=1):
-        for quoted, word in _TOKEN.findall(line):
-            found.setdefault(quoted or word, set()).add(number)
+    for name in names:
+        position = text.find(name) if name else -1
+        while position != -1:
+            index = bisect_right(starts, position) - 1
+            if index not in words:
+                words[index] = {quoted or word for quoted, word in _TOKEN.findall(lines[index])}
+            if name in words[index]:
+                found.setdefault(name, set()).add(index + 1)
+            position = text.find(name, starts[index + 1]) if index + 1 < len(starts) else -1
     return found
 
 

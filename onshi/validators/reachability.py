@@ -598,6 +598,9 @@ def no_unsolicited_inbound(inp: RuleInput) -> Iterator[Outcome]:
         yield passed("dropped", _blocking_lines(inp, external))
 
 
+_SPOOFED_EXAMPLE = ipaddress.ip_network("10.0.0.0/8")  # a spoofed source a reader knows for one
+
+
 @rule("EXT-05", Severity.MEDIUM, *REFS_EXT, reads=(Aspect.FORWARDING, Aspect.VPN))
 def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
     network = device_network(inp)
@@ -619,7 +622,7 @@ def anti_spoofing(inp: RuleInput) -> Iterator[Outcome]:
         accepted = sp.false
         for _, part, _ in admitted:
             accepted |= part
-        packet = sp.example(accepted, (sp.network("src", ipaddress.ip_network("10.0.0.0/8")),), first=[inside])
+        packet = sp.example(accepted, (sp.network("src", _SPOOFED_EXAMPLE),), first=[inside])
         if packet is None:
             continue
         found = True

@@ -45,6 +45,16 @@ def all_rules() -> list[Rule]:
     return sorted(_RULES.values(), key=lambda r: _order(r.id))
 
 
+def device_rules() -> list[Rule]:
+    """The rules that judge each device (or facility) alone: those a worker process can run."""
+    return [rule for rule in all_rules() if rule.fleet_check is None]
+
+
+def comparing_rules() -> list[Rule]:
+    """The rules that compare devices with each other (a secret reused elsewhere): run over them all."""
+    return [rule for rule in all_rules() if rule.fleet_check is not None]
+
+
 def get_rule(rule_id: str) -> Rule:
     _load()
     return _RULES[rule_id]

@@ -338,6 +338,8 @@ def _definitions(acls: tuple[Acl, ...], raw: list[str]) -> tuple[Definition, ...
     its remarks too, all start with ``access-list N``)."""
     numbered: dict[str, list[int]] = {}
     for number, text in enumerate(raw, start=1):
+        if "access-list" not in text:  # most lines: not split at all
+            continue
         words = text.split()
         if words[:1] == ["access-list"] and len(words) > 1:
             numbered.setdefault(words[1], []).append(number)
