@@ -280,8 +280,14 @@ def _record(store: Store | None, report: AuditReport, inventory: Path, command: 
     """Record the run; a store that cannot be written loses no report (a warning, not an error)."""
     if store is None:
         return None
+    return _recorded(store, lambda: store.record(report, inventory_hash(inventory), command))
+
+
+def _recorded(store: Store, record: Callable[[], int]) -> int | None:
+    """The run ``record`` writes to ``store``, said on standard error; a store that cannot be written
+    is a warning."""
     try:
-        run = store.record(report, inventory_hash(inventory), command)
+        run = record()
     except StoreError as error:
         typer.echo(f"warning: {printable(str(error))}", err=True)
         return None
@@ -508,6 +514,13 @@ def audit_command(
     if scheduler is not None and not live:
         _error("--scheduler collects on a cluster: it goes with --live")
         raise typer.Exit(EXIT_INPUT)
+    if output_format is OutputFormat.JSONL and not live and folder is None:
+        if compare_with is not None:  # as before the stream: JSON lines never carried the comparison
+            typer.echo("warning: --compare is not shown in JSON lines, written as devices finish; --format json "
+                       "(or table, html) shows it", err=True)  # fmt: skip
+        loaded = _load(inventory, chosen)
+        reading, snapshots = _reading(allow_partial), _snapshot_folder(inventory, configs)
+        raise typer.Exit(_stream_inventory(loaded, (snapshots, reading), _processes(jobs), store, (output, fail_on)))
     if live:
         loaded = _load(inventory, chosen)
         snapshots = configs or inventory / "configs"
@@ -525,6 +538,44 @@ def audit_command(
         _emit(report, output_format, output, lang, comparison, show)
     _record(store, report, inventory)
     raise typer.Exit(exit_code(report, fail_on))
+
+
+def _stream_inventory(
+    loaded: Inventory,
+    source: tuple[Path, Reading],
+    processes: int,
+    store: Store | None,
+    target: tuple[Path | None, FailOn],
+) -> int:
+    """audit as JSON lines, each facility's written as soon as it is judged (flat memory): the
+    waivers are applied by the worker that renders the lines, the run's rows for the store wait in a
+    temporary file and are recorded at the end in one transaction; the exit code as audit's."""
+    from onshi.report.json_report import JsonLinesTotals
+    from onshi.sources import SnapshotSource
+    from onshi.store.rows import row_spool
+    from onshi.stream import audit_stream, waived_lines
+    from onshi.tasks.audit import inventory_groups
+    from onshi.waivers import today, waiver_notes
+
+    (snapshots, reading), (output, fail_on) = source, target
+    generated_at, on, waivers = datetime.now(UTC).isoformat(timespec="seconds"), today(), loaded.waivers
+    shape = partial(waived_lines, waivers=waivers, today=on, rows=store is not None)
+    used, refused = [0] * len(waivers), list[str]()
+    with row_spool() as spool:
+        with open_atomic(output) if output is not None else nullcontext(sys.stdout) as handle:
+            totals = JsonLinesTotals(handle.write, generated_at)
+            for block in audit_stream(inventory_groups(loaded, SnapshotSource(snapshots), reading), shape, processes):
+                totals.add(block.lines)
+                spool.add(block.rows)
+                used = [before + here for before, here in zip(used, block.used, strict=True)]
+                refused.extend(block.notes)
+            totals.summary()
+        for note in dict.fromkeys((*refused, *waiver_notes(waivers, used, on))):
+            typer.echo(f"warning: {printable(note)}", err=True)
+        if store is not None:
+            rows = spool.rows()
+            _recorded(store, lambda: store.record_rows(generated_at, inventory_hash(loaded.directory), "audit", rows))
+    return _exit_for(totals.device_errors > 0, totals.failing, fail_on)
 
 
 def _comparison_file_readable(path: Path) -> None:

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import yaml
 
@@ -28,6 +28,21 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str) -> Any:
     """``yaml.safe_load``, with libyaml when it is there."""
     return yaml.load(text, Loader=_SAFE_LOADER)
+
+
+_ALIASES_REFUSED = "YAML aliases (*name) are not accepted: share values through groups or defaults"
+
+
+def load_yaml_without_aliases(text: str) -> Any:
+    """:func:`load_yaml` of a document that must hold no alias: a few nested aliases expand to billions
+    of values (a "YAML bomb") that validation would walk for hours. The events are looked through
+    first (libyaml's parser, no value built), only when the text holds a ``*`` at all; an alias is a
+    ``yaml.composer.ComposerError`` at its line."""
+    if "*" in text:
+        for event in yaml.parse(text, Loader=_SAFE_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, _ALIASES_REFUSED, cast(yaml.Mark, event.start_mark))
+    return load_yaml(text)
 
 
 class UnsafePath(ValueError):

@@ -11,12 +11,12 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from onshi.files import UnsafePath, read_bounded, safe_name
+from onshi.files import UnsafePath, load_yaml_without_aliases, read_bounded, safe_name
 from onshi.platforms import UnknownPlatformError, resolve_platform
 from onshi.policy import KNOWN_KEYS, FacilityPolicy, HostData
 from onshi.waivers import FILE as WAIVERS_FILE
@@ -70,28 +70,13 @@ _UNSAFE_HOST = ("not a safe host name: it names files (<host>.cfg), so letters, 
                 "with a dot, at most 100 characters")  # fmt: skip
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without anchors and aliases: a few nested aliases expand to billions of
-    values (a "YAML bomb") that validation would walk for hours. Nornir's groups and defaults are the
-    inventory's way to share values."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = cast(Any, self).get_event()  # untyped in types-PyYAML
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not accepted: share values through groups or defaults",
-                event.start_mark,
-            )  # fmt: skip
-        return super().compose_node(parent, index)
-
-
 def _load_yaml(path: Path, problems: list[InventoryProblem], *, required: bool) -> dict[str, Any]:
     if not path.exists():
         if required:
             problems.append(InventoryProblem(str(path), "", "", "file not found"))
         return {}
     try:
-        loaded = yaml.load(read_bounded(path, _INVENTORY_BYTES).decode("utf-8"), Loader=_NoAliasLoader)
+        loaded = load_yaml_without_aliases(read_bounded(path, _INVENTORY_BYTES).decode("utf-8"))
     except UnsafePath as error:
         problems.append(InventoryProblem(str(path), "", "", str(error)))
         return {}

@@ -19,15 +19,22 @@ YOUNG_THRESHOLD = 50_000  # allocations between collections of the youngest gene
 
 @contextmanager
 def fewer_collections() -> Iterator[None]:
-    """Within the block, the cycle collector runs rarely and skips the objects made before it."""
+    """Within the block, the cycle collector runs rarely and skips the objects made before it.
+
+    Where objects are frozen already (an outer block, or the parent a worker process was forked
+    from), they stay so: a worker that traversed what it inherited would write to every page of it
+    (the collector marks each object it visits), making the parent's memory its own copy."""
     threshold = gc.get_threshold()
-    gc.freeze()
+    outer = gc.get_freeze_count() > 0
+    if not outer:
+        gc.freeze()
     gc.set_threshold(max(threshold[0], YOUNG_THRESHOLD), *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if not outer:
+            gc.unfreeze()
 
 
 def no_collections_at_exit() -> None:

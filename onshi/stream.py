@@ -10,7 +10,8 @@ flight; the caller writes each result as it arrives (JSON lines) and forgets it.
 The rules that compare devices with each other (a secret reused on another device, AUTH-05) need
 every device: a group also hands back, per device, what those rules read (its secrets and the
 masked lines that hold them, and the lines it did not understand, so that they still fail closed),
-a few kilobytes, and those rules are judged over them at the end. Their findings come last.
+a few kilobytes, and those rules are judged over them at the end. Their findings come last, rendered a
+few hundred devices at a time.
 """
 
 from __future__ import annotations
@@ -18,15 +19,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from onshi.model import Device, Finding, SourceText
 from onshi.pipeline import DeviceJob, DeviceReport, audit_part, process_pool, with_remediation
+from onshi.report.json_report import LinesBlock, json_lines_block
+from onshi.runtime import fewer_collections
+from onshi.store.rows import Row, config_digest, run_rows
 from onshi.validators.base import RuleInput
-from onshi.validators.engine import evaluate
+from onshi.validators.engine import evaluate, fleet_outcomes
 from onshi.validators.registry import comparing_rules
+from onshi.waivers import WaiverEntry, waive
 
 IN_FLIGHT_PER_PROCESS = 3  # groups submitted ahead per worker: enough to keep it busy, few to hold
+COMPARED_PER_BLOCK = 256  # devices whose comparing rules' findings are rendered together, at the end
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +42,7 @@ class Judged:
 
     devices: tuple[DeviceReport, ...]
     findings: tuple[Finding, ...]
+    digests: tuple[tuple[str, str], ...] = ()  # (host, digest of its masked configuration), as the store keeps
 
 
 Shaped = TypeVar("Shaped")
@@ -52,8 +60,11 @@ def audit_stream(
     for shaped, kept in _judged_groups(groups, shape, processes):
         compared.extend(kept)
         yield shaped
-    if compared:
-        yield shape(Judged((), tuple(with_remediation(evaluate(compared, comparing_rules()), compared))))
+    rules = comparing_rules()
+    outcomes = fleet_outcomes(compared, rules)  # over every device; their findings made a slice at a time
+    for start in range(0, len(compared), COMPARED_PER_BLOCK):
+        part = compared[start : start + COMPARED_PER_BLOCK]
+        yield shape(Judged((), tuple(with_remediation(evaluate(part, rules, fleet=outcomes), part))))
 
 
 def _judged_groups(
@@ -83,9 +94,11 @@ def judge_group(jobs: Sequence[DeviceJob], shape: Callable[[Judged], Shaped]) ->
     """Parse and judge one group with every rule that looks at its devices alone (or at its facility
     as one network); return its rows and findings in ``shape``, and what the comparing rules will
     need of it."""
-    part = audit_part(jobs)
+    with fewer_collections():
+        part = audit_part(jobs)
     inputs = [rule_input for rule_input in part.inputs if rule_input is not None]
-    return shape(Judged(part.reports, part.findings)), tuple(map(_compared_part, inputs))
+    digests = tuple((inp.host, config_digest(inp.device.source.lines)) for inp in inputs)
+    return shape(Judged(part.reports, part.findings, digests)), tuple(map(_compared_part, inputs))
 
 
 def _compared_part(inp: RuleInput) -> RuleInput:
@@ -98,3 +111,22 @@ def _compared_part(inp: RuleInput) -> RuleInput:
     kept = Device(device.hostname, device.platform, None, None, SourceText(source.file, lines, source.encoding),
                   secrets=device.secrets, unrecognized=device.unrecognized)  # fmt: skip
     return RuleInput(inp.host, kept, inp.facility_name, None, None, (), partial=inp.partial)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedBlock:
+    """A part of a streamed inventory audit: its JSON lines, its rows for the history store (none when
+    the run is not recorded), and what the waivers did to it."""
+
+    lines: LinesBlock
+    rows: tuple[Row, ...]
+    used: tuple[int, ...]  # per waiver, the failing findings it covered here
+    notes: tuple[str, ...]  # waivers refused here (a critical finding without allow_critical)
+
+
+def waived_lines(judged: Judged, waivers: Sequence[WaiverEntry], today: date, rows: bool) -> RecordedBlock:
+    """``judged`` with the inventory's waivers applied, as JSON lines and (with ``rows``) store rows:
+    a ``shape`` for :func:`audit_stream` (bound with ``functools.partial``)."""
+    applied = waive(judged.findings, waivers, today)
+    made = tuple(run_rows(judged.devices, applied.findings, dict(judged.digests))) if rows else ()
+    return RecordedBlock(json_lines_block(judged.devices, applied.findings), made, applied.used, applied.notes)

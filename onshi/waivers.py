@@ -129,15 +129,29 @@ def with_waivers(report: AuditReport, waivers: Sequence[WaiverEntry], on: dateti
 class Applied:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]  # expired, expiring, unmatched, refused: one line each
+    used: tuple[int, ...] = ()  # per waiver, how many failing findings it covered
 
 
 def apply_waivers(findings: Sequence[Finding], waivers: Sequence[WaiverEntry], today: datetime.date) -> Applied:
     """The findings with every fail a waiver in force covers turned ``waived``, and what to say."""
+    applied = waive(findings, waivers, today)
+    return Applied(
+        applied.findings, tuple(dict.fromkeys((*applied.notes, *waiver_notes(waivers, applied.used, today))))
+    )
+
+
+def waive(findings: Iterable[Finding], waivers: Sequence[WaiverEntry], today: datetime.date) -> Applied:
+    """Some of a run's findings with the waivers applied: the refusals in ``notes``, and each waiver's
+    use in ``used`` (a streamed run adds up its parts' before :func:`waiver_notes`)."""
     notes: list[str] = []
     used = [0] * len(waivers)
-    result = []
-    for finding in findings:
-        result.append(_waived(finding, waivers, today, used, notes))
+    result = tuple(_waived(finding, waivers, today, used, notes) for finding in findings)
+    return Applied(result, tuple(notes), tuple(used))
+
+
+def waiver_notes(waivers: Sequence[WaiverEntry], used: Sequence[int], today: datetime.date) -> tuple[str, ...]:
+    """What to say of each waiver once the whole run is judged: unused, expired or expiring."""
+    notes = []
     for index, waiver in enumerate(waivers):
         label = f"{FILE}[{index}] ({waiver.rule} {waiver.host or waiver.facility})"
         if not used[index]:
@@ -146,7 +160,7 @@ def apply_waivers(findings: Sequence[Finding], waivers: Sequence[WaiverEntry], t
             notes.append(f"{label}: expired on {waiver.expires}; its findings fail again")
         elif (waiver.expires - today).days <= WARN_DAYS:
             notes.append(f"{label}: expires on {waiver.expires} ({(waiver.expires - today).days} days)")
-    return Applied(tuple(result), tuple(dict.fromkeys(notes)))
+    return tuple(notes)
 
 
 def _waived(

@@ -166,3 +166,31 @@ def test_the_default_store_unwritable_loses_no_report(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output  # the sample's findings, not an error
     assert "this run is not recorded" in result.output
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["devices"] > 0
+
+
+def _run_rows(url: str, run: int) -> dict[str, list[tuple[object, ...]]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return {
+                table: sorted(tuple(row) for row in connection.execute(text(
+                    f"SELECT {columns} FROM {table} WHERE run_id = :run"), {"run": run}))
+                for table, columns in (
+                    ("devices", "host, facility, platform, lines, unrecognized, error, config_sha256"),
+                    ("findings", "host, facility, rule, severity, status, message_en, message_ja, waiver_reason"),
+                )
+            }  # fmt: skip
+    finally:
+        engine.dispose()
+
+
+def test_a_streamed_run_is_recorded_as_a_whole_run_is(tmp_path: Path, store_url: str) -> None:
+    """`audit -f jsonl` records its rows at the end, from a spool, in one transaction: the store holds
+    what a whole run records, down to each configuration's digest."""
+    whole = _audit(SAMPLE_INVENTORY, store_url, "-f", "json", "-o", str(tmp_path / "r.json"))
+    streamed = _audit(SAMPLE_INVENTORY, store_url, "-f", "jsonl", "-o", str(tmp_path / "r.jsonl"), "--jobs", "2")
+    assert whole[0] == streamed[0] == 1
+    assert "recorded as run 2 in" in streamed[1]
+    first, second = _run_rows(store_url, 1), _run_rows(store_url, 2)
+    assert first == second
+    assert all(row[-1] for row in first["devices"])  # every device read has its configuration's digest

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from onshi import __version__
 from onshi.model import Status
 from onshi.pipeline import AuditReport
 from onshi.store import StoreError, shown
+from onshi.store.rows import Row, Table, config_digest, run_rows
 from onshi.store.schema import devices, findings, runs
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -80,9 +80,15 @@ class Store:
 
     def record(self, report: AuditReport, inventory_hash: str, command_line: str) -> int:
         """The run as one transaction; its id."""
+        digests = {inp.host: config_digest(inp.device.source.lines) for inp in report.inputs}
+        rows = run_rows(report.devices, report.findings, digests)
+        return self.record_rows(report.generated_at, inventory_hash, command_line, rows)
+
+    def record_rows(self, started_at: str, inventory_hash: str, command_line: str, rows: Iterable[Row]) -> int:
+        """A run given as its rows (of :func:`~onshi.store.rows.run_rows`), as one transaction; its id."""
         try:
             with self.engine.begin() as connection:
-                return _record(connection, report, inventory_hash, command_line)
+                return _record(connection, started_at, inventory_hash, command_line, rows)
         except Exception as error:
             raise StoreError(
                 f"history store {shown(self.url)}: the run was not recorded ({type(error).__name__})"
@@ -150,37 +156,28 @@ def _latest_runs_query(hosts: Sequence[str], run: int | None) -> Any:
     return query.where(devices.c.run_id == run) if run is not None else query
 
 
-def _record(connection: Connection, report: AuditReport, inventory_hash: str, command_line: str) -> int:
+def _record(connection: Connection, started_at: str, inventory_hash: str, command: str, rows: Iterable[Row]) -> int:
     inserted = connection.execute(insert(runs).values(
-        started_at=report.generated_at, onshi_version=__version__, inventory_hash=inventory_hash,
-        command=command_line[:200],
+        started_at=started_at, onshi_version=__version__, inventory_hash=inventory_hash, command=command[:200],
     ))  # fmt: skip
     run_id = inserted.inserted_primary_key[0] if inserted.inserted_primary_key else None
     if run_id is None:
         raise StoreError("the store returned no run id")
-    texts = {inp.host: inp.device.source for inp in report.inputs}
-    device_rows = [
-        {"run_id": run_id, "host": d.host, "facility": d.facility, "platform": d.platform, "lines": d.lines,
-         "unrecognized": len(d.unrecognized), "error": d.error,
-         "config_sha256": _sha256(texts[d.host].lines) if d.host in texts else None}
-        for d in report.devices
-    ]  # fmt: skip
-    if device_rows:
-        connection.execute(insert(devices), device_rows)
-    finding_rows = [
-        {"run_id": run_id, "host": f.host, "facility": f.facility, "rule": f.rule, "severity": f.severity.value,
-         "status": f.status.value, "message_en": f.message.en, "message_ja": f.message.ja,
-         "waiver_reason": f.waiver.reason if f.waiver else None}
-        for f in report.findings
-    ]  # fmt: skip
-    if finding_rows:
-        connection.execute(insert(findings), finding_rows)
+    pending: dict[Table, list[dict[str, Any]]] = {"devices": [], "findings": []}
+    for table, row in rows:
+        batch = pending[table]
+        batch.append({"run_id": run_id, **row})
+        if len(batch) >= _BATCH:
+            connection.execute(insert(_TABLES[table]), batch)
+            batch.clear()
+    for table, batch in pending.items():
+        if batch:
+            connection.execute(insert(_TABLES[table]), batch)
     return int(run_id)
 
 
-def _sha256(lines: Sequence[str]) -> str:
-    """Of the configuration as parsed (masked lines): identifies the config without storing a secret."""
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+_TABLES = {"devices": devices, "findings": findings}
+_BATCH = 5000  # rows per insert: a fleet's rows are read from a spool, never all held
 
 
 def _engine(url: str) -> Engine:

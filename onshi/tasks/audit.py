@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from onshi.collect import Collected, CollectError
 from onshi.inventory import HostEntry, Inventory
@@ -32,6 +32,35 @@ def audit_inventory(
         else:
             jobs.append(job(entry, multi[0].result, None, reading))
     return with_waivers(audit(jobs, processes=processes), inventory.waivers)
+
+
+LONE_HOSTS_PER_GROUP = 8  # hosts of no facility go to a worker a few at a time, which spares the messages
+
+
+def inventory_groups(
+    inventory: Inventory, source: ConfigSource, reading: Reading = Reading.WHOLE
+) -> Iterator[list[DeviceJob]]:
+    """Each facility's jobs together (it may be judged as one network), hosts of none a few at a time,
+    in the inventory's order; a host's text is read when its group is asked for, so that a streamed
+    audit holds only the groups in flight. A host whose text cannot be had is an error row."""
+    facilities: dict[str, list[HostEntry]] = {}
+    lone: list[list[HostEntry]] = []
+    for entry in inventory.hosts:
+        if entry.facility:
+            facilities.setdefault(entry.facility, []).append(entry)
+        elif lone and len(lone[-1]) < LONE_HOSTS_PER_GROUP:
+            lone[-1].append(entry)
+        else:
+            lone.append([entry])
+    for entries in (*facilities.values(), *lone):
+        yield [_read_job(entry, source, reading) for entry in entries]
+
+
+def _read_job(entry: HostEntry, source: ConfigSource, reading: Reading) -> DeviceJob:
+    try:
+        return job(entry, source.fetch(entry.name), None, reading)
+    except SourceError as error:
+        return job(entry, None, str(error))
 
 
 # A host's configuration text, or why there is none.
