@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from onshi import __version__
 from onshi.files import MAX_CONFIG_BYTES, UnsafePath, open_atomic, within, write_atomic
@@ -28,6 +26,8 @@ from onshi.runtime import no_collections_at_exit
 from onshi.store import StoreError, default_location, inventory_hash, open_store, shown, url_of
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from onshi.collect import Collected, CollectError, CollectOptions
     from onshi.inventory import Inventory
     from onshi.pipeline import AuditReport, DeviceJob, Reading
@@ -152,16 +152,13 @@ def _emit(
     comparison: Comparison | None = None,
     show: Show = Show.PROBLEMS,
 ) -> None:
-    from onshi.report.table import render_table
-
     show_all = show is Show.ALL
-    if output_format is not OutputFormat.TABLE:
-        _write_or_print_text(_render(report, output_format, language, comparison, show_all), output)
-        return
-    if output is None:
+    if output_format is OutputFormat.TABLE and output is None:
+        from onshi.report.table import render_table
+
         render_table(report, language.value, comparison=comparison, show_all=show_all)
         return
-    write_atomic(output, _render(report, output_format, language, comparison, show_all))
+    _write_or_print_text(_render(report, output_format, language, comparison, show_all), output)
 
 
 def _render(
@@ -171,25 +168,36 @@ def _render(
     comparison: Comparison | None,
     show_all: bool = False,
 ) -> str:
-    from onshi.report.html import to_html
-    from onshi.report.json_report import to_json, to_json_lines
-    from onshi.report.junit import to_junit
-    from onshi.report.sarif import to_sarif
-    from onshi.report.table import render_table
+    """The report as text; only the format's own renderer is loaded (rich, for one, only for tables)."""
+    if output_format in (OutputFormat.JSON, OutputFormat.JSONL):
+        from onshi.report.json_report import to_json, to_json_lines
 
-    if output_format is OutputFormat.JSON:
-        return to_json(report, comparison)
-    if output_format is OutputFormat.JSONL:
-        return to_json_lines(report)
+        return to_json(report, comparison) if output_format is OutputFormat.JSON else to_json_lines(report)
     if output_format is OutputFormat.JUNIT:
+        from onshi.report.junit import to_junit
+
         return to_junit(report, language.value)
     if output_format is OutputFormat.SARIF:
+        from onshi.report.sarif import to_sarif
+
         return to_sarif(report)
     if output_format is OutputFormat.HTML:
+        from onshi.report.html import to_html
+
         return to_html(report, language.value, comparison)
-    console = Console(record=True, width=160, file=io.StringIO())
+    from onshi.report.table import render_table
+
+    console = _recording_console()
     render_table(report, language.value, console, comparison, show_all)
     return console.export_text()
+
+
+def _recording_console() -> Console:
+    """A console that keeps what it prints, for a table written to a file (rich is loaded for tables
+    only: a JSON run starts without it)."""
+    from rich.console import Console
+
+    return Console(record=True, width=160, file=io.StringIO())
 
 
 def _emit_split(
@@ -1137,7 +1145,7 @@ def verify_command(
     if output_format is VerifyFormat.JSON:
         _write_or_print_text(verification_json(report, results, skipped), output)
     else:
-        console = Console(record=True, width=160, file=io.StringIO()) if output is not None else None
+        console = _recording_console() if output is not None else None
         render_table(report, lang.value, console)
         text = drift_text(results) + "".join(f"== {host}: skipped (no data.baseline: nothing intended)\n"
                                              for host in skipped)  # fmt: skip
@@ -1192,6 +1200,9 @@ def history_command(
 ) -> None:
     """The audit runs recorded in the history store, newest first, with their counts (a facility's
     trend with --facility)."""
+    from rich.console import Console
+    from rich.table import Table
+
     store = _open_store(store_location or str(default_location()))  # asked for: an error if it cannot open
     if store is None:
         _refuse(["history needs a store (--store is none)"])
