@@ -23,10 +23,10 @@ def _counts(findings: Iterable[Finding]) -> tuple[Counter[str], Counter[str]]:
     """Findings by status, and failed findings by severity."""
     statuses: Counter[str] = Counter()
     failing: Counter[str] = Counter()
-    for finding in findings:
-        statuses[finding.status.value] += 1
+    for finding in findings:  # str() of a StrEnum is its value, without Enum's slow `value` property
+        statuses[str(finding.status)] += 1
         if finding.status is Status.FAIL:
-            failing[finding.severity.value] += 1
+            failing[str(finding.severity)] += 1
     return statuses, failing
 
 
@@ -67,8 +67,8 @@ def _finding(finding: Finding, comparison: Comparison | None = None) -> dict[str
         "host": finding.host,
         "facility": finding.facility,
         "rule": finding.rule,
-        "severity": finding.severity.value,
-        "status": finding.status.value,
+        "severity": str(finding.severity),
+        "status": str(finding.status),
         "message": {"ja": finding.message.ja, "en": finding.message.en},
         "evidence": [_flat(evidence) for evidence in finding.evidence],
         "references": list(finding.references),
@@ -121,10 +121,10 @@ def _record_per_line(document: dict[str, Any]) -> str:
     parts = []
     for key, value in document.items():
         if isinstance(value, list) and value:
-            items = ",\n".join(f"    {json.dumps(item, ensure_ascii=False)}" for item in value)
+            items = ",\n".join(f"    {_ENCODER.encode(item)}" for item in value)
             text = f"[\n{items}\n  ]"
         else:
-            text = json.dumps(value, ensure_ascii=False)
+            text = _ENCODER.encode(value)
         parts.append(f"  {json.dumps(key)}: {text}")
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
@@ -177,7 +177,11 @@ class JsonLinesTotals:
 
 
 def _line(document: dict[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False) + "\n"
+    return _ENCODER.encode(document) + "\n"
+
+
+# One encoder for every record: json.dumps with an option makes a new encoder at each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def to_json_lines(report: AuditReport) -> str:
