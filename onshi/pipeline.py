@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import repeat
+from typing import TYPE_CHECKING
 
 from onshi.analysis.exposure import (
     UnknownInterfaceError,
@@ -26,7 +27,6 @@ from onshi.analysis.exposure import (
 from onshi.model import Device, DeviceFacts, Finding, Unrecognized
 from onshi.platforms import UnknownPlatformError, get_driver
 from onshi.platforms.identify import foreign_syntax
-from onshi.policy import FacilityPolicy, HostData
 from onshi.runtime import fewer_collections
 from onshi.secrets import run_key, use_run_key
 from onshi.sources import ConfigText
@@ -36,6 +36,9 @@ from onshi.validators.engine import evaluate
 from onshi.validators.facility import facility_roles
 from onshi.validators.matrix import ZoneMatrix, zone_matrices
 from onshi.validators.registry import all_rules, comparing_rules, device_rules
+
+if TYPE_CHECKING:  # the pydantic models: at the inventory's boundary only
+    from onshi.policy import FacilityPolicy, HostData
 
 log = logging.getLogger(__name__)
 

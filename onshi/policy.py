@@ -9,7 +9,6 @@ network device itself).
 
 from __future__ import annotations
 
-import enum
 import ipaddress
 import re
 from typing import Annotated, Any, Literal
@@ -18,31 +17,34 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic.json_schema import models_json_schema
 
 from onshi.generate.variables import BaselineVars, FirewallVars, WirelessVars
+from onshi.terms import DEVICE, INTERNET, RESERVED_ZONES, Role, SegmentKind, VpnPurpose, within_prefix
 
-INTERNET = "internet"
-DEVICE = "device"
-RESERVED_ZONES = frozenset({INTERNET, DEVICE})
+# The terms are defined in onshi.terms (no pydantic) and named here too, as they always were.
+__all__ = [
+    "DEVICE",
+    "INTERNET",
+    "KNOWN_KEYS",
+    "RESERVED_ZONES",
+    "AccessPointLink",
+    "Attachment",
+    "FacilityPolicy",
+    "Flow",
+    "HostData",
+    "Link",
+    "Role",
+    "Segment",
+    "SegmentKind",
+    "Strict",
+    "Topology",
+    "Vpn",
+    "VpnPurpose",
+    "file_schemas",
+    "json_schema",
+    "within_prefix",
+]
+
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-
-
-class SegmentKind(enum.StrEnum):
-    ONSHI = "onshi"  # online eligibility / claims terminals, receipt computer (レセコン)
-    EMR = "emr"  # electronic medical records
-    OFFICE = "office"
-    MEDICAL = "medical"  # medical devices
-    SERVER = "server"
-    STAFF_WIFI = "staff_wifi"
-    GUEST_WIFI = "guest_wifi"
-    MANAGEMENT = "management"
-    OTHER = "other"
-
-
-class VpnPurpose(enum.StrEnum):
-    CLAIMS_NETWORK = "claims_network"  # オンライン請求ネットワーク (IP-VPN or IPsec+IKE)
-    REMOTE_MAINTENANCE = "remote_maintenance"  # a vendor's maintenance VPN
-    REGIONAL_NETWORK = "regional_network"  # 地域医療連携ネットワーク
-    OTHER_SITE = "other_site"  # another site of the same group
 
 
 class Strict(BaseModel):
@@ -296,22 +298,6 @@ class FacilityPolicy(Strict):
 
     def segment_of_ssid(self, ssid: str) -> Segment | None:
         return next((segment for segment in self.segments if ssid in segment.ssids), None)
-
-
-def within_prefix(
-    host: ipaddress.IPv4Network | ipaddress.IPv6Network, prefix: ipaddress.IPv4Network | ipaddress.IPv6Network
-) -> bool:
-    if isinstance(host, ipaddress.IPv4Network) and isinstance(prefix, ipaddress.IPv4Network):
-        return host.subnet_of(prefix)
-    if isinstance(host, ipaddress.IPv6Network) and isinstance(prefix, ipaddress.IPv6Network):
-        return host.subnet_of(prefix)
-    return False
-
-
-class Role(enum.StrEnum):
-    EDGE_ROUTER = "edge_router"
-    FIREWALL = "firewall"
-    WIRELESS = "wireless"
 
 
 class HostData(BaseModel):

@@ -139,6 +139,19 @@ def test_a_one_file_audit_loads_no_generator_drift_ssh_or_graph_library(tmp_path
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["devices"] == 1
 
 
+def test_a_one_file_json_audit_loads_neither_pydantic_nor_rich(tmp_path: Path) -> None:
+    """The policy models (pydantic) are the inventory's, the tables rich's: a bare file audited to
+    JSON needs neither, and starts without them (issue 20)."""
+    probe = ("import sys\nfrom onshi.cli import main\n"
+             f"sys.argv = ['onshi', 'audit-file', {str(SAMPLE_INVENTORY / 'configs' / 'aoba-rtr1.cfg')!r}, "
+             f"'--format', 'json', '-o', {str(tmp_path / 'r.json')!r}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('pydantic', 'rich', 'onshi.policy') if m in sys.modules))")  # fmt: skip
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip().splitlines()[-1] == "[]"
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["devices"] == 1
+
+
 def test_worker_processes_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
     """--jobs judges facilities in worker processes: the JSON is what one process writes, down to the
     order, and a password reused across files is still found when the files are read in different

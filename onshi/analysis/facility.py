@@ -28,12 +28,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from onshi.analysis.network import DeviceNetwork, Exit, unchanged
 from onshi.analysis.packets import IPAddress, PacketSpace, space
 from onshi.model import Device
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Link, Topology
+from onshi.terms import DEVICE, INTERNET
+
+if TYPE_CHECKING:  # the pydantic models: at the inventory's boundary only
+    from onshi.policy import FacilityPolicy, Link, Topology
 
 LINK = "link:"  # the zone name prefix of an interface cabled to another device
 

@@ -30,12 +30,15 @@ import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from onshi.analysis.acl_sets import FilterSet, ListSets, acl_set, protocol_number
 from onshi.analysis.packets import FIELDS, IPAddress, IPNetwork, PacketSpace, space
 from onshi.model import Device, Interface, InterfaceKind, IpsecPolicy, NatRole, NatRule, ZonePair
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy
+from onshi.terms import DEVICE, INTERNET
+
+if TYPE_CHECKING:  # the pydantic models: at the inventory's boundary only
+    from onshi.policy import FacilityPolicy
 
 INSIDE = "inside"
 # Routers never forward to link-local unicast or interface/link-scope multicast destinations

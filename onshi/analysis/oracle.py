@@ -16,7 +16,7 @@ from onshi.analysis.acl_sets import ICMPV6, protocol_number
 from onshi.analysis.network import CLASS_PROTOCOLS, SELF, DeviceNetwork, Route, best_routes
 from onshi.analysis.packets import Packet
 from onshi.model import Acl, AclEntry, AddressMatch, Interface, NatRole, NatRule, PortMatch, ZoneAction
-from onshi.policy import DEVICE
+from onshi.terms import DEVICE
 
 _ND = (135, 136)
 

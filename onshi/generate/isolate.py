@@ -22,9 +22,9 @@ from onshi.inventory import HostEntry, Inventory
 from onshi.model import InterfaceKind
 from onshi.pipeline import Reading, prepare
 from onshi.platforms import get_driver
-from onshi.policy import DEVICE, INTERNET, Role
 from onshi.sources import ConfigText
 from onshi.tasks.audit import Fetched, job
+from onshi.terms import DEVICE, INTERNET, Role
 from onshi.validators.base import RuleInput
 from onshi.validators.reachability import device_network
 

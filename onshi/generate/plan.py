@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Literal
 from onshi.generate.filters import PRIVATE, FilterEntry, IPv4, IPv6, Network, Towards, group, ipsec, permits
 from onshi.generate.variables import BaselineVars
 from onshi.generate.zones import SELF, ZonePairPlan, zone_name, zone_pairs
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Segment, Vpn, VpnPurpose, within_prefix
+from onshi.policy import FacilityPolicy, Segment, Vpn
+from onshi.terms import DEVICE, INTERNET, VpnPurpose, within_prefix
 
 if TYPE_CHECKING:  # the wireless plan builds on this module's secrets
     from onshi.generate.wireless import RadiusPlan, SsidPlan

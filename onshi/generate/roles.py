@@ -12,7 +12,7 @@ from onshi.generate.plan import BaselinePlan, GenerateError, SecretValue, plan_b
 from onshi.generate.variables import BaselineVars, FirewallVars, WirelessVars
 from onshi.generate.wireless import WirelessPlan, plan_ssids, plan_wireless
 from onshi.inventory import HostEntry
-from onshi.policy import Role
+from onshi.terms import Role
 
 Plan = BaselinePlan | WirelessPlan
 

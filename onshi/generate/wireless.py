@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from onshi.generate.plan import GenerateError, SecretValue, secret_from
 from onshi.generate.variables import Radius, WirelessVars
-from onshi.policy import FacilityPolicy, SegmentKind
+from onshi.policy import FacilityPolicy
+from onshi.terms import SegmentKind
 
 GUEST_KINDS = frozenset({SegmentKind.GUEST_WIFI})
 MIN_PASSPHRASE = 13  # WLAN-05

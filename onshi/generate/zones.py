@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from onshi.generate.filters import FilterEntry, Towards, ipsec
-from onshi.policy import DEVICE, INTERNET
+from onshi.terms import DEVICE, INTERNET
 
 SELF = "self"  # IOS's name for the device's own zone
 

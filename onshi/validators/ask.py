@@ -16,7 +16,8 @@ from typing import Any
 from onshi.analysis.facility import FacilityNetwork
 from onshi.analysis.packets import Packet, PacketSpace
 from onshi.model import ExamplePacket, IPNetwork
-from onshi.policy import DEVICE, INTERNET, FacilityPolicy, Flow, within_prefix
+from onshi.policy import FacilityPolicy, Flow
+from onshi.terms import DEVICE, INTERNET, within_prefix
 from onshi.validators.base import RuleInput
 from onshi.validators.facility import facility_roles
 from onshi.validators.reachability import (

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 from onshi.model import Account, Action, Aspect, SecretStorage, Severity
-from onshi.policy import VpnPurpose
+from onshi.terms import VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, passed
 from onshi.validators.registry import fleet_rule, rule
 

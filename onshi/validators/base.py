@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from onshi.analysis.exposure import InternetInterface
 from onshi.analysis.facility import FacilityNetwork
 from onshi.model import Action, Aspect, Device, DeviceFacts, ExamplePacket, Severity, Status
-from onshi.policy import FacilityPolicy, HostData
+
+if TYPE_CHECKING:  # the pydantic models: at the inventory's boundary only
+    from onshi.policy import FacilityPolicy, HostData
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from onshi.analysis.facility import FacilityNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet
 from onshi.model import ExamplePacket, Finding, Status
-from onshi.policy import DEVICE
+from onshi.terms import DEVICE
 from onshi.validators.ask import answering
 from onshi.validators.base import RuleInput
 from onshi.validators.reachability import example_from, example_of, expected, network_of, new_connections, replay

@@ -7,7 +7,7 @@ from typing import Any
 
 from onshi.analysis.packets import PacketSpace
 from onshi.model import Action, Aspect, NatRule, Severity
-from onshi.policy import DEVICE, INTERNET
+from onshi.terms import DEVICE, INTERNET
 from onshi.validators.access import Restriction, judge_acl, restrict, restrict_login
 from onshi.validators.base import (
     Outcome,

@@ -19,7 +19,7 @@ from onshi.analysis.facility_oracle import reaches
 from onshi.analysis.network import DeviceNetwork
 from onshi.analysis.packets import Packet
 from onshi.model import Finding, Status
-from onshi.policy import DEVICE, INTERNET
+from onshi.terms import DEVICE, INTERNET
 from onshi.validators.base import RuleInput
 from onshi.validators.facility import Judged, facility_roles
 from onshi.validators.reachability import (

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from onshi.analysis.addresses import BOGONS
 from onshi.analysis.facility import FacilityNetwork, composed
@@ -27,10 +27,13 @@ from onshi.analysis.network import INSIDE, DeviceNetwork
 from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
 from onshi.model import Action, Aspect, ExamplePacket, Interface, IPNetwork, Severity, Status
-from onshi.policy import DEVICE, INTERNET, Flow, SegmentKind, Vpn, VpnPurpose
+from onshi.terms import DEVICE, INTERNET, SegmentKind, VpnPurpose
 from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
 from onshi.validators.wireless import declared_bridges
+
+if TYPE_CHECKING:  # the pydantic models: at the inventory's boundary only
+    from onshi.policy import Flow, Vpn
 
 log = logging.getLogger(__name__)
 

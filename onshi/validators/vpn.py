@@ -21,7 +21,7 @@ from onshi.model import (
     VpnEndpoint,
     VpnKind,
 )
-from onshi.policy import Role, VpnPurpose
+from onshi.terms import Role, VpnPurpose
 from onshi.validators.base import (
     Outcome,
     RuleInput,

@@ -9,11 +9,15 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from onshi.model import Action, Aspect, Severity, Ssid, Status, WifiSecurity
-from onshi.policy import FacilityPolicy, Segment, SegmentKind
+from onshi.terms import SegmentKind
 from onshi.validators.base import Outcome, RuleInput, enclosing, failed, manual, not_applicable, outcome, passed
 from onshi.validators.registry import rule
+
+if TYPE_CHECKING:  # the pydantic models: at the inventory's boundary only
+    from onshi.policy import FacilityPolicy, Segment
 
 REFS_WLAN = ("REG-EX 別表 7", "MHLW6 システム運用編 13 ③", "CHECKLIST 技術的 10-13")
 MIN_WIFI_PSK_LENGTH = 13

@@ -51,7 +51,7 @@ from onshi.generate.roles import Plan
 from onshi.generate.wireless import SsidPlan
 from onshi.platforms.fortinet.tree import parse_tree, quoted
 from onshi.platforms.templates import baseline_environment
-from onshi.policy import DEVICE, INTERNET
+from onshi.terms import DEVICE, INTERNET
 
 # FortiOS's constant in its SH2 admin password hash: SHA-256(salt | password | magic), salt 12 bytes.
 _SH2_MAGIC = bytes.fromhex("a388ba2e424cb04a537930c13107cc3fa1329029a9815b70")

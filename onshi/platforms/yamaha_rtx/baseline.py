@@ -33,7 +33,7 @@ from onshi.generate.filters import FilterEntry, IPv4, IPv6, Network
 from onshi.generate.plan import BaselinePlan, ClosedNetworkPlan, GenerateError, SecretValue, SegmentPlan, VpnPlan
 from onshi.generate.roles import Plan
 from onshi.platforms.templates import render_router
-from onshi.policy import DEVICE
+from onshi.terms import DEVICE
 
 _ENCRYPTED = re.compile(r"^[A-Za-z0-9./]{32}$")
 # IPv4 outside the private ranges: where an internet flow may go, as ranges a filter can name.
