@@ -284,15 +284,34 @@ class PacketSpace:
         ``first`` (say, addresses a person can use), then readable defaults, then ``preferences``."""
         if self.is_empty(packets):
             return None
-        chosen = packets
-        for preference in (*first, *self._usable_hosts(), *self._default_preferences(), *preferences):
-            narrowed = chosen & preference
-            if not self.is_empty(narrowed):
-                chosen = narrowed
+        chosen = self._narrowed(packets, first)
+        defaults = (*self._usable_hosts(), *self._default_preferences())
+        together = chosen & self._all_but_last(defaults)
+        if self.is_empty(together):
+            chosen = self._narrowed(chosen, (*defaults, *preferences))
+        else:  # every default but the last kept: what keeping them one by one gives, in one conjunction
+            chosen = self._narrowed(together, (defaults[-1], *preferences))
         packet = self._packet(self._satisfying_path(chosen))
         if not self.contains(packets, packet):  # cheap, and a wrong example must never be reported
             raise AssertionError("example packet is not in its set")
         return packet
+
+    def _narrowed(self, packets: Any, preferences: Iterable[Any]) -> Any:
+        """``packets`` narrowed by each preference in turn that leaves some."""
+        for preference in preferences:
+            narrowed = packets & preference
+            if not self.is_empty(narrowed):
+                packets = narrowed
+        return packets
+
+    @cache  # noqa: B019 - one space per process; the preferences never change
+    def _all_but_last(self, defaults: tuple[Any, ...]) -> Any:
+        """The conjunction of the default preferences but the last (an echo request, which a TCP
+        connection excludes): when a set meets it, the preferences are kept in one step, not ten."""
+        result = self.true
+        for preference in defaults[:-1]:
+            result &= preference
+        return result
 
     def _satisfying_path(self, packets: Any) -> dict[str, bool]:
         """One path to ``true`` (variables off the path are free and read as 0). CUDD stores

@@ -9,11 +9,11 @@ naming the error, and nothing passes on what onshi did not read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from onshi.model import Device, Evidence, Finding, Status
+from onshi.model import Aspect, Device, Evidence, Finding, Status, Unrecognized
 from onshi.validators.base import Outcome, Rule, RuleInput, manual, not_applicable
 from onshi.validators.catalogue import Catalogue, default_catalogue
 from onshi.validators.facility import Judged, facility_roles
@@ -43,6 +43,7 @@ def evaluate(
     # Device by device, so that per-device analysis (the network model) is built once per device.
     for inp in inputs:
         role = roles.get(inp.host)
+        unread: dict[frozenset[Aspect], list[Unrecognized]] = {}  # by the parts rules read: a few kinds
         for rule in chosen:
             judged = inp
             if rule.id in fleet:
@@ -51,7 +52,9 @@ def evaluate(
                 judged, outcomes = _for_facility(rule, inp, role)
             else:
                 outcomes = _run(rule, inp)
-            closed = fail_closed(rule, judged, outcomes)
+            if rule.reads not in unread:
+                unread[rule.reads] = [item for item in inp.device.unrecognized if item.aspects & rule.reads]
+            closed = fail_closed(rule, judged, outcomes, unread[rule.reads])
             findings.extend(_finding(rule, judged, result, catalogue) for result in closed)
     return findings
 
@@ -73,7 +76,9 @@ _UNDECIDED = (Status.PASS, Status.NOT_APPLICABLE)
 _QUOTED_UNREAD = 3  # unread lines named in the message; the evidence cites them all
 
 
-def fail_closed(rule: Rule, inp: RuleInput, outcomes: list[Outcome]) -> list[Outcome]:
+def fail_closed(
+    rule: Rule, inp: RuleInput, outcomes: list[Outcome], unread: Sequence[Unrecognized] | None = None
+) -> list[Outcome]:
     """No pass (or not-applicable) from a text onshi did not wholly read: a partial configuration,
     or a line it did not understand in a part of the device the rule reads, turns those verdicts
     into ``manual`` naming why. A fail stands: what was read already breaks the rule."""
@@ -84,7 +89,8 @@ def fail_closed(rule: Rule, inp: RuleInput, outcomes: list[Outcome]) -> list[Out
         reason = {"reason": "; ".join(f"{host}: {why}" if len(partial) > 1 or host != inp.host else why
                                       for host, why in sorted(partial.items()))}  # fmt: skip
         return [_manual(result, "_partial", (), reason) for result in outcomes]
-    unread = [item for item in inp.device.unrecognized if item.aspects & rule.reads]
+    if unread is None:  # the lines of the device not understood in the parts the rule reads
+        unread = [item for item in inp.device.unrecognized if item.aspects & rule.reads]
     # Judged for a facility: a line not understood on any of its devices keeps it from passing.
     others = [(host, item) for host, device in _other_members(rule, inp) for item in device.unrecognized
               if item.aspects & rule.reads]  # fmt: skip
