@@ -526,9 +526,8 @@ def audit_command(
         if compare_with is not None:  # as before the stream: JSON lines never carried the comparison
             typer.echo("warning: --compare is not shown in JSON lines, written as devices finish; --format json "
                        "(or table, html) shows it", err=True)  # fmt: skip
-        loaded = _load(inventory, chosen)
-        reading, snapshots = _reading(allow_partial), _snapshot_folder(inventory, configs)
-        raise typer.Exit(_stream_inventory(loaded, (snapshots, reading), _processes(jobs), store, (output, fail_on)))
+        source = (inventory, configs, _reading(allow_partial))
+        raise typer.Exit(_stream_inventory(source, chosen, _processes(jobs), store, (output, fail_on)))
     if live:
         loaded = _load(inventory, chosen)
         snapshots = configs or inventory / "configs"
@@ -549,30 +548,33 @@ def audit_command(
 
 
 def _stream_inventory(
-    loaded: Inventory,
-    source: tuple[Path, Reading],
+    source: tuple[Path, Path | None, Reading],
+    selection: Selection | None,
     processes: int,
     store: Store | None,
     target: tuple[Path | None, FailOn],
 ) -> int:
     """audit as JSON lines, each facility's written as soon as it is judged (flat memory): the
-    waivers are applied by the worker that renders the lines, the run's rows for the store wait in a
-    temporary file and are recorded at the end in one transaction; the exit code as audit's."""
+    workers start before the inventory is read (they do not hold a copy of it), the waivers are
+    applied by the worker that renders the lines, the run's rows for the store wait in a temporary file
+    and are recorded at the end in one transaction; the exit code as audit's."""
     from onshi.report.json_report import JsonLinesTotals
     from onshi.sources import SnapshotSource
     from onshi.store.rows import row_spool
-    from onshi.stream import audit_stream, waived_lines
+    from onshi.stream import audit_stream, stream_workers, waived_lines
     from onshi.tasks.audit import inventory_groups
     from onshi.waivers import today, waiver_notes
 
-    (snapshots, reading), (output, fail_on) = source, target
-    generated_at, on, waivers = datetime.now(UTC).isoformat(timespec="seconds"), today(), loaded.waivers
-    shape = partial(waived_lines, waivers=waivers, today=on, rows=store is not None)
-    used, refused = [0] * len(waivers), list[str]()
-    with row_spool() as spool:
+    (inventory, configs, reading), (output, fail_on) = source, target
+    with stream_workers(processes) as pool, row_spool() as spool:
+        loaded = _load(inventory, selection)
+        snapshots = SnapshotSource(_snapshot_folder(inventory, configs))
+        generated_at, on, waivers = datetime.now(UTC).isoformat(timespec="seconds"), today(), loaded.waivers
+        shape = partial(waived_lines, waivers=waivers, today=on, rows=store is not None)
+        used, refused = [0] * len(waivers), list[str]()
         with open_atomic(output) if output is not None else nullcontext(sys.stdout) as handle:
             totals = JsonLinesTotals(handle.write, generated_at)
-            for block in audit_stream(inventory_groups(loaded, SnapshotSource(snapshots), reading), shape, processes):
+            for block in audit_stream(inventory_groups(loaded, snapshots, reading), shape, processes, pool):
                 totals.add(block.lines)
                 spool.add(block.rows)
                 used = [before + here for before, here in zip(used, block.used, strict=True)]
@@ -582,7 +584,7 @@ def _stream_inventory(
             typer.echo(f"warning: {printable(note)}", err=True)
         if store is not None:
             rows = spool.rows()
-            _recorded(store, lambda: store.record_rows(generated_at, inventory_hash(loaded.directory), "audit", rows))
+            _recorded(store, lambda: store.record_rows(generated_at, inventory_hash(inventory), "audit", rows))
     return _exit_for(totals.device_errors > 0, totals.failing, fail_on)
 
 

@@ -17,7 +17,8 @@ few hundred devices at a time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -29,7 +30,7 @@ from onshi.runtime import fewer_collections
 from onshi.store.rows import Row, config_digest, run_rows
 from onshi.validators.base import RuleInput
 from onshi.validators.engine import evaluate, fleet_outcomes
-from onshi.validators.registry import comparing_rules
+from onshi.validators.registry import all_rules, comparing_rules
 from onshi.waivers import WaiverEntry, waive
 
 IN_FLIGHT_PER_PROCESS = 3  # groups submitted ahead per worker: enough to keep it busy, few to hold
@@ -49,15 +50,32 @@ Shaped = TypeVar("Shaped")
 _Result = tuple[Shaped, tuple[RuleInput, ...]]  # a group's results as shaped, and what the comparing rules need
 
 
+@contextmanager
+def stream_workers(processes: int) -> Iterator[ProcessPoolExecutor | None]:
+    """The worker processes of a stream (None for one process), started at once: forked before the
+    caller reads what they do not need (a fleet's inventory), they do not hold a copy of it."""
+    if processes <= 1:
+        yield None
+        return
+    all_rules()  # the rule modules, loaded once here rather than in each worker
+    with process_pool(processes) as pool:
+        pool.submit(int).result()  # a forking pool starts all its workers with its first task
+        yield pool
+
+
 def audit_stream(
-    groups: Iterable[Sequence[DeviceJob]], shape: Callable[[Judged], Shaped], processes: int = 1
+    groups: Iterable[Sequence[DeviceJob]],
+    shape: Callable[[Judged], Shaped],
+    processes: int = 1,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[Shaped]:
     """Each group's results, put in ``shape`` by the worker that made them (a report format renders
     there, in parallel), as soon as they are ready (in the order groups finish); then the comparing
     rules' findings. ``groups`` is read as it goes: a generator keeps only what is in flight.
-    ``shape`` must be a module-level function (it travels to the workers by name)."""
+    ``shape`` must be a module-level function (it travels to the workers by name). ``pool``: workers
+    of :func:`stream_workers` (else, with ``processes`` above one, a pool is started here)."""
     compared: list[RuleInput] = []
-    for shaped, kept in _judged_groups(groups, shape, processes):
+    for shaped, kept in _judged_groups(groups, shape, processes, pool):
         compared.extend(kept)
         yield shaped
     rules = comparing_rules()
@@ -68,16 +86,19 @@ def audit_stream(
 
 
 def _judged_groups(
-    groups: Iterable[Sequence[DeviceJob]], shape: Callable[[Judged], Shaped], processes: int
+    groups: Iterable[Sequence[DeviceJob]],
+    shape: Callable[[Judged], Shaped],
+    processes: int,
+    pool: ProcessPoolExecutor | None,
 ) -> Iterator[_Result[Shaped]]:
-    if processes <= 1:
+    if pool is None and processes <= 1:
         yield from (judge_group(group, shape) for group in groups)
         return
-    pending: set[Future[_Result[Shaped]]] = set()
-    with process_pool(processes) as pool:
+    with nullcontext(pool) if pool is not None else process_pool(processes) as workers:
+        pending: set[Future[_Result[Shaped]]] = set()
         for group in groups:
-            pending.add(pool.submit(judge_group, group, shape))
-            if len(pending) >= processes * IN_FLIGHT_PER_PROCESS:
+            pending.add(workers.submit(judge_group, group, shape))
+            if len(pending) >= max(processes, 1) * IN_FLIGHT_PER_PROCESS:
                 yield from _finished(pending)
         while pending:
             yield from _finished(pending)

@@ -157,3 +157,16 @@ def test_compare_with_json_lines_says_it_is_not_shown(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "warning: --compare is not shown in JSON lines" in result.output
     assert _records(tmp_path / "r.jsonl")[-1]["type"] == "summary"
+
+
+def test_a_broken_inventory_streamed_with_workers_is_one_error_and_no_output(tmp_path: Path) -> None:
+    """The workers start before the inventory is read (so that they hold no copy of it): an inventory
+    that does not load still ends as an input error naming its file, the workers stopped, nothing written."""
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    (inventory / "hosts.yaml").write_text("sakura-rtr1: [1\n", encoding="utf-8")
+    result = runner.invoke(app, ["audit", "--inventory", str(inventory), "--store", "none", "-f", "jsonl",
+                                 "--jobs", "2", "-o", str(tmp_path / "r.jsonl")])  # fmt: skip
+    assert result.exit_code == 2
+    assert f"{inventory / 'hosts.yaml'}: line 2: invalid YAML" in result.output
+    assert not (tmp_path / "r.jsonl").exists()
