@@ -32,11 +32,11 @@ if TYPE_CHECKING:
     from onshi.inventory import Inventory
     from onshi.pipeline import AuditReport, DeviceJob, Reading
     from onshi.report.compare import Comparison
-    from onshi.report.json_report import LinesBlock
+    from onshi.report.json_report import JsonLinesTotals, LinesBlock
     from onshi.selection import Selection
     from onshi.sources import ConfigSource, ConfigText
     from onshi.store.history import Store
-    from onshi.stream import Judged
+    from onshi.stream import Judged, RecordedBlock
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -558,7 +558,6 @@ def _stream_inventory(
     workers start before the inventory is read (they do not hold a copy of it), the waivers are
     applied by the worker that renders the lines, the run's rows for the store wait in a temporary file
     and are recorded at the end in one transaction; the exit code as audit's."""
-    from onshi.report.json_report import JsonLinesTotals
     from onshi.sources import SnapshotSource
     from onshi.store.rows import row_spool
     from onshi.stream import audit_stream, stream_workers, waived_lines
@@ -572,14 +571,15 @@ def _stream_inventory(
         generated_at, on, waivers = datetime.now(UTC).isoformat(timespec="seconds"), today(), loaded.waivers
         shape = partial(waived_lines, waivers=waivers, today=on, rows=store is not None)
         used, refused = [0] * len(waivers), list[str]()
-        with open_atomic(output) if output is not None else nullcontext(sys.stdout) as handle:
-            totals = JsonLinesTotals(handle.write, generated_at)
-            for block in audit_stream(inventory_groups(loaded, snapshots, reading), shape, processes, pool):
-                totals.add(block.lines)
-                spool.add(block.rows)
-                used = [before + here for before, here in zip(used, block.used, strict=True)]
-                refused.extend(block.notes)
-            totals.summary()
+
+        def kept(block: RecordedBlock) -> LinesBlock:  # the store's rows and the waivers' use kept aside
+            spool.add(block.rows)
+            used[:] = [before + here for before, here in zip(used, block.used, strict=True)]
+            refused.extend(block.notes)
+            return block.lines
+
+        blocks = audit_stream(inventory_groups(loaded, snapshots, reading), shape, processes, pool)
+        totals = _write_json_lines(output, generated_at, map(kept, blocks))
         for note in dict.fromkeys((*refused, *waiver_notes(waivers, used, on))):
             typer.echo(f"warning: {printable(note)}", err=True)
         if store is not None:
@@ -756,19 +756,27 @@ def _stream_files(
 ) -> int:
     """audit-file as JSON lines, written as each file is judged (flat memory: nothing is kept but the
     counts and the few kilobytes per device that the comparing rules read); the exit code as audit's."""
-    from onshi.report.json_report import JsonLinesTotals
-    from onshi.stream import audit_stream
+    from onshi.stream import LONE_PER_GROUP, audit_stream, batches
 
     output, fail_on = target
     generated_at = datetime.now(UTC).isoformat(timespec="seconds")
-    # Bare files belong to no facility: a few go to a worker together, which spares the messages.
-    groups = _batches(_file_jobs_lazily(files, platform, reading), _FILES_PER_TASK)
+    # Bare files belong to no facility: a few go to a worker together.
+    groups = batches(_file_jobs_lazily(files, platform, reading), LONE_PER_GROUP)
+    totals = _write_json_lines(output, generated_at, audit_stream(groups, _lines_of, processes))
+    return _exit_for(totals.device_errors > 0, totals.failing, fail_on)
+
+
+def _write_json_lines(output: Path | None, generated_at: str, blocks: Iterable[LinesBlock]) -> JsonLinesTotals:
+    """Each block as it comes, then the summary record, to ``output`` (through a temporary file
+    renamed at the end) or standard output; the counts for the exit code."""
+    from onshi.report.json_report import JsonLinesTotals
+
     with open_atomic(output) if output is not None else nullcontext(sys.stdout) as handle:
         totals = JsonLinesTotals(handle.write, generated_at)
-        for block in audit_stream(groups, _lines_of, processes):
+        for block in blocks:
             totals.add(block)
         totals.summary()
-    return _exit_for(totals.device_errors > 0, totals.failing, fail_on)
+    return totals
 
 
 def _lines_of(judged: Judged) -> LinesBlock:
@@ -786,20 +794,6 @@ def _stdin_config() -> ConfigText:
     if len(data) > MAX_CONFIG_BYTES:
         raise SourceError(f"standard input: larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB, not read")
     return decode(data, "<stdin>")
-
-
-_FILES_PER_TASK = 8
-
-
-def _batches(items: Iterable[DeviceJob], size: int) -> Iterator[list[DeviceJob]]:
-    batch: list[DeviceJob] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _file_jobs(files: list[Path], platform: str | None, reading: Reading) -> list[DeviceJob]:

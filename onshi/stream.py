@@ -35,6 +35,7 @@ from onshi.waivers import WaiverEntry, waive
 
 IN_FLIGHT_PER_PROCESS = 3  # groups submitted ahead per worker: enough to keep it busy, few to hold
 COMPARED_PER_BLOCK = 256  # devices whose comparing rules' findings are rendered together, at the end
+LONE_PER_GROUP = 8  # devices of no facility go to a worker a few at a time, which spares the messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Judged:
 
     devices: tuple[DeviceReport, ...]
     findings: tuple[Finding, ...]
-    digests: tuple[tuple[str, str], ...] = ()  # (host, digest of its masked configuration), as the store keeps
+    configs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (host, its masked lines): the store keeps their digest
 
 
 Shaped = TypeVar("Shaped")
@@ -118,8 +119,23 @@ def judge_group(jobs: Sequence[DeviceJob], shape: Callable[[Judged], Shaped]) ->
     with fewer_collections():
         part = audit_part(jobs)
     inputs = [rule_input for rule_input in part.inputs if rule_input is not None]
-    digests = tuple((inp.host, config_digest(inp.device.source.lines)) for inp in inputs)
-    return shape(Judged(part.reports, part.findings, digests)), tuple(map(_compared_part, inputs))
+    configs = tuple((inp.host, inp.device.source.lines) for inp in inputs)
+    return shape(Judged(part.reports, part.findings, configs)), tuple(map(_compared_part, inputs))
+
+
+Item = TypeVar("Item")
+
+
+def batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """``items`` in lists of ``size`` (the last shorter), read as they are asked for."""
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _compared_part(inp: RuleInput) -> RuleInput:
@@ -149,5 +165,8 @@ def waived_lines(judged: Judged, waivers: Sequence[WaiverEntry], today: date, ro
     """``judged`` with the inventory's waivers applied, as JSON lines and (with ``rows``) store rows:
     a ``shape`` for :func:`audit_stream` (bound with ``functools.partial``)."""
     applied = waive(judged.findings, waivers, today)
-    made = tuple(run_rows(judged.devices, applied.findings, dict(judged.digests))) if rows else ()
+    made: tuple[Row, ...] = ()
+    if rows:  # the digests only for a run that is recorded
+        digests = {host: config_digest(lines) for host, lines in judged.configs}
+        made = tuple(run_rows(judged.devices, applied.findings, digests))
     return RecordedBlock(json_lines_block(judged.devices, applied.findings), made, applied.used, applied.notes)

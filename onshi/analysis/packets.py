@@ -286,7 +286,7 @@ class PacketSpace:
             return None
         chosen = self._narrowed(packets, first)
         defaults = (*self._usable_hosts(), *self._default_preferences())
-        together = chosen & self._all_but_last(defaults)
+        together = chosen & self._defaults_but_last()
         if self.is_empty(together):
             chosen = self._narrowed(chosen, (*defaults, *preferences))
         else:  # every default but the last kept: what keeping them one by one gives, in one conjunction
@@ -305,11 +305,11 @@ class PacketSpace:
         return packets
 
     @cache  # noqa: B019 - one space per process; the preferences never change
-    def _all_but_last(self, defaults: tuple[Any, ...]) -> Any:
+    def _defaults_but_last(self) -> Any:
         """The conjunction of the default preferences but the last (an echo request, which a TCP
         connection excludes): when a set meets it, the preferences are kept in one step, not ten."""
         result = self.true
-        for preference in defaults[:-1]:
+        for preference in (*self._usable_hosts(), *self._default_preferences())[:-1]:
             result &= preference
         return result
 

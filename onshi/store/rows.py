@@ -45,12 +45,10 @@ class RowSpool:
 
     def __init__(self, file: IO[bytes]) -> None:
         self._file = file
-        self.count = 0
 
     def add(self, rows: Sequence[Row]) -> None:
         if rows:
             pickle.dump(list(rows), self._file, protocol=pickle.HIGHEST_PROTOCOL)
-            self.count += len(rows)
 
     def rows(self) -> Iterator[Row]:
         self._file.seek(0)

@@ -9,6 +9,7 @@ from onshi.inventory import HostEntry, Inventory
 from onshi.model import DeviceFacts
 from onshi.pipeline import AuditReport, DeviceJob, Reading, audit
 from onshi.sources import ConfigSource, ConfigText, SourceError
+from onshi.stream import LONE_PER_GROUP, batches
 from onshi.tasks.collect import fetch_config
 from onshi.tasks.runner import init_nornir
 from onshi.waivers import with_waivers
@@ -34,9 +35,6 @@ def audit_inventory(
     return with_waivers(audit(jobs, processes=processes), inventory.waivers)
 
 
-LONE_HOSTS_PER_GROUP = 8  # hosts of no facility go to a worker a few at a time, which spares the messages
-
-
 def inventory_groups(
     inventory: Inventory, source: ConfigSource, reading: Reading = Reading.WHOLE
 ) -> Iterator[list[DeviceJob]]:
@@ -44,23 +42,14 @@ def inventory_groups(
     in the inventory's order; a host's text is read when its group is asked for, so that a streamed
     audit holds only the groups in flight. A host whose text cannot be had is an error row."""
     facilities: dict[str, list[HostEntry]] = {}
-    lone: list[list[HostEntry]] = []
+    lone: list[HostEntry] = []
     for entry in inventory.hosts:
         if entry.facility:
             facilities.setdefault(entry.facility, []).append(entry)
-        elif lone and len(lone[-1]) < LONE_HOSTS_PER_GROUP:
-            lone[-1].append(entry)
         else:
-            lone.append([entry])
-    for entries in (*facilities.values(), *lone):
-        yield [_read_job(entry, source, reading) for entry in entries]
-
-
-def _read_job(entry: HostEntry, source: ConfigSource, reading: Reading) -> DeviceJob:
-    try:
-        return job(entry, source.fetch(entry.name), None, reading)
-    except SourceError as error:
-        return job(entry, None, str(error))
+            lone.append(entry)
+    for entries in (*facilities.values(), *batches(lone, LONE_PER_GROUP)):
+        yield [fetched_job(entry, _fetched(entry, source), reading) for entry in entries]
 
 
 # A host's configuration text, or why there is none.
@@ -81,24 +70,28 @@ def collected_texts(inventory: Inventory, outcomes: list[Collected | CollectErro
 
 def snapshot_texts(inventory: Inventory, source: ConfigSource) -> dict[str, Fetched]:
     """Every host's text read once, in this thread, for callers that use it twice (audit and verify)."""
-    fetched: dict[str, Fetched] = {}
-    for entry in inventory.hosts:
-        try:
-            fetched[entry.name] = source.fetch(entry.name)
-        except SourceError as error:
-            fetched[entry.name] = str(error)
-    return fetched
+    return {entry.name: _fetched(entry, source) for entry in inventory.hosts}
+
+
+def _fetched(entry: HostEntry, source: ConfigSource) -> Fetched:
+    try:
+        return source.fetch(entry.name)
+    except SourceError as error:
+        return str(error)
 
 
 def audit_fetched(
     inventory: Inventory, fetched: Mapping[str, Fetched], reading: Reading = Reading.WHOLE, processes: int = 1
 ) -> AuditReport:
     """Audit texts already at hand; a host without one is an error row saying why."""
-    jobs = []
-    for entry in inventory.hosts:
-        text = fetched.get(entry.name, f"host {entry.name}: not fetched")
-        jobs.append(job(entry, text, None, reading) if isinstance(text, ConfigText) else job(entry, None, text))
+    jobs = [fetched_job(entry, fetched.get(entry.name, f"host {entry.name}: not fetched"), reading)
+            for entry in inventory.hosts]  # fmt: skip
     return with_waivers(audit(jobs, processes=processes), inventory.waivers)
+
+
+def fetched_job(entry: HostEntry, text: Fetched, reading: Reading = Reading.WHOLE) -> DeviceJob:
+    """The job of a host's text, or its error row saying why there is none."""
+    return job(entry, text, None, reading) if isinstance(text, ConfigText) else job(entry, None, text)
 
 
 def audit_collected(

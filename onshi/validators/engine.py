@@ -76,12 +76,10 @@ _UNDECIDED = (Status.PASS, Status.NOT_APPLICABLE)
 _QUOTED_UNREAD = 3  # unread lines named in the message; the evidence cites them all
 
 
-def fail_closed(
-    rule: Rule, inp: RuleInput, outcomes: list[Outcome], unread: Sequence[Unrecognized] | None = None
-) -> list[Outcome]:
+def fail_closed(rule: Rule, inp: RuleInput, outcomes: list[Outcome], unread: Sequence[Unrecognized]) -> list[Outcome]:
     """No pass (or not-applicable) from a text onshi did not wholly read: a partial configuration,
-    or a line it did not understand in a part of the device the rule reads, turns those verdicts
-    into ``manual`` naming why. A fail stands: what was read already breaks the rule."""
+    or a line it did not understand in a part of the device the rule reads (``unread``), turns those
+    verdicts into ``manual`` naming why. A fail stands: what was read already breaks the rule."""
     partial = {inp.host: inp.partial} if inp.partial is not None else {}
     if rule.facility and inp.composed is not None:
         partial.update(inp.composed.partial)
@@ -89,8 +87,6 @@ def fail_closed(
         reason = {"reason": "; ".join(f"{host}: {why}" if len(partial) > 1 or host != inp.host else why
                                       for host, why in sorted(partial.items()))}  # fmt: skip
         return [_manual(result, "_partial", (), reason) for result in outcomes]
-    if unread is None:  # the lines of the device not understood in the parts the rule reads
-        unread = [item for item in inp.device.unrecognized if item.aspects & rule.reads]
     # Judged for a facility: a line not understood on any of its devices keeps it from passing.
     others = [(host, item) for host, device in _other_members(rule, inp) for item in device.unrecognized
               if item.aspects & rule.reads]  # fmt: skip
