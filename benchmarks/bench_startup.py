@@ -12,13 +12,14 @@ compiles on first import, unless PYTHONDONTWRITEBYTECODE is set, when it compile
 from __future__ import annotations
 
 import argparse
-import compileall
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks import compile_onshi
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "inventory" / "configs" / "aoba-rtr1.cfg"
@@ -34,7 +35,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    compileall.compile_dir(ROOT / "onshi", quiet=1)
+    compile_onshi()
     with tempfile.TemporaryDirectory() as scratch:
         commands = {
             "python -c pass": [sys.executable, "-c", "pass"],

@@ -13,9 +13,10 @@ import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from itertools import repeat
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from onshi.analysis.exposure import (
@@ -270,5 +271,18 @@ def with_remediation(findings: Iterable[Finding], inputs: Iterable[RuleInput]) -
         if finding.actions:
             driver = get_driver(platforms[finding.host])
             commands = tuple(cmd for act in finding.actions for cmd in driver.remediation(act.name, act.params))
-        result.append(replace(finding, remediation=commands) if commands else finding)
+        result.append(_with_commands(finding, commands) if commands else finding)
     return result
+
+
+def _with_commands(finding: Finding, commands: tuple[str, ...]) -> Finding:
+    """``replace(finding, remediation=commands)`` at a fraction of its cost (it walks the fields in
+    Python; a fleet's failing findings each take one)."""
+    values = list(_FINDING_VALUES(finding))
+    values[_REMEDIATION_AT] = commands
+    return Finding(*values)
+
+
+_FINDING_FIELDS = tuple(item.name for item in fields(Finding))
+_FINDING_VALUES = attrgetter(*_FINDING_FIELDS)
+_REMEDIATION_AT = _FINDING_FIELDS.index("remediation")

@@ -606,7 +606,7 @@ class DeviceNetwork:
         """Where ``packets`` arriving on ``interface`` go, each exit with every reason its answer
         may be too wide."""
         exits, common = self._exits(interface, packets)
-        return [replace(exit_, reasons=exit_.reasons | common) for exit_ in exits]
+        return [exit_ if common <= exit_.reasons else replace(exit_, reasons=exit_.reasons | common) for exit_ in exits]
 
     def _exits(self, interface: Interface, packets: Any) -> tuple[list[Exit], frozenset[str]]:
         sp = self.space
@@ -619,7 +619,7 @@ class DeviceNetwork:
         exits: list[Exit] = []
         for post, back in pieces:
             if not sp.is_empty(post):
-                exits.extend(replace(exit_, back=back) for exit_ in self._route(interface, post, common))
+                exits.extend(self._route(interface, post, back, common))
         return exits, frozenset(common)
 
     def _nat_inbound(self, interface: Interface, packets: Any) -> list[tuple[Any, Callable[[Any], Any]]]:
@@ -661,9 +661,9 @@ class DeviceNetwork:
         addresses = self.interface_addresses(interface)
         return next((a for a in addresses if a.version == 4), None)
 
-    def _route(self, interface: Interface, packets: Any, common: set[str]) -> list[Exit]:
-        """The exits of ``packets`` (after inbound NAT) from ``interface``; what concerns them all
-        goes into ``common``."""
+    def _route(self, interface: Interface, packets: Any, back: Callable[[Any], Any], common: set[str]) -> list[Exit]:
+        """The exits of ``packets`` (after inbound NAT, which ``back`` undoes) from ``interface``; what
+        concerns them all goes into ``common``."""
         sp = self.space
         exits: list[Exit] = []
 
@@ -676,7 +676,7 @@ class DeviceNetwork:
         own = self.device_addresses(interface.vrf)
         local = self._collecting()
         to_self = packets & own & self.firewall(interface.zone, SELF)
-        leave(Exit(None, DEVICE, None, to_self, unchanged, frozenset(local)))
+        leave(Exit(None, DEVICE, None, to_self, back, frozenset(local)))
         transit = packets & ~own & ~self.not_routed
         if not sp.is_empty(transit & self.multicast):
             common.add("multicast routing is on: multicast is analysed as routed by the unicast table")
@@ -694,13 +694,11 @@ class DeviceNetwork:
                 if any(p.kind == "dynamic_map" for p in self.device.crypto.policies):
                     local.add("dynamic crypto map peers are not analysed")
                 for _, protected, vpn in self.crypto_entries(egress.crypto_map):
-                    leave(Exit(route.egress, vpn, None, leaving & protected, unchanged, frozenset(local)))
+                    leave(Exit(route.egress, vpn, None, leaving & protected, back, frozenset(local)))
                     leaving &= ~protected
             zone = self.zone_of.get(route.egress)
             if zone is not None:
-                leave(
-                    Exit(route.egress, zone, route.next_hop, leaving, unchanged, frozenset(local), pat, route.connected)
-                )
+                leave(Exit(route.egress, zone, route.next_hop, leaving, back, frozenset(local), pat, route.connected))
         self._collector = common
         return exits
 

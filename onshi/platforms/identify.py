@@ -21,12 +21,12 @@ _SCANNED_LINES = 3000  # enough to tell, bounded for huge files
 class Signature:
     name: str  # as a person calls it
     platform: str | None  # the onshi platform that reads it, or None
-    headers: tuple[re.Pattern[str], ...]
-    lines: tuple[re.Pattern[str], ...]
+    headers: tuple[str, ...]  # regular expressions, compiled together when first asked for (not at every start)
+    lines: tuple[str, ...]
 
 
-def _patterns(*texts: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(text) for text in texts)
+def _patterns(*texts: str) -> tuple[str, ...]:
+    return texts
 
 
 SIGNATURES: tuple[Signature, ...] = (
@@ -136,12 +136,12 @@ def scores(text: str) -> dict[str, int]:
 
 
 @cache
-def _either(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+def _either(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern matching where any of ``patterns`` matches (one call per line instead of one per
     pattern: the scan runs on every poorly read file of a fleet audit)."""
     if not patterns:
         return re.compile(r"(?!)")  # matches nothing
-    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
 def identify(text: str, found: dict[str, int] | None = None) -> Guess | None:

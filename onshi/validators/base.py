@@ -100,12 +100,12 @@ def outcome(
         status=status,
         key=key,
         params=params,
-        lines=tuple(sorted({line for line in lines if line})),  # 0: no line (a platform default)
+        lines=tuple(sorted({line for line in lines if line})) if lines else (),  # 0: no line (a platform default)
         severity=severity,
         actions=tuple(actions),
         example_packet=example_packet,
         path=path,
-        elsewhere=tuple(sorted(set(elsewhere))),
+        elsewhere=tuple(sorted(set(elsewhere))) if elsewhere else (),  # most outcomes cite no other device
         route=tuple(route),
     )
 

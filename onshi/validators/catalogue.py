@@ -26,6 +26,7 @@ class CatalogueError(KeyError):
 class Catalogue:
     def __init__(self, texts: Mapping[str, Mapping[str, Mapping[str, str]]]) -> None:
         self.texts = texts
+        self._found: dict[tuple[str, str], tuple[str, str, tuple[str, str]]] = {}
 
     def text(self, language: str, rule_id: str, key: str) -> str:
         try:
@@ -34,30 +35,39 @@ class Catalogue:
             raise CatalogueError(f"no {language} message for {rule_id}.{key}") from error
 
     def message(self, rule_id: str, key: str, params: Mapping[str, Any]) -> Message:
+        section, bare, (ja, en) = self._found.get((rule_id, key)) or self._templates(rule_id, key)
+        ja = _formatted(ja, params, "ja", section, bare)
+        en = _formatted(en, params, "en", section, bare)
+        if params.get("unfiltered"):
+            ja += self._missing("ja", params)
+            en += " " + self._missing("en", params)
+        return Message(ja=ja, en=en)
+
+    def _templates(self, rule_id: str, key: str) -> tuple[str, str, tuple[str, str]]:
+        """The section, key and the two languages' templates of a rule's message key (looked up once:
+        a fleet's findings ask for the same few hundred, each formatted in both languages)."""
         section = "_engine" if key.startswith("_") else rule_id
-        key = key.removeprefix("_")
-        texts = {}
-        for language in LANGUAGES:
-            template = self.text(language, section, key)
-            try:
-                texts[language] = template.format_map(params) + self._missing(language, params)
-            except KeyError as error:
-                raise CatalogueError(f"{language} message {section}.{key} needs parameter {error}") from error
-        return Message(ja=texts["ja"], en=texts["en"])
+        bare = key.removeprefix("_")
+        ja, en = (self.text(language, section, bare) for language in LANGUAGES)
+        found = self._found[rule_id, key] = (section, bare, (ja, en))
+        return found
 
     def _missing(self, language: str, params: Mapping[str, Any]) -> str:
         """What the outcome found missing on the way (``unfiltered``: interfaces with no inbound
         filter), said after any message that carries it."""
-        unfiltered = params.get("unfiltered")
-        if not unfiltered:
-            return ""
-        separator = "" if language == "ja" else " "
-        return separator + self.text(language, "_engine", "unfiltered").format(
-            interfaces=", ".join(unfiltered), family=params.get("family", "IP")
+        return self.text(language, "_engine", "unfiltered").format(
+            interfaces=", ".join(params["unfiltered"]), family=params.get("family", "IP")
         )
 
     def title(self, rule_id: str, language: str) -> str:
         return self.text(language, rule_id, "title")
+
+
+def _formatted(template: str, params: Mapping[str, Any], language: str, section: str, key: str) -> str:
+    try:
+        return template.format_map(params)
+    except KeyError as error:
+        raise CatalogueError(f"{language} message {section}.{key} needs parameter {error}") from error
 
 
 @cache

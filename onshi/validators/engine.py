@@ -80,9 +80,12 @@ def fail_closed(rule: Rule, inp: RuleInput, outcomes: list[Outcome], unread: Seq
     """No pass (or not-applicable) from a text onshi did not wholly read: a partial configuration,
     or a line it did not understand in a part of the device the rule reads (``unread``), turns those
     verdicts into ``manual`` naming why. A fail stands: what was read already breaks the rule."""
+    composed = inp.composed if rule.facility else None  # judged for the facility as one network
+    if inp.partial is None and not unread and composed is None:
+        return outcomes  # a whole text, every line the rule reads understood: most rules of most devices
     partial = {inp.host: inp.partial} if inp.partial is not None else {}
-    if rule.facility and inp.composed is not None:
-        partial.update(inp.composed.partial)
+    if composed is not None:
+        partial.update(composed.partial)
     if partial:
         reason = {"reason": "; ".join(f"{host}: {why}" if len(partial) > 1 or host != inp.host else why
                                       for host, why in sorted(partial.items()))}  # fmt: skip
@@ -142,13 +145,16 @@ def _run_fleet(rule: Rule, inputs: list[RuleInput]) -> dict[str, list[Outcome]]:
 
 
 def _finding(rule: Rule, inp: RuleInput, result: Outcome, catalogue: Catalogue) -> Finding:
-    source = inp.device.source
-    evidence = tuple(Evidence(source.file, line, source.text(line)) for line in result.lines)
-    members = inp.composed.members if inp.composed is not None else {}
-    for host, line in result.elsewhere:
-        if host in members:  # lines of the facility's other devices, masked as their own
-            other = members[host].source
-            evidence += (Evidence(other.file, line, other.text(line)),)
+    evidence: tuple[Evidence, ...] = ()
+    if result.lines:
+        source = inp.device.source
+        evidence = tuple(Evidence(source.file, line, source.text(line)) for line in result.lines)
+    if result.elsewhere and inp.composed is not None:
+        members = inp.composed.members
+        for host, line in result.elsewhere:
+            if host in members:  # lines of the facility's other devices, masked as their own
+                other = members[host].source
+                evidence += (Evidence(other.file, line, other.text(line)),)
     actions = result.actions if result.status in (Status.FAIL, Status.MANUAL) else ()
     return Finding(
         rule=rule.id,

@@ -336,6 +336,9 @@ def _names_used(lines: tuple[str, ...], names: set[str]) -> dict[str, set[int]]:
     for name in names:
         position = text.find(name) if name else -1
         while position != -1:
+            if not _delimited(text, position, position + len(name)):  # inside a longer word: look further
+                position = text.find(name, position + 1)
+                continue
             index = bisect_right(starts, position) - 1
             if index not in words:
                 words[index] = {quoted or word for quoted, word in _TOKEN.findall(lines[index])}
@@ -343,6 +346,19 @@ def _names_used(lines: tuple[str, ...], names: set[str]) -> dict[str, set[int]]:
                 found.setdefault(name, set()).add(index + 1)
             position = text.find(name, starts[index + 1]) if index + 1 < len(starts) else -1
     return found
+
+
+def _delimited(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands between delimiters, as every whole token does: an occurrence
+    that does not (``1`` of ``Gi0/1``) cannot be one, and its line is not split for it."""
+    return (start == 0 or _ends_token(text[start - 1])) and (end == len(text) or _ends_token(text[end]))
+
+
+def _ends_token(character: str) -> bool:
+    return character.isspace() or character in _QUOTE_OR_COMMA  # _TOKEN's \s is str.isspace()
+
+
+_QUOTE_OR_COMMA = frozenset('",')
 
 
 @rule("HYG-05", Severity.MEDIUM, *REFS_HYG, reads=(Aspect.FORWARDING,))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -154,8 +154,7 @@ class Context:
 
     def mark_tree(self, item: ConfigLine) -> None:
         """The line and everything under it is understood (or known to bear on no rule)."""
-        for node in walk(item):
-            self.seen.add(node.linenum + 1)
+        self.seen.update(node.linenum + 1 for node in walk(item))
 
     def bad(self, item: ConfigLine) -> None:
         """A line of a modelled kind whose content could not be modelled."""
@@ -166,10 +165,18 @@ class Context:
         return value
 
 
-def walk(item: ConfigLine) -> Iterator[ConfigLine]:
-    yield item
-    for child in item.children:
-        yield from walk(child)
+def walk(item: ConfigLine) -> list[ConfigLine]:
+    """The line and every line under it, in file order (a list, not a recursive generator: every
+    block of every configuration is walked, most of them one line deep)."""
+    if not item.children:
+        return [item]
+    lines = [item]
+    pending = list(reversed(item.children))
+    while pending:
+        node = pending.pop()
+        lines.append(node)
+        pending.extend(reversed(node.children))
+    return lines
 
 
 def line_of(item: ConfigLine) -> int:

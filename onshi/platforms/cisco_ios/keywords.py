@@ -101,8 +101,7 @@ def canonical_lines(lines: Iterable[str], top: Grammar = TOP, children: Mapping[
         stripped = line.lstrip()
         if stripped and stripped == line:  # a top-level command opens the block its children follow
             text = canonical(line, top, MIN_TOP_PREFIX)
-            words = text.split()
-            block = children.get(words[0], _END) if words else _END
+            block = children.get(text.split(None, 1)[0], _END)  # not blank: stripped is the line
         elif stripped:
             text = line[: len(line) - len(stripped)] + canonical(stripped, block, 2)
         else:

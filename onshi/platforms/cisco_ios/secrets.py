@@ -42,7 +42,7 @@ def mask_line(line: str) -> str:
     if "://" in line:  # `archive path ftp://user:PASS@host/...`, `ip ftp` / `copy` URLs
         line = _URL_PASSWORD.sub(lambda m: f"{m[1]}{MASK}{m[3]}", line)
     lowered = line.lower().split()
-    if _TRIGGERS.isdisjoint(lowered) and not (_REDUNDANCY & set(lowered[:2]) and "authentication" in lowered):
+    if _TRIGGERS.isdisjoint(lowered) and ("authentication" not in lowered or _REDUNDANCY.isdisjoint(lowered[:2])):
         return line
     tokens = line.split(" ")
     words = [token.lower() for token in tokens]

@@ -44,46 +44,42 @@ def build(lines: list[str]) -> list[Line]:
     cache: dict[int, Line] = {}  # indent → the parent found for it
     deepest = 0
     macros: list[int] = []
-    for number, raw in enumerate(lines):
-        line = _line(raw, number)
+    banners: list[Line] = []  # lines that may open a banner (the words first: a search per line costs)
+    for number, raw in enumerate(lines):  # every line of a fleet: locals and no calls but the line's own
+        text = raw.rstrip()
+        stripped = text.lstrip()
+        indent = len(text) - len(stripped)
+        comment = stripped[:1] == "!"
+        config = bool(stripped) and not comment
+        line = Line(text, number, indent, config, comment)
         if raw.startswith("macro name "):
             macros.append(number)
+        if "banner" in text or "fail-message" in text:
+            banners.append(line)
         parent = None
-        if line.indent < deepest and line.config:
-            for indent in [indent for indent in cache if indent >= line.indent]:
-                del cache[indent]
+        if indent < deepest and config:
+            for deeper in [known for known in cache if known >= indent]:
+                del cache[deeper]
         else:
-            parent = cache.get(line.indent)
-        if line.indent > 0:
+            parent = cache.get(indent)
+        if indent > 0:
             if parent is None:
-                parent = _nearest_parent(nodes, line.indent)
+                parent = _nearest_parent(nodes, indent)
                 if parent is not None:
-                    cache[line.indent] = parent
-            if parent is not None and not (line.comment and nodes[-1].indent > line.indent):
+                    cache[indent] = parent
+            if parent is not None and not (comment and nodes[-1].indent > indent):
                 _adopt(parent, line)
-        if line.indent == 0 and line.config:
+        if indent == 0 and config:
             deepest = 0
-        elif line.indent > deepest:
-            deepest = line.indent
+        elif indent > deepest:
+            deepest = indent
         nodes.append(line)
-    for parent in nodes:
-        if _opens_banner(parent.text):
-            _banner_children(nodes, parent)
+    for banner in banners:
+        if _BANNER.search(banner.text) is not None:
+            _banner_children(nodes, banner)
     for number in macros:
         _macro_children(nodes, nodes[number])
     return [line for line in nodes if line.parent is None]
-
-
-def _line(raw: str, number: int) -> Line:
-    text = raw.rstrip()
-    stripped = text.lstrip()
-    comment = stripped[:1] == "!"
-    return Line(text, number, len(text) - len(stripped), bool(stripped) and not comment, comment)
-
-
-def _opens_banner(text: str) -> bool:
-    # The words first: a regular expression searched on every line was a quarter of the tree's cost.
-    return ("banner" in text or "fail-message" in text) and _BANNER.search(text) is not None
 
 
 def _nearest_parent(nodes: list[Line], indent: int) -> Line | None:
