@@ -96,10 +96,12 @@ def fail_closed(rule: Rule, inp: RuleInput, outcomes: list[Outcome], unread: Seq
     if not unread and not others:
         return outcomes
     lines = tuple(item.line for item in unread)
-    quoted = [f"line {item.line}: {item.text.strip()}" for item in unread]
-    quoted += [f"{host} line {item.line}: {item.text.strip()}" for host, item in others]
-    more = len(quoted) - _QUOTED_UNREAD
-    params = {"count": len(quoted), "lines": "; ".join(quoted[:_QUOTED_UNREAD]) + (f" (+{more})" if more > 0 else "")}
+    count = len(unread) + len(others)
+    named = [("", item) for item in unread[:_QUOTED_UNREAD]]  # only these are quoted: not one string per line
+    named += [(f"{host} ", item) for host, item in others[: _QUOTED_UNREAD - len(named)]]
+    quoted = "; ".join(f"{host}line {item.line}: {item.text.strip()}" for host, item in named)
+    more = count - _QUOTED_UNREAD
+    params = {"count": count, "lines": quoted + (f" (+{more})" if more > 0 else "")}
     elsewhere = tuple((host, item.line) for host, item in others)
     return [_manual(result, "_unread", lines, params, elsewhere) for result in outcomes]
 

@@ -154,7 +154,10 @@ class Context:
 
     def mark_tree(self, item: ConfigLine) -> None:
         """The line and everything under it is understood (or known to bear on no rule)."""
-        self.seen.update(node.linenum + 1 for node in walk(item))
+        if item.children:
+            self.seen.update(node.linenum + 1 for node in walk(item))
+        else:  # most lines so marked stand alone
+            self.seen.add(item.linenum + 1)
 
     def bad(self, item: ConfigLine) -> None:
         """A line of a modelled kind whose content could not be modelled."""

@@ -102,9 +102,9 @@ def canonical_lines(lines: Iterable[str], top: Grammar = TOP, children: Mapping[
         if stripped and stripped == line:  # a top-level command opens the block its children follow
             text = canonical(line, top, MIN_TOP_PREFIX)
             block = children.get(text.split(None, 1)[0], _END)  # not blank: stripped is the line
-        elif stripped:
+        elif stripped and (block or stripped[:2].lower() == "no"):
             text = line[: len(line) - len(stripped)] + canonical(stripped, block, 2)
-        else:
+        else:  # blank, or a sub-command of a block whose keywords onshi does not spell out: as it stands
             text = line
         result.append(text)
     return result

@@ -111,8 +111,7 @@ def parse(
                 ctx.bad(node)
         aspects = block_aspects(tokens)
         if aspects:
-            for node in walk(item):
-                ctx.aspects[line_of(node)] = aspects
+            ctx.aspects.update(dict.fromkeys([line_of(node) for node in walk(item)], aspects))
     return _assemble(ctx, file, encoding)
 
 

@@ -58,8 +58,11 @@ def build(lines: list[str]) -> list[Line]:
             banners.append(line)
         parent = None
         if indent < deepest and config:
-            for deeper in [known for known in cache if known >= indent]:
-                del cache[deeper]
+            if indent == 0:  # back at the top, as most blocks end: every parent found is forgotten
+                cache.clear()
+            else:
+                for deeper in [known for known in cache if known >= indent]:
+                    del cache[deeper]
         else:
             parent = cache.get(indent)
         if indent > 0:
