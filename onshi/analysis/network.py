@@ -27,7 +27,7 @@ are return traffic of a flow allowed the other way and are left out by the rules
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -175,7 +175,7 @@ class DeviceNetwork:
         self._from_zone: dict[str, _Flow] = {}
         self._filters: dict[tuple[str | None, int, Any], FilterSet] = {}
         self._list_sets: dict[tuple[str, int], ListSets] = {}  # each list's line sets, built once
-        self._policies: dict[int, tuple[Any, frozenset[str]]] = {}  # a zone pair's packets and notes
+        self._remembers: dict[Hashable, tuple[Any, frozenset[str]]] = {}  # see _remembered
         self._zones: list[str] | None = None
 
     # --- zones ------------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ class DeviceNetwork:
         v6 = self._filter(interface.ipv6_acl_out, 6).permitted & self._speaks(interface, 6)
         return v4 | v6
 
-    def _outbound_after_nat(self, ingress: Interface, egress: Interface, notes: set[str]) -> Any:
+    def _outbound_after_nat(self, ingress: Interface, egress: Interface) -> Any:
         """The egress filter as forwarded traffic meets it. Inside → outside, PAT has rewritten the source
         address and port before the outbound ACL looks: an ACL that ignores both decides exactly; one
         that does not is widened to what any source would pass (sound, and noted as approximate)."""
@@ -449,7 +449,7 @@ class DeviceNetwork:
             v4 = permitted & sp.ipv4  # NAT translates IPv4 only
             blind = (sp.forget(v4, "src", "sport") & sp.ipv4) | (permitted & ~sp.ipv4)
             if blind != permitted:
-                notes.add(f"outbound ACL on {egress.name} sees NAT-translated sources")
+                self._note(f"outbound ACL on {egress.name} sees NAT-translated sources")
                 return blind
         return permitted
 
@@ -491,19 +491,30 @@ class DeviceNetwork:
         return None
 
     def _policy(self, pair: ZonePair) -> Any:
-        """What a zone pair's policy lets through, computed once per pair; the notes it makes are made
-        again at every use, as each flow that meets the policy is as approximate as the first."""
-        key = id(pair)  # the device's own pair: it lives as long as this model
-        if key not in self._policies:
+        """What a zone pair's policy lets through (the device's own pair: it lives as long as this model)."""
+        return self._remembered(("policy", id(pair)), lambda: self._policy_packets(pair))
+
+    def _onward(self, ingress: Interface, egress: Interface) -> Any:
+        """What the zone-based firewall and the egress filter let on from ``ingress`` out of ``egress``
+        (asked for every route that carries traffic from one interface to another)."""
+        return self._remembered(
+            ("onward", ingress.name, egress.name),
+            lambda: self.firewall(ingress.zone, egress.zone) & self._outbound_after_nat(ingress, egress),
+        )
+
+    def _remembered(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per key for this device; the notes it makes are made again at every use, as
+        each flow that meets what it computed is as approximate as the first."""
+        if key not in self._remembers:
             outer, self._collector = self._collector, set()
             try:
-                allowed = self._policy_packets(pair)
+                value = compute()
             finally:
                 notes, self._collector = frozenset(self._collector), outer
-            self._policies[key] = (allowed, notes)
-        allowed, notes = self._policies[key]
+            self._remembers[key] = (value, notes)
+        value, notes = self._remembers[key]
         self._collector.update(notes)
-        return allowed
+        return value
 
     def _policy_packets(self, pair: ZonePair) -> Any:
         sp = self.space
@@ -688,7 +699,7 @@ class DeviceNetwork:
             if sp.is_empty(leaving):
                 continue
             local = self._collecting()
-            leaving &= self.firewall(interface.zone, egress.zone) & self._outbound_after_nat(interface, egress, local)
+            leaving &= self._onward(interface, egress)
             pat = self.masquerade(interface, egress)
             if egress.crypto_map:
                 if any(p.kind == "dynamic_map" for p in self.device.crypto.policies):

@@ -27,6 +27,7 @@ class Catalogue:
     def __init__(self, texts: Mapping[str, Mapping[str, Mapping[str, str]]]) -> None:
         self.texts = texts
         self._found: dict[tuple[str, str], tuple[str, str, tuple[str, str]]] = {}
+        self._fixed: dict[tuple[str, str], Message] = {}
 
     def text(self, language: str, rule_id: str, key: str) -> str:
         try:
@@ -35,6 +36,14 @@ class Catalogue:
             raise CatalogueError(f"no {language} message for {rule_id}.{key}") from error
 
     def message(self, rule_id: str, key: str, params: Mapping[str, Any]) -> Message:
+        if params:
+            return self._message(rule_id, key, params)
+        fixed = self._fixed.get((rule_id, key))  # half of all outcomes carry no parameter: formatted once
+        if fixed is None:
+            fixed = self._fixed[rule_id, key] = self._message(rule_id, key, params)
+        return fixed
+
+    def _message(self, rule_id: str, key: str, params: Mapping[str, Any]) -> Message:
         section, bare, (ja, en) = self._found.get((rule_id, key)) or self._templates(rule_id, key)
         ja = _formatted(ja, params, "ja", section, bare)
         en = _formatted(en, params, "en", section, bare)

@@ -353,7 +353,7 @@ def _definitions(acls: tuple[Acl, ...], raw: list[str]) -> tuple[Definition, ...
 
 
 def _assemble(ctx: Context, file: str, encoding: str) -> Device:
-    masked = tuple(mask_line(line) for line in ctx.raw)
+    masked = tuple(map(mask_line, ctx.raw))
     acls = tuple(_acl(builder) for builder in ctx.acls.values())
     return Device(
         hostname=ctx.hostname,

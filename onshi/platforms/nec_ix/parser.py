@@ -562,7 +562,7 @@ def _vpns(state: State) -> list[VpnEndpoint]:
 
 
 def _device(state: State, file: str, encoding: str) -> Device:
-    masked = tuple(mask_line(line) for line in state.raw)
+    masked = tuple(map(mask_line, state.raw))
     lists = [
         # Access lists by name too, for what refers to them (crypto maps' protected traffic).
         Acl(

@@ -112,7 +112,7 @@ def _definitions(state: State) -> tuple[Definition, ...]:
 
 
 def _device(state: State, file: str, encoding: str) -> Device:
-    masked = tuple(mask_line(line) for line in state.raw)
+    masked = tuple(map(mask_line, state.raw))
     acls = [acl for interface in state.interfaces.values() for acl in _lists(state, interface)]
     return Device(
         hostname=None,
