@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -93,6 +94,7 @@ def test_a_worker_killed_mid_run_loses_no_host(cluster: Cluster, tmp_path: Path)
     """osaka's worker dies while its slow devices print: each osaka host is collected or reported
     (no other worker offers collector-osaka), tokyo's are all collected, none is missing."""
     devices = {**_devices(6, "osaka", slow=0.5), **_devices(6, "tokyo")}
+    left_before = set(Path(tempfile.gettempdir()).glob("onshi-collector-*"))
     killer = threading.Timer(2.0, cluster.workers["osaka"].kill)
     killer.start()
     try:
@@ -109,6 +111,8 @@ def test_a_worker_killed_mid_run_loses_no_host(cluster: Cluster, tmp_path: Path)
     assert all(o.reason.startswith("not collected on the cluster: no collector worker offers collector-osaka")
                for o in lost), [o.reason for o in lost]  # fmt: skip
     assert elapsed < 60
+    # The killed worker's key files are in its own scratch folder, which Dask purges, not left in /tmp.
+    assert set(Path(tempfile.gettempdir()).glob("onshi-collector-*")) <= left_before
 
 
 def test_a_label_no_worker_offers_is_reported_at_once(cluster: Cluster, tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ def run_remote(function: Callable[..., Result], spec: RemoteHost, params: Mappin
     except InvalidToken as error:
         raise ClusterKeyError(f"this collector's {ENV_CLUSTER_KEY} differs from the caller's") from error
     worker = _worker_address()
-    with tempfile.TemporaryDirectory(prefix="onshi-collector-") as folder:
+    with tempfile.TemporaryDirectory(prefix="onshi-collector-", dir=_scratch()) as folder:
         key_file = Path(folder) / "known_hosts"
         key_file.write_text(spec.known_hosts, encoding="utf-8")
         sealed_extras = {k: v for k, v in secrets.items() if k != "password"}
@@ -135,6 +135,16 @@ def run_remote(function: Callable[..., Result], spec: RemoteHost, params: Mappin
         outcome = multi[0]
         result = None if outcome.failed else outcome.result
         return RemoteOutcome(result, outcome.exception, key_file.read_text(encoding="utf-8"), worker)
+
+
+def _scratch() -> str | None:
+    """Where the host's key file is kept while it is collected: the worker's own scratch directory,
+    which Dask removes with the worker, and purges at the next start when the worker was killed (a
+    folder under the system's temporary directory would stay); outside a worker, the system's."""
+    try:
+        return str(get_worker().local_directory)
+    except ValueError:
+        return None
 
 
 def _worker_address() -> str:
