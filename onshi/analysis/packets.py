@@ -107,6 +107,9 @@ class Packet:
         return self.protocol in (6, 17)
 
 
+_CONJOINED_BITS = 48  # prefixes up to this length are made bit by bit (see PacketSpace._prefix_bits)
+
+
 def _leading_bits(field: str, value: int, length: int) -> dict[str, bool]:
     """The first ``length`` variables of ``field`` set as ``value`` (of the field's width) has them:
     a prefix or an exact value as a cube's assignment. Built from the value's binary digits in one
@@ -140,6 +143,12 @@ class PacketSpace:
         self.true = self.bdd.true
         self.false = self.bdd.false
         self._vars = {field: [self.bdd.var(name) for name in _names(field)] for field in FIELDS}
+        # Each variable's name and (field, bit) by its level, for walks that read a node's level (the
+        # order is fixed: reordering is off); the terminals' level is below every variable's.
+        self._level_names = [self.bdd.var_at_level(level) for level in range(len(self.bdd.vars))]
+        self._level_positions = [_POSITION[name] for name in self._level_names]
+        self._terminal_level = self.true.level
+        self._literals = {field: [(~bit, bit) for bit in bits] for field, bits in self._vars.items()}  # by value
         self.ipv6 = self._vars["family"][0]
         self.ipv4 = ~self.ipv6
         self._range_cache: dict[tuple[str, int, int], Any] = {}
@@ -150,7 +159,22 @@ class PacketSpace:
     # --- constructors -----------------------------------------------------------------------------
 
     def _prefix_bits(self, field: str, value: int, length: int) -> Any:
-        return self.bdd.cube(_leading_bits(field, value, length))
+        """The first ``length`` bits of ``field`` as in ``value``."""
+        if length > _CONJOINED_BITS:
+            return self.bdd.cube(_leading_bits(field, value, length))
+        return self._conjoined(self.true, field, value, length)
+
+    def _conjoined(self, below: Any, field: str, value: int, length: int) -> Any:
+        """``below`` (a set of variables after ``field``'s) and the first ``length`` bits of ``field`` as
+        in ``value``, one conjunction per bit from the last up, each adding one node above the last: a
+        cube costs as much for one bit as for all, as dd reads every variable of the space to make one,
+        so short prefixes and values are made this way."""
+        literals = self._literals[field]
+        width = len(literals)
+        result = below
+        for index in range(length - 1, -1, -1):
+            result &= literals[index][(value >> (width - 1 - index)) & 1]
+        return result
 
     def network(self, field: str, network: IPNetwork) -> Any:
         """Packets whose ``field`` ("src" or "dst") lies in ``network``."""
@@ -166,13 +190,23 @@ class PacketSpace:
         return self.family(network.version) & self._prefix_bits(field, value, network.prefixlen)
 
     def fixed(self, family: int, src: IPNetwork | None, dst: IPNetwork | None, protocol: int | None) -> Any:
-        """Family, source and destination prefixes and protocol as one cube (one BDD operation
-        where separate conjunctions would take four): the common shape of an ACL entry."""
+        """Family, source and destination prefixes and protocol: the common shape of an ACL entry, made
+        bottom-up in the variables' order (protocol, source, destination, family) where that is short,
+        as one cube otherwise (IPv6 prefixes)."""
+        prefixes = [(field, network) for field, network in (("src", src), ("dst", dst)) if network is not None]
+        if sum(network.prefixlen for _, network in prefixes) > _CONJOINED_BITS * 2:
+            return self._cube(family, prefixes, protocol)
+        result = self.true if protocol is None else self._conjoined(self.true, "proto", protocol, 8)
+        for field, network in prefixes:  # the source's variables are below the destination's
+            value, _ = address_bits(network.network_address)
+            result = self._conjoined(result, field, value, network.prefixlen)
+        return result & self.family(family)
+
+    def _cube(self, family: int, prefixes: list[tuple[str, IPNetwork]], protocol: int | None) -> Any:
         assignment: dict[str, bool] = {_names("family")[0]: family == 6}
-        for field, network in (("src", src), ("dst", dst)):
-            if network is not None:
-                value, _ = address_bits(network.network_address)
-                assignment.update(_leading_bits(field, value, network.prefixlen))
+        for field, network in prefixes:
+            value, _ = address_bits(network.network_address)
+            assignment.update(_leading_bits(field, value, network.prefixlen))
         if protocol is not None:
             assignment.update(_leading_bits("proto", protocol, 8))
         return self.bdd.cube(assignment)
@@ -321,15 +355,18 @@ class PacketSpace:
         enumerates over the whole support."""
         assignment: dict[str, bool] = {}
         true, false = self.true, self.false
+        names, terminal = self._level_names, self._terminal_level  # a level is cheaper to ask than a name
         node = packets
+        level = node.level
         flipped = False
-        while node not in (true, false):
+        while level != terminal:
             if node.negated:
                 flipped = not flipped
             high = node.high
             take_high = high != (true if flipped else false)  # else the high branch is the empty set
-            assignment[node.var] = take_high
+            assignment[names[level]] = take_high
             node = high if take_high else node.low
+            level = node.level
         return assignment
 
     @cache  # noqa: B019 - one space per process; the preferences never change
@@ -392,15 +429,17 @@ class PacketSpace:
         """Whether a concrete packet is in the set (used to cross-check the oracle): one walk from the
         root, taking at each variable the branch the packet's bit chooses."""
         fields = _fields_of(packet)
-        true, false = self.true, self.false
+        positions, terminal = self._level_positions, self._terminal_level
         node = packets
+        level = node.level
         flipped = False  # complemented edges passed, as in _satisfying_path
-        while node not in (true, false):
+        while level != terminal:
             if node.negated:
                 flipped = not flipped
-            field, shift = _POSITION[node.var]
+            field, shift = positions[level]
             node = node.high if (fields[field] >> shift) & 1 else node.low
-        return bool(node == true) != flipped
+            level = node.level
+        return bool(node == self.true) != flipped
 
 
 # Each variable's field and bit (as a shift from the field's least significant bit).

@@ -104,6 +104,9 @@ def parse(
         tokens = item.text.split()
         if not tokens:
             continue
+        if tokens[0][0] in "!#":  # a comment (a third of a config): read, and of no part any rule reads
+            ctx.mark_tree(item)
+            continue
         try:
             _dispatch(ctx, item, tokens)
         except (ValueError, IndexError, KeyError):  # a value that does not read: the block is reported
@@ -137,9 +140,6 @@ def _read_version(ctx: Context, top: list[ConfigLine]) -> None:
 
 def _dispatch(ctx: Context, item: ConfigLine, tokens: list[str]) -> None:
     head = tokens[0].lower()
-    if head.startswith("!") or head.startswith("#"):
-        ctx.mark_tree(item)
-        return
     if head == "no":
         _negated(ctx, item, tokens)
         return
