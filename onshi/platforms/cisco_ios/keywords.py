@@ -99,7 +99,10 @@ def canonical_lines(lines: Iterable[str], top: Grammar = TOP, children: Mapping[
     block: Grammar = _END
     for line in lines:
         stripped = line.lstrip()
-        if stripped and stripped == line:  # a top-level command opens the block its children follow
+        if stripped[:1] == "!":  # a comment: no keyword, and no block (a third of a config's lines)
+            text = line
+            block = _END if stripped == line else block
+        elif stripped and stripped == line:  # a top-level command opens the block its children follow
             text = canonical(line, top, MIN_TOP_PREFIX)
             block = children.get(text.split(None, 1)[0], _END)  # not blank: stripped is the line
         elif stripped and (block or stripped[:2].lower() == "no"):
