@@ -8,8 +8,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def compile_onshi() -> None:
+def compile_onshi(checkout: Path = ROOT) -> None:
     """Byte-compile onshi's modules, as ``pip install`` leaves an installed package: a benchmark that
     runs the command line as a fresh process would otherwise time compiling every module at every
     start wherever PYTHONDONTWRITEBYTECODE is set (this machine sets it)."""
-    compileall.compile_dir(ROOT / "onshi", quiet=1)
+    compileall.compile_dir(checkout / "onshi", quiet=1)
