@@ -383,13 +383,14 @@ def _selection(facility: list[str] | None, hosts: str | None, where: list[str] |
     return Selection(tuple(facility or ()), names, tuple(where or ()))
 
 
-def _load(inventory: Path, selection: Selection | None = None) -> Inventory:
-    """The inventory, narrowed to the selection before anything connects or parses."""
-    from onshi.inventory import InventoryError, load_inventory
+def _load(inventory: Path, selection: Selection | None = None, *, apart: bool = False) -> Inventory:
+    """The inventory, narrowed to the selection before anything connects or parses; ``apart``: loaded
+    in a child process, leaving this one only the inventory (a fleet's streamed audit)."""
+    from onshi.inventory import InventoryError, load_inventory, load_inventory_apart
     from onshi.selection import Selection, SelectionError, select
 
     try:
-        return select(load_inventory(inventory), selection or Selection())
+        return select((load_inventory_apart if apart else load_inventory)(inventory), selection or Selection())
     except InventoryError as error:
         _refuse(error.problems)
     except SelectionError as error:
@@ -555,7 +556,8 @@ def _stream_inventory(
     target: tuple[Path | None, FailOn],
 ) -> int:
     """audit as JSON lines, each facility's written as soon as it is judged (flat memory): the
-    workers start before the inventory is read (they do not hold a copy of it), the waivers are
+    workers start before the inventory is read (they do not hold a copy of it), the inventory is read
+    in a child process (this one keeps the inventory, not what parsing its YAML left), the waivers are
     applied by the worker that renders the lines, the run's rows for the store wait in a temporary file
     and are recorded at the end in one transaction; the exit code as audit's."""
     from onshi.sources import SnapshotSource
@@ -566,7 +568,7 @@ def _stream_inventory(
 
     (inventory, configs, reading), (output, fail_on) = source, target
     with stream_workers(processes) as pool, row_spool() as spool:
-        loaded = _load(inventory, selection)
+        loaded = _load(inventory, selection, apart=True)
         snapshots = SnapshotSource(_snapshot_folder(inventory, configs))
         generated_at, on, waivers = datetime.now(UTC).isoformat(timespec="seconds"), today(), loaded.waivers
         shape = partial(waived_lines, waivers=waivers, today=on, rows=store is not None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -10,8 +11,9 @@ import yaml
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
+from onshi import inventory as inventory_module
 from onshi.cli import app
-from onshi.inventory import InventoryError, load_inventory
+from onshi.inventory import InventoryError, load_inventory, load_inventory_apart
 from onshi.policy import Flow
 from tests.helpers import SAMPLE_INVENTORY
 
@@ -131,3 +133,35 @@ def test_a_misspelt_host_data_key_is_an_error_with_a_suggestion(tmp_path: Path) 
         and "hosts.yaml: host kaede-rtr1" in message
         for message in messages
     ), messages
+
+
+def test_an_inventory_loaded_apart_is_the_inventory_loaded_here() -> None:
+    """The streamed fleet audit reads its inventory in a child process: the same inventory comes back."""
+    assert load_inventory_apart(SAMPLE_INVENTORY) == load_inventory(SAMPLE_INVENTORY)
+
+
+def test_an_inventory_loaded_apart_brings_back_every_problem(inventory: Path) -> None:
+    _edit(inventory / "groups.yaml", lambda data: data["pharmacy_aoba"]["data"]["facility"].update(bogus=1))
+    with pytest.raises(InventoryError) as here:
+        load_inventory(inventory)
+    with pytest.raises(InventoryError) as apart:
+        load_inventory_apart(inventory)
+    assert apart.value.problems == here.value.problems
+    assert "bogus" in str(apart.value)
+
+
+def test_a_loader_that_fails_or_dies_is_an_inventory_error_that_quotes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def defect(directory: Path) -> None:
+        raise RuntimeError("community s3cret-from-the-file")
+
+    monkeypatch.setattr(inventory_module, "load_inventory", defect)  # the loader is forked: it runs this
+    with pytest.raises(InventoryError) as failed:
+        load_inventory_apart(SAMPLE_INVENTORY)
+    assert "RuntimeError" in str(failed.value)
+    assert "s3cret" not in str(failed.value)
+
+    monkeypatch.setattr(inventory_module, "load_inventory", lambda directory: os._exit(3))
+    with pytest.raises(InventoryError, match="ended with code 3"):
+        load_inventory_apart(SAMPLE_INVENTORY)
