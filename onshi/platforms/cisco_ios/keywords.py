@@ -99,7 +99,7 @@ def canonical_lines(lines: Iterable[str], top: Grammar = TOP, children: Mapping[
     block: Grammar = _END
     for line in lines:
         stripped = line.lstrip()
-        if stripped[:1] == "!":  # a comment: no keyword, and no block (a third of a config's lines)
+        if stripped[:1] == "!":  # a comment: no keyword, and no block (a quarter of a config's lines)
             text = line
             block = _END if stripped == line else block
         elif stripped and stripped == line:  # a top-level command opens the block its children follow

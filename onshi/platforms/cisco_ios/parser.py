@@ -104,7 +104,7 @@ def parse(
         tokens = item.text.split()
         if not tokens:
             continue
-        if tokens[0][0] in "!#":  # a comment (a third of a config): read, and of no part any rule reads
+        if tokens[0][0] in "!#":  # a comment (a quarter of a config): read, and of no part any rule reads
             ctx.mark_tree(item)
             continue
         try:
