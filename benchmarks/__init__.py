@@ -6,6 +6,7 @@ import compileall
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CISCO_CORPUS = ROOT.parent / "shared" / "corpus" / "cisco_ios"  # the shared real-world Cisco configs
 
 
 def compile_onshi(checkout: Path = ROOT) -> None:

@@ -18,16 +18,16 @@ import argparse
 import gc
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ciscoconfparse import CiscoConfParse
 
+from benchmarks import CISCO_CORPUS
 from onshi.pipeline import DeviceJob, Reading, audit
 from onshi.platforms.cisco_ios import parser, tree
 from onshi.sources import decode
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cisco_ios"
+CORPUS = CISCO_CORPUS
 TARGET_US_PER_LINE = 15.0  # issue 20: a full in-process audit
 
 

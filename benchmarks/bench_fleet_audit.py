@@ -30,10 +30,9 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks import compile_onshi
+from benchmarks import CISCO_CORPUS, ROOT, compile_onshi
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cisco_ios"
-SAMPLE = Path(__file__).resolve().parents[1] / "inventory"
+SAMPLE = ROOT / "inventory"
 _SAMPLE_SECONDS = 0.02
 
 
@@ -147,7 +146,7 @@ def main() -> None:
     if args.inventory:
         _inventories(args.copies * 20, args.jobs)
         return
-    sources = sorted(CORPUS.iterdir())
+    sources = sorted(CISCO_CORPUS.iterdir())
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         files = []

@@ -21,8 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks import ROOT, compile_onshi
-from benchmarks.bench_audit import CORPUS
+from benchmarks import CISCO_CORPUS, ROOT, compile_onshi
 
 _WORKLOAD = """
 import sys
@@ -43,7 +42,7 @@ def _instructions(checkout: Path, copies: int, audits: int) -> int:
     environment = {**os.environ, "PYTHONPATH": str(checkout), "PYTHONHASHSEED": "0"}
     done = subprocess.run(
         ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-         sys.executable, "-c", _WORKLOAD, str(copies), str(audits), str(CORPUS)],
+         sys.executable, "-c", _WORKLOAD, str(copies), str(audits), str(CISCO_CORPUS)],
         cwd=checkout, env=environment, capture_output=True, text=True, check=False,
     )  # fmt: skip
     found = _REFS.search(done.stderr)

@@ -22,9 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import compile_onshi
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cisco_ios"
+from benchmarks import CISCO_CORPUS, compile_onshi
 
 
 def _timed(command: list[str], cwd: Path | None = None, accepted: tuple[int, ...] = (0,)) -> float:
@@ -47,7 +45,7 @@ def main() -> None:
         folder = Path(scratch) / "configs"
         folder.mkdir()
         for copy in range(args.copies):
-            for source in sorted(CORPUS.iterdir()):
+            for source in sorted(CISCO_CORPUS.iterdir()):
                 shutil.copyfile(source, folder / f"c{copy:03d}_{source.name}")
         files = sorted(str(path) for path in folder.iterdir())
         peer = _timed([args.python, "ccat.py", f"{folder}/"], cwd=args.ccat)  # ccat joins folder and name as text

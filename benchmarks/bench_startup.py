@@ -19,9 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import compile_onshi
+from benchmarks import ROOT, compile_onshi
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "inventory" / "configs" / "aoba-rtr1.cfg"
 
 

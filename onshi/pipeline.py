@@ -206,12 +206,14 @@ class Part:
 
 def audit_part(jobs: Sequence[DeviceJob], matrices: bool = False) -> Part:
     """Parse ``jobs`` (a whole facility, so that it can be judged as one network) and judge them with
-    every rule but those that compare devices with each other, which need the whole fleet."""
-    prepared = [prepare(job) for job in jobs]
-    inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
-    roles = facility_roles(inputs)
-    findings = with_remediation(evaluate(inputs, device_rules(), roles=roles), inputs) if inputs else []
-    shown = zone_matrices(inputs, findings, roles) if matrices and inputs else ()
+    every rule but those that compare devices with each other, which need the whole fleet; with few
+    collections, in whatever process runs it (a worker forked from anywhere, or spawned)."""
+    with fewer_collections():
+        prepared = [prepare(job) for job in jobs]
+        inputs = [rule_input for _, rule_input in prepared if rule_input is not None]
+        roles = facility_roles(inputs)
+        findings = with_remediation(evaluate(inputs, device_rules(), roles=roles), inputs) if inputs else []
+        shown = zone_matrices(inputs, findings, roles) if matrices and inputs else ()
     return Part(tuple(report for report, _ in prepared), tuple(i for _, i in prepared), tuple(findings), shown)
 
 

@@ -26,7 +26,6 @@ from typing import TypeVar
 from onshi.model import Device, Finding, SourceText
 from onshi.pipeline import DeviceJob, DeviceReport, audit_part, process_pool, with_remediation
 from onshi.report.json_report import LinesBlock, json_lines_block
-from onshi.runtime import fewer_collections
 from onshi.store.rows import Row, config_digest, run_rows
 from onshi.validators.base import RuleInput
 from onshi.validators.engine import evaluate, fleet_outcomes
@@ -116,8 +115,7 @@ def judge_group(jobs: Sequence[DeviceJob], shape: Callable[[Judged], Shaped]) ->
     """Parse and judge one group with every rule that looks at its devices alone (or at its facility
     as one network); return its rows and findings in ``shape``, and what the comparing rules will
     need of it."""
-    with fewer_collections():
-        part = audit_part(jobs)
+    part = audit_part(jobs)
     inputs = [rule_input for rule_input in part.inputs if rule_input is not None]
     configs = tuple((inp.host, inp.device.source.lines) for inp in inputs)
     return shape(Judged(part.reports, part.findings, configs)), tuple(map(_compared_part, inputs))

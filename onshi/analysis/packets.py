@@ -319,7 +319,7 @@ class PacketSpace:
         if self.is_empty(packets):
             return None
         chosen = self._narrowed(packets, first)
-        defaults = (*self._usable_hosts(), *self._default_preferences())
+        defaults = self._defaults()
         together = chosen & self._defaults_but_last()
         if self.is_empty(together):
             chosen = self._narrowed(chosen, (*defaults, *preferences))
@@ -343,9 +343,14 @@ class PacketSpace:
         """The conjunction of the default preferences but the last (an echo request, which a TCP
         connection excludes): when a set meets it, the preferences are kept in one step, not ten."""
         result = self.true
-        for preference in (*self._usable_hosts(), *self._default_preferences())[:-1]:
+        for preference in self._defaults()[:-1]:
             result &= preference
         return result
+
+    @cache  # noqa: B019 - one space per process; the preferences never change
+    def _defaults(self) -> tuple[Any, ...]:
+        """Every readable default of an example, in the order they are kept."""
+        return (*self._usable_hosts(), *self._default_preferences())
 
     def _satisfying_path(self, packets: Any) -> dict[str, bool]:
         """One path to ``true`` (variables off the path are free and read as 0). CUDD stores

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from onshi.analysis.exposure import InternetInterface
 from onshi.analysis.facility import FacilityNetwork
@@ -161,3 +161,28 @@ def _indent(text: str) -> int:
 def names(items: Iterable[str]) -> str:
     """A list of names for a message."""
     return ", ".join(items)
+
+
+Value = TypeVar("Value")
+
+
+class Recent(Generic[Value]):
+    """What was last built for a few devices, found by identity. Rules run device by device, so only the
+    last few are kept: two, for the callers that go back and forth between two devices (a diff's before
+    and after), which would otherwise build each again at every turn. Each value is held with its owner,
+    so that the id of an owner gone is not taken for a new one's."""
+
+    KEPT = 2
+
+    def __init__(self) -> None:
+        self._values: dict[int, tuple[object, Value]] = {}
+
+    def get(self, key: object, owner: object, build: Callable[[], Value]) -> Value:
+        """The value for ``owner`` under ``id(key)``, built (replacing another owner's) when there is none."""
+        cached = self._values.pop(id(key), None)
+        if cached is None or cached[0] is not owner:
+            cached = (owner, build())
+        self._values[id(key)] = cached  # the most recent last
+        while len(self._values) > self.KEPT:
+            del self._values[next(iter(self._values))]
+        return cached[1]

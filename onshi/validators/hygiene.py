@@ -24,14 +24,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate
 from typing import Any
 
 from onshi.analysis.acl_sets import acl_set, entry_set, implicit_permits
 from onshi.analysis.packets import PacketSpace, space
 from onshi.model import Acl, Aspect, Device, Interface, Severity, ZoneAction, ZonePair
-from onshi.validators.base import Outcome, RuleInput, failed, manual, names, not_applicable, passed
+from onshi.validators.base import Outcome, Recent, RuleInput, failed, manual, names, not_applicable, passed
 from onshi.validators.registry import rule
 
 REFS_HYG = ("MHLW6 システム運用編 13 ⑤",)
@@ -186,24 +186,20 @@ class _PolicyReading:
     verdicts: tuple[LineVerdict, ...]
 
 
-_POLICIES: dict[int, tuple[Device, _PolicyReading]] = {}
-_KEPT_POLICIES = 2
+_POLICIES: Recent[_PolicyReading] = Recent()
 
 
 def _policies(device: Device) -> _PolicyReading:
-    """Kept by the device's identity (the device held with it, so that its id is not reused), as the
-    rules run device by device."""
-    cached = _POLICIES.pop(id(device), None)
-    if cached is None or cached[0] is not device:
-        sp = space()
-        tables, untaken = _policy_tables(device)
-        classes = tuple(tuple((action, _class_set(device, action, sp)) for action in pair.actions[:-1])
-                        for pair in tables)  # fmt: skip
-        cached = (device, _PolicyReading(tuple(tables), tuple(untaken), classes, tuple(_policy_verdicts(classes, sp))))
-    _POLICIES[id(device)] = cached  # the most recent last
-    while len(_POLICIES) > _KEPT_POLICIES:
-        del _POLICIES[next(iter(_POLICIES))]
-    return cached[1]
+    """Read once per device (kept for the last few, see :class:`Recent`), as the rules run device by device."""
+    return _POLICIES.get(device, device, partial(_policy_reading, device))
+
+
+def _policy_reading(device: Device) -> _PolicyReading:
+    sp = space()
+    tables, untaken = _policy_tables(device)
+    classes = tuple(tuple((action, _class_set(device, action, sp)) for action in pair.actions[:-1])
+                    for pair in tables)  # fmt: skip
+    return _PolicyReading(tuple(tables), tuple(untaken), classes, tuple(_policy_verdicts(classes, sp)))
 
 
 def _policy_tables(device: Device) -> tuple[list[ZonePair], list[ZonePair]]:

@@ -17,7 +17,7 @@ import ipaddress
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from onshi.analysis.addresses import BOGONS
@@ -28,7 +28,7 @@ from onshi.analysis.oracle import forward
 from onshi.analysis.packets import Packet, PacketSpace
 from onshi.model import Action, Aspect, ExamplePacket, Interface, IPNetwork, Severity, Status
 from onshi.terms import DEVICE, INTERNET, SegmentKind, VpnPurpose
-from onshi.validators.base import Outcome, RuleInput, manual, names, not_applicable, outcome, passed
+from onshi.validators.base import Outcome, Recent, RuleInput, manual, names, not_applicable, outcome, passed
 from onshi.validators.registry import rule
 from onshi.validators.wireless import declared_bridges
 
@@ -48,8 +48,7 @@ _IKE = ((17, 500), (17, 4500))
 _DHCP = ((67, 68), (547, 546))
 _ESP = 50
 
-_NETWORKS: dict[int, tuple[RuleInput, DeviceNetwork]] = {}
-_KEPT_NETWORKS = 2
+_NETWORKS: Recent[DeviceNetwork] = Recent()
 Network = DeviceNetwork | FacilityNetwork
 
 
@@ -60,16 +59,10 @@ def network_of(inp: RuleInput) -> Network:
 
 
 def device_network(inp: RuleInput) -> DeviceNetwork:
-    """The device's network model, built once per device. Rules run device by device, so only the
-    last few are kept: two, for the callers that go back and forth between two devices (a diff's
-    before and after), which would otherwise build each again at every turn."""
-    cached = _NETWORKS.pop(id(inp.device), None)
-    if cached is None or cached[0] is not inp:
-        cached = (inp, DeviceNetwork(inp.device, inp.policy, inp.internet_names, inp.closed))
-    _NETWORKS[id(inp.device)] = cached  # the most recent last
-    while len(_NETWORKS) > _KEPT_NETWORKS:
-        del _NETWORKS[next(iter(_NETWORKS))]
-    return cached[1]
+    """The device's network model, built once per device (kept for the last few, see :class:`Recent`)."""
+    return _NETWORKS.get(
+        inp.device, inp, partial(DeviceNetwork, inp.device, inp.policy, inp.internet_names, inp.closed)
+    )
 
 
 # --- sets the rules subtract ------------------------------------------------------------------------
